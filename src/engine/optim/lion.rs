@@ -1,0 +1,43 @@
+//! Lion (Chen et al., 2023): the sign of an interpolated momentum.
+
+use super::{Hyper, Rule, StepContext, ema};
+use crate::engine::Vec2;
+
+/// `c = β₁m + (1 − β₁)g`; `w ← w − lr·(sign(c) + wd·w)`; `m ← β₂m + (1 − β₂)g`.
+pub struct Lion {
+    beta1: f64,
+    beta2: f64,
+    weight_decay: f64,
+    m: Vec2,
+}
+
+impl Lion {
+    pub fn new(h: &Hyper) -> Self {
+        Lion {
+            beta1: h.beta1,
+            beta2: h.beta2,
+            weight_decay: h.weight_decay,
+            m: Vec2::zeros(),
+        }
+    }
+}
+
+/// `torch.sign`: 0 at 0 (Rust's `signum` gives ±1 there).
+fn sign(v: f64) -> f64 {
+    if v > 0.0 {
+        1.0
+    } else if v < 0.0 {
+        -1.0
+    } else {
+        v
+    }
+}
+
+impl Rule for Lion {
+    fn step(&mut self, w: Vec2, g: Vec2, ctx: &StepContext) -> Option<Vec2> {
+        let c = ema(self.m, self.beta1, g);
+        let next = w - ctx.lr * (c.map(sign) + w * self.weight_decay);
+        self.m = ema(self.m, self.beta2, g);
+        Some(next)
+    }
+}

@@ -1,0 +1,52 @@
+//! NAdam, as `torch.optim.NAdam` computes it.
+
+use super::{Hyper, Rule, StepContext, ema, lerp, sqrt, square};
+use crate::engine::Vec2;
+
+/// `μₜ = β₁(1 − ½·0.96^(tψ))`, `P ← P·μₜ`; m, v as Adam; `d = √(v/(1 − β₂ᵗ)) + ε`;
+/// `w ← w − lr(1 − μₜ)/(1 − P) · g/d − lr·μₜ₊₁/(1 − P·μₜ₊₁) · m/d`.
+pub struct Nadam {
+    beta1: f64,
+    beta2: f64,
+    eps: f64,
+    momentum_decay: f64,
+    /// The running product P of the μₜ, starting at 1.
+    mu_product: f64,
+    m: Vec2,
+    v: Vec2,
+}
+
+impl Nadam {
+    pub fn new(h: &Hyper) -> Self {
+        Nadam {
+            beta1: h.beta1,
+            beta2: h.beta2,
+            eps: h.eps,
+            momentum_decay: h.momentum_decay,
+            mu_product: 1.0,
+            m: Vec2::zeros(),
+            v: Vec2::zeros(),
+        }
+    }
+
+    fn mu(&self, t: f64) -> f64 {
+        self.beta1 * (1.0 - 0.5 * 0.96f64.powf(t * self.momentum_decay))
+    }
+}
+
+impl Rule for Nadam {
+    fn step(&mut self, mut w: Vec2, g: Vec2, ctx: &StepContext) -> Option<Vec2> {
+        let t = ctx.t as f64;
+        let bias_correction2 = 1.0 - self.beta2.powf(t);
+        let mu = self.mu(t);
+        let mu_next = self.mu(t + 1.0);
+        self.mu_product *= mu;
+        self.m = lerp(self.m, g, 1.0 - self.beta1);
+        self.v = ema(self.v, self.beta2, square(g));
+        let denom = sqrt(self.v / bias_correction2).add_scalar(self.eps);
+        let mu_product_next = self.mu_product * mu_next;
+        w -= g.component_div(&denom) * (ctx.lr * (1.0 - mu) / (1.0 - self.mu_product));
+        w -= self.m.component_div(&denom) * (ctx.lr * mu_next / (1.0 - mu_product_next));
+        Some(w)
+    }
+}

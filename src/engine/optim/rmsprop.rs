@@ -1,0 +1,50 @@
+//! RMSprop, plain or centered, with or without momentum, as `torch.optim.RMSprop` computes it.
+
+use super::{Hyper, Rule, StepContext, ema, lerp, sqrt, square};
+use crate::engine::Vec2;
+
+/// `v ← α·v + (1 − α)·g²`; `d = √v + ε` (centered: `d = √(v − a²) + ε` with `a` the running
+/// mean of g); then `w ← w − lr·g/d`, or with momentum `b ← μ·b + g/d`, `w ← w − lr·b`.
+pub struct Rmsprop {
+    alpha: f64,
+    eps: f64,
+    momentum: f64,
+    centered: bool,
+    square_avg: Vec2,
+    grad_avg: Vec2,
+    /// Starts at zero (unlike SGD's momentum buffer).
+    buf: Vec2,
+}
+
+impl Rmsprop {
+    pub fn new(h: &Hyper) -> Self {
+        Rmsprop {
+            alpha: h.alpha,
+            eps: h.eps,
+            momentum: h.momentum,
+            centered: h.centered,
+            square_avg: Vec2::zeros(),
+            grad_avg: Vec2::zeros(),
+            buf: Vec2::zeros(),
+        }
+    }
+}
+
+impl Rule for Rmsprop {
+    fn step(&mut self, w: Vec2, g: Vec2, ctx: &StepContext) -> Option<Vec2> {
+        self.square_avg = ema(self.square_avg, self.alpha, square(g));
+        let avg = if self.centered {
+            self.grad_avg = lerp(self.grad_avg, g, 1.0 - self.alpha);
+            sqrt(self.square_avg - square(self.grad_avg))
+        } else {
+            sqrt(self.square_avg)
+        }
+        .add_scalar(self.eps);
+        if self.momentum > 0.0 {
+            self.buf = self.buf * self.momentum + g.component_div(&avg);
+            Some(w - ctx.lr * self.buf)
+        } else {
+            Some(w - g.component_div(&avg) * ctx.lr)
+        }
+    }
+}

@@ -1,0 +1,342 @@
+//! The one stepping loop every optimizer of a scene goes through, side by side from one start.
+//!
+//! Trajectories are computed up front: the app's animation only reveals them, so scrubbing,
+//! slider drags and exports are instant and deterministic. A [`Stepper`] can also advance in
+//! slices, for work that must be spread over frames or cancelled.
+
+use super::optim::{self, OptimizerKind, Probe, Rule, StepContext};
+use super::schedule::{Schedule, clip_norm};
+use super::surface::Surface;
+use super::{Mat2, Vec2};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use rand_distr::{Distribution, StandardNormal};
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+/// One optimizer of a scene, as the engine needs it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OptimizerSpec {
+    pub kind: OptimizerKind,
+    pub label: String,
+    pub hyper: optim::Hyper,
+    pub clip_norm: Option<f64>,
+    pub schedule: Option<Schedule>,
+    /// Runs the optimizer in a basis rotated by this many degrees: it sees `f(R·u)` and its
+    /// path is mapped back. GD does not care; per-coordinate methods (Adam, RMSprop…) do.
+    pub basis_rotation: f64,
+}
+
+impl OptimizerSpec {
+    /// `kind` with torch's defaults and its display name.
+    pub fn new(kind: OptimizerKind) -> Self {
+        OptimizerSpec {
+            kind,
+            label: kind.display_name().to_string(),
+            hyper: kind.defaults(),
+            clip_norm: None,
+            schedule: None,
+            basis_rotation: 0.0,
+        }
+    }
+
+    /// The learning rate of update `k = t − 1`.
+    pub fn lr_at(&self, k: u64) -> f64 {
+        match &self.schedule {
+            Some(s) => s.lr(self.hyper.lr, k),
+            None => self.hyper.lr,
+        }
+    }
+}
+
+/// What every optimizer of a scene shares.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Problem {
+    pub surface: Surface,
+    pub start: Vec2,
+    /// Updates per optimizer.
+    pub steps: u64,
+    /// Seeds the gradient noise; each optimizer draws the same stream, so noisy runs
+    /// differ only by their hyperparameters.
+    pub seed: u64,
+}
+
+/// How a trajectory ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Took every update.
+    Ok,
+    /// The iterate or its loss stopped being finite at this step (the last row).
+    Diverged { step: u64 },
+    /// Could not take a step after this one (e.g. Newton with a singular matrix).
+    Stalled { step: u64 },
+}
+
+impl Status {
+    pub fn key(&self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Diverged { .. } => "diverged",
+            Status::Stalled { .. } => "stalled",
+        }
+    }
+    pub fn step(&self) -> Option<u64> {
+        match *self {
+            Status::Ok => None,
+            Status::Diverged { step } | Status::Stalled { step } => Some(step),
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Status::Ok => write!(f, "ok"),
+            Status::Diverged { step } => write!(f, "diverged at step {step}"),
+            Status::Stalled { step } => write!(f, "stalled at step {step}"),
+        }
+    }
+}
+
+/// The iterates of one optimizer: row k is the point after k updates.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Trajectory {
+    pub points: Vec<Vec2>,
+    pub losses: Vec<f64>,
+    pub status: Status,
+}
+
+impl Trajectory {
+    /// The index of the last row.
+    pub fn last_step(&self) -> usize {
+        self.points.len().saturating_sub(1)
+    }
+    /// The row shown at animation step `k` (the last one once the trajectory has ended).
+    pub fn at(&self, k: usize) -> Option<(Vec2, f64)> {
+        let i = k.min(self.last_step());
+        Some((*self.points.get(i)?, *self.losses.get(i)?))
+    }
+}
+
+/// The surface as one optimizer sees it: in its own basis, with its gradients clipped.
+struct Oracle {
+    surface: Surface,
+    clip: Option<f64>,
+    /// Maps the optimizer's coordinates to the surface's; `None` is the identity.
+    basis: Option<Mat2>,
+}
+
+impl Oracle {
+    fn to_world(&self, u: Vec2) -> Vec2 {
+        self.basis.map_or(u, |r| r * u)
+    }
+    fn from_world(&self, w: Vec2) -> Vec2 {
+        self.basis.map_or(w, |r| r.transpose() * w)
+    }
+    /// Loss and unclipped gradient at `u`, both in the optimizer's basis.
+    fn value_grad(&self, u: Vec2) -> (f64, Vec2) {
+        let (f, g) = self.surface.value_grad(self.to_world(u));
+        (f, self.from_world(g))
+    }
+    fn clip(&self, g: Vec2) -> Vec2 {
+        self.clip.map_or(g, |c| clip_norm(g, c))
+    }
+}
+
+impl Probe for Oracle {
+    fn gradient(&self, u: Vec2) -> Vec2 {
+        self.clip(self.value_grad(u).1)
+    }
+    fn hessian(&self, u: Vec2) -> Mat2 {
+        let h = self.surface.hessian(self.to_world(u));
+        match self.basis {
+            Some(r) => r.transpose() * h * r,
+            None => h,
+        }
+    }
+}
+
+fn is_finite(w: Vec2, f: f64) -> bool {
+    w.x.is_finite() && w.y.is_finite() && f.is_finite()
+}
+
+/// One optimizer on its way through a problem.
+pub struct Stepper {
+    rule: Box<dyn Rule>,
+    oracle: Oracle,
+    lr: f64,
+    schedule: Option<Schedule>,
+    noise: f64,
+    rng: StdRng,
+    /// The iterate in the optimizer's basis.
+    u: Vec2,
+    /// The unclipped gradient at `u`, computed with the loss of the last row.
+    g: Vec2,
+    t: u64,
+    steps: u64,
+    trajectory: Trajectory,
+    finished: bool,
+}
+
+impl Stepper {
+    pub fn new(spec: &OptimizerSpec, problem: &Problem) -> Self {
+        let basis = (spec.basis_rotation != 0.0).then(|| {
+            let (s, c) = spec.basis_rotation.to_radians().sin_cos();
+            Mat2::new(c, -s, s, c)
+        });
+        let oracle = Oracle {
+            surface: problem.surface,
+            clip: spec.clip_norm,
+            basis,
+        };
+        let u = oracle.from_world(problem.start);
+        let (f, g) = oracle.value_grad(u);
+        let capacity = usize::try_from(problem.steps.min(1 << 20)).unwrap_or(0) + 1;
+        let mut trajectory = Trajectory {
+            points: Vec::with_capacity(capacity),
+            losses: Vec::with_capacity(capacity),
+            status: Status::Ok,
+        };
+        trajectory.points.push(problem.start);
+        trajectory.losses.push(f);
+        let finished = !is_finite(problem.start, f);
+        if finished {
+            trajectory.status = Status::Diverged { step: 0 };
+        }
+        Stepper {
+            rule: optim::build(spec.kind, &spec.hyper),
+            oracle,
+            lr: spec.hyper.lr,
+            schedule: spec.schedule,
+            noise: if spec.kind == OptimizerKind::Sgd {
+                spec.hyper.noise
+            } else {
+                0.0
+            },
+            rng: StdRng::seed_from_u64(problem.seed),
+            u,
+            g,
+            t: 0,
+            steps: problem.steps,
+            trajectory,
+            finished,
+        }
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.finished
+    }
+
+    /// Updates taken so far.
+    pub fn updates(&self) -> u64 {
+        self.t
+    }
+
+    pub fn trajectory(&self) -> &Trajectory {
+        &self.trajectory
+    }
+
+    pub fn into_trajectory(self) -> Trajectory {
+        self.trajectory
+    }
+
+    /// Takes up to `max_updates` updates; returns how many it took.
+    pub fn advance(&mut self, max_updates: u64) -> u64 {
+        let mut taken = 0;
+        while !self.finished && taken < max_updates {
+            if self.t >= self.steps {
+                self.finished = true;
+                break;
+            }
+            self.update();
+            taken += 1;
+        }
+        if self.t >= self.steps {
+            self.finished = true;
+        }
+        taken
+    }
+
+    fn update(&mut self) {
+        let k = self.t;
+        let lr = self.schedule.map_or(self.lr, |s| s.lr(self.lr, k));
+        let mut g = self.g;
+        if self.noise > 0.0 {
+            let xi: [f64; 2] = [
+                StandardNormal.sample(&mut self.rng),
+                StandardNormal.sample(&mut self.rng),
+            ];
+            g += Vec2::new(xi[0], xi[1]) * self.noise;
+        }
+        let g = self.oracle.clip(g);
+        let ctx = StepContext {
+            lr,
+            t: k + 1,
+            probe: &self.oracle,
+        };
+        let Some(u) = self.rule.step(self.u, g, &ctx) else {
+            self.trajectory.status = Status::Stalled { step: k };
+            self.finished = true;
+            return;
+        };
+        self.t = k + 1;
+        self.u = u;
+        let (f, g) = self.oracle.value_grad(u);
+        self.g = g;
+        let w = self.oracle.to_world(u);
+        self.trajectory.points.push(w);
+        self.trajectory.losses.push(f);
+        if !is_finite(w, f) {
+            self.trajectory.status = Status::Diverged { step: self.t };
+            self.finished = true;
+        }
+    }
+}
+
+/// Progress and cancellation shared with a caller on another thread.
+#[derive(Debug, Default)]
+pub struct Control {
+    pub cancel: AtomicBool,
+    /// Updates taken so far, over all optimizers.
+    pub updates: AtomicU64,
+}
+
+/// Returned when a run was cancelled through its [`Control`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cancelled;
+
+/// Every optimizer's trajectory, computed in parallel. Same inputs, same output, on any
+/// machine and any number of threads.
+pub fn run(problem: &Problem, specs: &[OptimizerSpec]) -> Vec<Trajectory> {
+    specs
+        .par_iter()
+        .map(|spec| {
+            let mut s = Stepper::new(spec, problem);
+            s.advance(u64::MAX);
+            s.into_trajectory()
+        })
+        .collect()
+}
+
+/// As [`run`], reporting progress and stopping early when asked to.
+pub fn run_with(
+    problem: &Problem,
+    specs: &[OptimizerSpec],
+    control: &Control,
+) -> Result<Vec<Trajectory>, Cancelled> {
+    const SLICE: u64 = 16_384;
+    specs
+        .par_iter()
+        .map(|spec| {
+            let mut s = Stepper::new(spec, problem);
+            while !s.is_finished() {
+                if control.cancel.load(Ordering::Relaxed) {
+                    return Err(Cancelled);
+                }
+                let n = s.advance(SLICE);
+                control.updates.fetch_add(n, Ordering::Relaxed);
+            }
+            Ok(s.into_trajectory())
+        })
+        .collect()
+}

@@ -1,0 +1,211 @@
+//! Scenes: a surface, a start, a number of steps and the optimizers to race, read from TOML
+//! files (CONTRACT.md), validated, written back, and shipped built in as the lessons.
+
+mod builtin;
+mod error;
+mod parse;
+
+pub use builtin::{BUILTINS, Builtin, DEFAULT_SCENE, builtin};
+pub use error::{SceneError, SceneErrorKind, line_col};
+pub use parse::{DEFAULT_STEPS, MAX_STEPS, parse, parse_color};
+
+use crate::engine::optim::{Knob, OptimizerKind};
+use crate::engine::{OptimizerSpec, Problem, Schedule, Surface, Vec2, ViewBox};
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// One optimizer of a scene, with what only the picture needs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SceneOptimizer {
+    pub spec: OptimizerSpec,
+    /// Overrides the palette colour.
+    pub color: Option<[u8; 3]>,
+    /// Disabled optimizers stay in the file but are not run.
+    pub enabled: bool,
+}
+
+impl SceneOptimizer {
+    pub fn new(kind: OptimizerKind) -> Self {
+        SceneOptimizer {
+            spec: OptimizerSpec::new(kind),
+            color: None,
+            enabled: true,
+        }
+    }
+}
+
+/// A validated scene.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scene {
+    pub name: String,
+    /// The one-line claim a lesson makes.
+    pub description: String,
+    pub steps: u64,
+    pub seed: u64,
+    pub start: Vec2,
+    /// What to show first, when not the surface's own view box.
+    pub view: Option<ViewBox>,
+    pub surface: Surface,
+    pub optimizers: Vec<SceneOptimizer>,
+}
+
+impl Scene {
+    /// Reads `builtin:NAME` or a file path.
+    pub fn load(source: &str) -> Result<Scene, SceneError> {
+        match source.strip_prefix("builtin:") {
+            Some(name) => builtin(name),
+            None => Self::load_file(Path::new(source)),
+        }
+    }
+
+    pub fn load_file(path: &Path) -> Result<Scene, SceneError> {
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| SceneError {
+            kind: SceneErrorKind::Io,
+            origin: origin.clone(),
+            location: None,
+            message: format!("cannot read the scene file: {e}"),
+        })?;
+        parse(&text, &origin)
+    }
+
+    /// The name shown in titles.
+    pub fn title(&self) -> &str {
+        if self.name.is_empty() {
+            "Untitled scene"
+        } else {
+            &self.name
+        }
+    }
+
+    pub fn problem(&self) -> Problem {
+        Problem {
+            surface: self.surface,
+            start: self.start,
+            steps: self.steps,
+            seed: self.seed,
+        }
+    }
+
+    /// The optimizers that run, in order.
+    pub fn enabled(&self) -> impl Iterator<Item = &SceneOptimizer> {
+        self.optimizers.iter().filter(|o| o.enabled)
+    }
+
+    pub fn specs(&self) -> Vec<OptimizerSpec> {
+        self.enabled().map(|o| o.spec.clone()).collect()
+    }
+
+    pub fn view_box(&self) -> ViewBox {
+        self.view.unwrap_or_else(|| self.surface.view_box())
+    }
+
+    /// The scene as a file that [`parse`] reads back to an equal scene. Every hyperparameter
+    /// is written out, so the file still means the same if defaults ever change.
+    pub fn to_toml(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(s, "name = {}", quote(&self.name));
+        if !self.description.is_empty() {
+            let _ = writeln!(s, "description = {}", quote(&self.description));
+        }
+        let _ = writeln!(s, "steps = {}", self.steps);
+        let _ = writeln!(s, "seed = {}", self.seed);
+        let _ = writeln!(s, "start = [{}, {}]", num(self.start.x), num(self.start.y));
+        if let Some(v) = self.view {
+            let _ = writeln!(
+                s,
+                "view = {{ x = [{}, {}], y = [{}, {}] }}",
+                num(v.x[0]),
+                num(v.x[1]),
+                num(v.y[0]),
+                num(v.y[1])
+            );
+        }
+        let _ = writeln!(
+            s,
+            "\n[surface]\nkind = {}",
+            quote(self.surface.kind().key())
+        );
+        for (p, v) in self
+            .surface
+            .kind()
+            .params()
+            .iter()
+            .zip(self.surface.values())
+        {
+            let _ = writeln!(s, "{} = {}", p.key, num(v));
+        }
+        for o in &self.optimizers {
+            let spec = &o.spec;
+            let _ = writeln!(s, "\n[[optimizer]]\nkind = {}", quote(spec.kind.key()));
+            let _ = writeln!(s, "label = {}", quote(&spec.label));
+            for key in spec.kind.keys() {
+                let values: Vec<String> = key
+                    .knobs
+                    .iter()
+                    .map(|&k| match k {
+                        Knob::Centered | Knob::BiasCorrection => {
+                            (spec.hyper.get(k) != 0.0).to_string()
+                        }
+                        _ => num(spec.hyper.get(k)),
+                    })
+                    .collect();
+                if values.len() == 1 {
+                    let _ = writeln!(s, "{} = {}", key.name, values[0]);
+                } else {
+                    let _ = writeln!(s, "{} = [{}]", key.name, values.join(", "));
+                }
+            }
+            if let Some(c) = spec.clip_norm {
+                let _ = writeln!(s, "clip_norm = {}", num(c));
+            }
+            if let Some(sched) = spec.schedule {
+                let body = match sched {
+                    Schedule::Linear { final_lr, steps } | Schedule::Cosine { final_lr, steps } => {
+                        format!("final_lr = {}, steps = {steps}", num(final_lr))
+                    }
+                    Schedule::Step { gamma, every } => {
+                        format!("gamma = {}, every = {every}", num(gamma))
+                    }
+                };
+                let _ = writeln!(s, "schedule = {{ kind = \"{}\", {body} }}", sched.kind());
+            }
+            if spec.basis_rotation != 0.0 {
+                let _ = writeln!(s, "basis_rotation = {}", num(spec.basis_rotation));
+            }
+            if let Some([r, g, b]) = o.color {
+                let _ = writeln!(s, "color = \"#{r:02x}{g:02x}{b:02x}\"");
+            }
+            if !o.enabled {
+                let _ = writeln!(s, "enabled = false");
+            }
+        }
+        s
+    }
+}
+
+/// A TOML float that reads back to the same `f64`.
+fn num(v: f64) -> String {
+    format!("{v:?}")
+}
+
+/// A TOML basic string.
+fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}

@@ -1,0 +1,537 @@
+//! Reads a scene file: TOML text in, a validated [`Scene`] out, or one [`SceneError`]
+//! that points at the offending key or value.
+//!
+//! The document is walked by hand over toml's span-carrying tree rather than through serde,
+//! because which keys are valid depends on each optimizer's `kind`, and every message should
+//! name the exact line and column.
+
+use super::error::{SceneError, SceneErrorKind, line_col, suggest};
+use super::{Scene, SceneOptimizer};
+use crate::engine::optim::{Key, Knob, OptimizerKind};
+use crate::engine::{OptimizerSpec, Schedule, Surface, SurfaceKind, Vec2, ViewBox};
+use std::ops::Range;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+/// Largest `steps` a scene may ask for.
+pub const MAX_STEPS: u64 = 1_000_000;
+/// Steps of a scene that does not say.
+pub const DEFAULT_STEPS: u64 = 200;
+
+type Value<'i> = Spanned<DeValue<'i>>;
+type R<T> = Result<T, SceneError>;
+
+struct Reader<'a> {
+    text: &'a str,
+    origin: &'a str,
+}
+
+impl Reader<'_> {
+    fn err(&self, span: Range<usize>, message: impl Into<String>) -> SceneError {
+        SceneError {
+            kind: SceneErrorKind::Invalid,
+            origin: self.origin.to_string(),
+            location: Some(line_col(self.text, span.start)),
+            message: message.into(),
+        }
+    }
+
+    fn number(&self, v: &Value, what: &str) -> R<f64> {
+        let parsed = match v.get_ref() {
+            DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
+            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+                .ok()
+                .map(|i| i as f64),
+            other => {
+                return Err(self.err(
+                    v.span(),
+                    format!("{what} must be a number, not a {}", other.type_str()),
+                ));
+            }
+        };
+        parsed.ok_or_else(|| self.err(v.span(), format!("{what} is not a valid number")))
+    }
+
+    fn finite(&self, v: &Value, what: &str) -> R<f64> {
+        let x = self.number(v, what)?;
+        if x.is_finite() {
+            Ok(x)
+        } else {
+            Err(self.err(v.span(), format!("{what} must be finite, got {x}")))
+        }
+    }
+
+    fn integer(&self, v: &Value, what: &str, min: i64, max: i64) -> R<i64> {
+        let DeValue::Integer(i) = v.get_ref() else {
+            return Err(self.err(
+                v.span(),
+                format!(
+                    "{what} must be a whole number, not a {}",
+                    v.get_ref().type_str()
+                ),
+            ));
+        };
+        let n = i64::from_str_radix(i.as_str(), i.radix()).ok();
+        match n {
+            Some(n) if (min..=max).contains(&n) => Ok(n),
+            _ => Err(self.err(
+                v.span(),
+                format!("{what} must be in [{min}, {max}], got {i}"),
+            )),
+        }
+    }
+
+    fn string<'v>(&self, v: &'v Value, what: &str) -> R<&'v str> {
+        v.get_ref().as_str().ok_or_else(|| {
+            self.err(
+                v.span(),
+                format!("{what} must be a string, not a {}", v.get_ref().type_str()),
+            )
+        })
+    }
+
+    fn boolean(&self, v: &Value, what: &str) -> R<bool> {
+        v.get_ref().as_bool().ok_or_else(|| {
+            self.err(
+                v.span(),
+                format!(
+                    "{what} must be true or false, not a {}",
+                    v.get_ref().type_str()
+                ),
+            )
+        })
+    }
+
+    fn table<'v, 'i>(&self, v: &'v Value<'i>, what: &str) -> R<&'v DeTable<'i>> {
+        v.get_ref().as_table().ok_or_else(|| {
+            self.err(
+                v.span(),
+                format!("{what} must be a table, not a {}", v.get_ref().type_str()),
+            )
+        })
+    }
+
+    /// A two-element array of finite numbers.
+    fn pair(&self, v: &Value, what: &str) -> R<[f64; 2]> {
+        let items = v.get_ref().as_array().ok_or_else(|| {
+            self.err(
+                v.span(),
+                format!(
+                    "{what} must be an array of two numbers, not a {}",
+                    v.get_ref().type_str()
+                ),
+            )
+        })?;
+        if items.len() != 2 {
+            return Err(self.err(
+                v.span(),
+                format!(
+                    "{what} must be an array of two numbers, got {} items",
+                    items.len()
+                ),
+            ));
+        }
+        Ok([
+            self.finite(&items[0], &format!("{what}[0]"))?,
+            self.finite(&items[1], &format!("{what}[1]"))?,
+        ])
+    }
+
+    fn unknown_key(
+        &self,
+        key: &Spanned<std::borrow::Cow<str>>,
+        place: &str,
+        valid: &[&str],
+    ) -> SceneError {
+        let hint = suggest(key.get_ref(), valid.iter().copied())
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        self.err(
+            key.span(),
+            format!(
+                "unknown key `{}` in {place}{hint}; valid keys: {}",
+                key.get_ref(),
+                valid.join(", ")
+            ),
+        )
+    }
+}
+
+fn get<'v, 'i>(t: &'v DeTable<'i>, key: &str) -> Option<&'v Value<'i>> {
+    t.get(key)
+}
+
+const TOP_KEYS: [&str; 8] = [
+    "name",
+    "description",
+    "steps",
+    "seed",
+    "start",
+    "view",
+    "surface",
+    "optimizer",
+];
+const COMMON_OPTIMIZER_KEYS: [&str; 7] = [
+    "kind",
+    "label",
+    "color",
+    "enabled",
+    "clip_norm",
+    "schedule",
+    "basis_rotation",
+];
+
+/// Parses and validates a scene; `origin` names the text in messages (a path or `builtin:NAME`).
+pub fn parse(text: &str, origin: &str) -> Result<Scene, SceneError> {
+    let r = Reader { text, origin };
+    let doc = DeTable::parse(text).map_err(|e| SceneError {
+        kind: SceneErrorKind::Syntax,
+        origin: origin.to_string(),
+        location: e.span().map(|s| line_col(text, s.start)),
+        message: format!("invalid TOML: {}", e.message().trim_end()),
+    })?;
+    let root = doc.get_ref();
+    for (key, _) in root.iter() {
+        if !TOP_KEYS.contains(&key.get_ref().as_ref()) {
+            return Err(r.unknown_key(key, "the scene", &TOP_KEYS));
+        }
+    }
+
+    let surface_value = get(root, "surface")
+        .ok_or_else(|| r.err(0..0, "the scene has no [surface] table; add one with `kind = \"quadratic\"` or another surface"))?;
+    let surface = read_surface(&r, surface_value)?;
+
+    let name = match get(root, "name") {
+        Some(v) => r.string(v, "`name`")?.to_string(),
+        None => String::new(),
+    };
+    let description = match get(root, "description") {
+        Some(v) => r.string(v, "`description`")?.to_string(),
+        None => String::new(),
+    };
+    let steps = match get(root, "steps") {
+        Some(v) => r.integer(v, "`steps`", 0, MAX_STEPS as i64)? as u64,
+        None => DEFAULT_STEPS,
+    };
+    let seed = match get(root, "seed") {
+        Some(v) => r.integer(v, "`seed`", 0, i64::MAX)? as u64,
+        None => 0,
+    };
+    let start = match get(root, "start") {
+        Some(v) => {
+            let [x, y] = r.pair(v, "`start`")?;
+            Vec2::new(x, y)
+        }
+        None => surface.kind().default_start(),
+    };
+    let view = match get(root, "view") {
+        Some(v) => Some(read_view(&r, v)?),
+        None => None,
+    };
+
+    let mut optimizers = Vec::new();
+    if let Some(v) = get(root, "optimizer") {
+        let items = v.get_ref().as_array().ok_or_else(|| {
+            r.err(
+                v.span(),
+                "`optimizer` must be an array of tables: write each one as [[optimizer]]",
+            )
+        })?;
+        for (i, item) in items.iter().enumerate() {
+            optimizers.push(read_optimizer(&r, item, i + 1)?);
+        }
+    }
+
+    Ok(Scene {
+        name,
+        description,
+        steps,
+        seed,
+        start,
+        view,
+        surface,
+        optimizers,
+    })
+}
+
+fn read_surface(r: &Reader, v: &Value) -> R<Surface> {
+    let t = r.table(v, "`surface`")?;
+    let kinds: Vec<&str> = SurfaceKind::ALL.iter().map(|k| k.key()).collect();
+    let kind_value = get(t, "kind").ok_or_else(|| {
+        r.err(
+            v.span(),
+            format!("[surface] has no `kind`; valid kinds: {}", kinds.join(", ")),
+        )
+    })?;
+    let kind_name = r.string(kind_value, "[surface] `kind`")?;
+    let kind = SurfaceKind::from_key(kind_name).ok_or_else(|| {
+        let hint = suggest(kind_name, kinds.iter().copied())
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        r.err(
+            kind_value.span(),
+            format!(
+                "unknown surface kind `{kind_name}`{hint}; valid kinds: {}",
+                kinds.join(", ")
+            ),
+        )
+    })?;
+    let params = kind.params();
+    let mut valid: Vec<&str> = vec!["kind"];
+    valid.extend(params.iter().map(|p| p.key));
+    let mut surface = Surface::new(kind);
+    for (key, value) in t.iter() {
+        let name = key.get_ref().as_ref();
+        if name == "kind" {
+            continue;
+        }
+        let Some(param) = params.iter().find(|p| p.key == name) else {
+            return Err(r.unknown_key(key, &format!("[surface] of kind `{kind_name}`"), &valid));
+        };
+        let x = r.number(value, &format!("`{name}`"))?;
+        if !(x.is_finite() && x >= param.min && x <= param.max) {
+            let range = match (param.min.is_finite(), param.max.is_finite()) {
+                (true, true) => format!("in [{}, {}]", param.min, param.max),
+                (true, false) => format!("≥ {}", param.min),
+                (false, true) => format!("≤ {}", param.max),
+                (false, false) => "finite".to_string(),
+            };
+            return Err(r.err(
+                value.span(),
+                format!("[surface] `{name}` must be {range}, got {x}"),
+            ));
+        }
+        surface = surface.with_param(name, x);
+    }
+    Ok(surface)
+}
+
+fn read_view(r: &Reader, v: &Value) -> R<ViewBox> {
+    let t = r.table(v, "`view`")?;
+    let mut view = ViewBox::square(1.0);
+    let mut seen = [false; 2];
+    for (key, value) in t.iter() {
+        let axis = match key.get_ref().as_ref() {
+            "x" => 0,
+            "y" => 1,
+            _ => return Err(r.unknown_key(key, "`view`", &["x", "y"])),
+        };
+        let what = format!("`view.{}`", key.get_ref());
+        let [lo, hi] = r.pair(value, &what)?;
+        if lo >= hi {
+            return Err(r.err(
+                value.span(),
+                format!("{what} must be [low, high] with low < high, got [{lo}, {hi}]"),
+            ));
+        }
+        if axis == 0 {
+            view.x = [lo, hi];
+        } else {
+            view.y = [lo, hi];
+        }
+        seen[axis] = true;
+    }
+    if seen != [true, true] {
+        return Err(r.err(
+            v.span(),
+            "`view` needs both `x = [low, high]` and `y = [low, high]`",
+        ));
+    }
+    Ok(view)
+}
+
+fn read_optimizer(r: &Reader, v: &Value, number: usize) -> R<SceneOptimizer> {
+    let t = r.table(v, &format!("optimizer #{number}"))?;
+    let kinds: Vec<&str> = OptimizerKind::ALL.iter().map(|k| k.key()).collect();
+    let kind_value = get(t, "kind").ok_or_else(|| {
+        r.err(
+            v.span(),
+            format!(
+                "optimizer #{number} has no `kind`; valid kinds: {}",
+                kinds.join(", ")
+            ),
+        )
+    })?;
+    let kind_name = r.string(kind_value, &format!("optimizer #{number} `kind`"))?;
+    let kind = OptimizerKind::from_key(kind_name).ok_or_else(|| {
+        let hint = suggest(kind_name, kinds.iter().copied())
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        r.err(
+            kind_value.span(),
+            format!(
+                "unknown optimizer kind `{kind_name}`{hint}; valid kinds: {}",
+                kinds.join(", ")
+            ),
+        )
+    })?;
+    let place = format!("optimizer #{number} ({kind_name})");
+    let keys: &[Key] = kind.keys();
+    let mut valid: Vec<&str> = COMMON_OPTIMIZER_KEYS.to_vec();
+    valid.extend(keys.iter().map(|k| k.name));
+
+    let mut spec = OptimizerSpec::new(kind);
+    let mut color = None;
+    let mut enabled = true;
+    for (key, value) in t.iter() {
+        let name = key.get_ref().as_ref();
+        match name {
+            "kind" => {}
+            "label" => spec.label = r.string(value, &format!("{place}: `label`"))?.to_string(),
+            "color" => {
+                let s = r.string(value, &format!("{place}: `color`"))?;
+                color = Some(parse_color(s).ok_or_else(|| {
+                    r.err(
+                        value.span(),
+                        format!("{place}: `color` must be \"#rrggbb\", got \"{s}\""),
+                    )
+                })?);
+            }
+            "enabled" => enabled = r.boolean(value, &format!("{place}: `enabled`"))?,
+            "clip_norm" => {
+                let c = r.number(value, &format!("{place}: `clip_norm`"))?;
+                if !(c.is_finite() && c > 0.0) {
+                    return Err(r.err(
+                        value.span(),
+                        format!("{place}: `clip_norm` must be > 0, got {c}"),
+                    ));
+                }
+                spec.clip_norm = Some(c);
+            }
+            "basis_rotation" => {
+                spec.basis_rotation =
+                    r.finite(value, &format!("{place}: `basis_rotation` (degrees)"))?;
+            }
+            "schedule" => spec.schedule = Some(read_schedule(r, value, &place)?),
+            _ => {
+                let Some(k) = keys.iter().find(|k| k.name == name) else {
+                    return Err(r.unknown_key(key, &place, &valid));
+                };
+                read_knobs(r, value, k, &place, &mut spec)?;
+            }
+        }
+    }
+    Ok(SceneOptimizer {
+        spec,
+        color,
+        enabled,
+    })
+}
+
+/// Sets the knobs of one key: a number, a switch, or a pair such as `betas`.
+fn read_knobs(r: &Reader, v: &Value, key: &Key, place: &str, spec: &mut OptimizerSpec) -> R<()> {
+    let check = |knob: Knob, x: f64, span: Range<usize>, what: &str| -> R<()> {
+        let range = knob.info().range;
+        if range.contains(x) {
+            Ok(())
+        } else {
+            Err(r.err(span, format!("{place}: {what} must be {range}, got {x}")))
+        }
+    };
+    match key.knobs {
+        [knob @ (Knob::Centered | Knob::BiasCorrection)] => {
+            let b = r.boolean(v, &format!("{place}: `{}`", key.name))?;
+            spec.hyper.set(*knob, f64::from(u8::from(b)));
+        }
+        [knob] => {
+            let what = format!("`{}`", key.name);
+            let x = r.number(v, &format!("{place}: {what}"))?;
+            check(*knob, x, v.span(), &what)?;
+            spec.hyper.set(*knob, x);
+        }
+        knobs => {
+            let what = format!("`{}`", key.name);
+            let items = v.get_ref().as_array().filter(|a| a.len() == knobs.len());
+            let Some(items) = items else {
+                return Err(r.err(
+                    v.span(),
+                    format!(
+                        "{place}: {what} must be an array of {} numbers, like [0.9, 0.999]",
+                        knobs.len()
+                    ),
+                ));
+            };
+            for (i, (knob, item)) in knobs.iter().zip(items.iter()).enumerate() {
+                let what = format!("`{}[{i}]`", key.name);
+                let x = r.number(item, &format!("{place}: {what}"))?;
+                check(*knob, x, item.span(), &what)?;
+                spec.hyper.set(*knob, x);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn read_schedule(r: &Reader, v: &Value, place: &str) -> R<Schedule> {
+    let t = r.table(v, &format!("{place}: `schedule`"))?;
+    let kinds = ["linear", "step", "cosine"];
+    let kind_value = get(t, "kind").ok_or_else(|| {
+        r.err(
+            v.span(),
+            format!("{place}: `schedule` has no `kind`; valid kinds: linear, step, cosine"),
+        )
+    })?;
+    let kind = r.string(kind_value, &format!("{place}: schedule `kind`"))?;
+    let valid: &[&str] = match kind {
+        "linear" | "cosine" => &["kind", "final_lr", "steps"],
+        "step" => &["kind", "gamma", "every"],
+        _ => {
+            return Err(r.err(
+                kind_value.span(),
+                format!(
+                    "{place}: unknown schedule kind `{kind}`; valid kinds: {}",
+                    kinds.join(", ")
+                ),
+            ));
+        }
+    };
+    let splace = format!("{place} schedule `{kind}`");
+    for (key, _) in t.iter() {
+        if !valid.contains(&key.get_ref().as_ref()) {
+            return Err(r.unknown_key(key, &splace, valid));
+        }
+    }
+    let required = |name: &str| {
+        get(t, name).ok_or_else(|| r.err(v.span(), format!("{splace} needs `{name}`")))
+    };
+    let at_least_zero = |name: &str| -> R<f64> {
+        let value = required(name)?;
+        let x = r.number(value, &format!("{splace}: `{name}`"))?;
+        if x.is_finite() && x >= 0.0 {
+            Ok(x)
+        } else {
+            Err(r.err(
+                value.span(),
+                format!("{splace}: `{name}` must be ≥ 0, got {x}"),
+            ))
+        }
+    };
+    let count = |name: &str| -> R<u64> {
+        let value = required(name)?;
+        Ok(r.integer(value, &format!("{splace}: `{name}`"), 1, MAX_STEPS as i64)? as u64)
+    };
+    Ok(match kind {
+        "linear" => Schedule::Linear {
+            final_lr: at_least_zero("final_lr")?,
+            steps: count("steps")?,
+        },
+        "cosine" => Schedule::Cosine {
+            final_lr: at_least_zero("final_lr")?,
+            steps: count("steps")?,
+        },
+        _ => Schedule::Step {
+            gamma: at_least_zero("gamma")?,
+            every: count("every")?,
+        },
+    })
+}
+
+/// `#rrggbb` to bytes.
+pub fn parse_color(s: &str) -> Option<[u8; 3]> {
+    let hex = s.strip_prefix('#')?;
+    if hex.len() != 6 || !hex.is_ascii() {
+        return None;
+    }
+    let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+    Some([byte(0)?, byte(2)?, byte(4)?])
+}
