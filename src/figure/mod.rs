@@ -1,0 +1,7 @@
+//! What to draw, with no window: the surface sampled on a grid, its colours, log-spaced
+//! contour levels and lines, and the trails. The app and the exports both paint from here.
+
+pub mod colormap;
+pub mod contour;
+pub mod grid;
+pub mod levels;

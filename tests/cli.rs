@@ -1,0 +1,214 @@
+//! The real binary: `trace` and `scenes` outputs, and every bad-input path (exit code 2, one
+//! message on stderr naming the problem, nothing on stdout, no file left behind).
+
+mod common;
+
+use common::{files_in, losscape, stderr, stdout, temp_dir, write};
+
+const SCENE: &str = r#"steps = 6
+start = [-1.5, 2.0]
+[surface]
+kind = "rosenbrock"
+[[optimizer]]
+kind = "adam"
+lr = 0.05
+[[optimizer]]
+kind = "gd"
+label = "GD, big"
+lr = 1.0
+"#;
+
+#[test]
+fn trace_prints_csv_with_full_precision_and_non_finite_rows() {
+    let dir = temp_dir();
+    let path = write(&dir, "s.toml", SCENE);
+    let out = losscape(&["trace", "--scene", path.to_str().expect("utf-8")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "label,step,x,y,loss");
+    assert_eq!(lines[1], "Adam,0,-1.5,2,12.5");
+    assert_eq!(
+        lines.len(),
+        1 + 7 + 5,
+        "GD at lr 1 diverges at step 4 and stops there: {text}"
+    );
+    assert!(
+        lines[8].starts_with("\"GD, big\",0,"),
+        "labels with commas are quoted: {}",
+        lines[8]
+    );
+    assert!(
+        lines[11]
+            .rsplit(',')
+            .next()
+            .is_some_and(|l| l.parse::<f64>().is_ok_and(f64::is_finite))
+    );
+    let last = lines[12].rsplit(',').next();
+    assert!(
+        matches!(last, Some("inf" | "NaN" | "-inf")),
+        "{}",
+        lines[12]
+    );
+}
+
+#[test]
+fn trace_json_has_status_and_points() {
+    let dir = temp_dir();
+    let path = write(&dir, "s.toml", SCENE);
+    let out = losscape(&[
+        "trace",
+        "--scene",
+        path.to_str().expect("utf-8"),
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("valid JSON");
+    let opts = doc["optimizers"].as_array().expect("optimizers");
+    assert_eq!(opts[0]["label"], "Adam");
+    assert_eq!(opts[0]["kind"], "adam");
+    assert_eq!(opts[0]["status"], "ok");
+    assert!(opts[0]["status_step"].is_null());
+    assert_eq!(
+        opts[0]["points"][0],
+        serde_json::json!([0, -1.5, 2.0, 12.5])
+    );
+    assert_eq!(opts[1]["status"], "diverged");
+    assert_eq!(opts[1]["status_step"], 4);
+    assert!(
+        opts[1]["points"][4][3].is_string(),
+        "non-finite numbers are strings"
+    );
+}
+
+#[test]
+fn trace_out_writes_the_file_and_nothing_else() {
+    let dir = temp_dir();
+    let out_path = dir.path().join("t.csv");
+    let out = losscape(&[
+        "trace",
+        "--scene",
+        "builtin:rosenbrock-race",
+        "--out",
+        out_path.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    let text = std::fs::read_to_string(&out_path).expect("written");
+    assert!(text.starts_with("label,step,x,y,loss\n"));
+    assert_eq!(files_in(&dir), vec!["t.csv"], "no temporary file left");
+}
+
+#[test]
+fn every_builtin_traces() {
+    for b in losscape::scene::BUILTINS {
+        let out = losscape(&["trace", "--scene", &format!("builtin:{}", b.name)]);
+        assert!(out.status.success(), "{}: {}", b.name, stderr(&out));
+        assert!(stdout(&out).lines().count() > 1, "{}", b.name);
+    }
+}
+
+#[test]
+fn scenes_lists_every_builtin_with_its_description() {
+    let out = losscape(&["scenes"]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    for b in losscape::scene::BUILTINS {
+        let line = text
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(b.name));
+        let line = line.unwrap_or_else(|| panic!("{} missing", b.name));
+        assert!(
+            line.len() > b.name.len() + 10,
+            "{} has a description: {line}",
+            b.name
+        );
+    }
+}
+
+/// Runs with `args`, expecting exit 2, nothing on stdout, a message containing `needles`,
+/// and no file in the temp dir besides `keep`.
+fn assert_bad_input(args: &[&str], needles: &[&str], dir: &tempfile::TempDir, keep: &[&str]) {
+    let out = losscape(args);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+    assert!(out.stdout.is_empty(), "{args:?} printed to stdout");
+    let err = stderr(&out);
+    for n in needles {
+        assert!(err.contains(n), "{args:?}: `{n}` missing from: {err}");
+    }
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(files_in(dir), keep, "{args:?} left a file");
+}
+
+#[test]
+fn bad_inputs_exit_2_with_one_message_and_no_file() {
+    let dir = temp_dir();
+    let bad = write(&dir, "bad.toml", &SCENE.replace("lr = 0.05", "lr = -1"));
+    let garbage = write(&dir, "garbage.toml", "steps = = 3");
+    let bad = bad.to_str().expect("utf-8");
+    let garbage = garbage.to_str().expect("utf-8");
+    let out = dir.path().join("out.csv");
+    let out = out.to_str().expect("utf-8");
+    let keep = ["bad.toml", "garbage.toml"];
+    assert_bad_input(
+        &["trace", "--scene", bad, "--out", out],
+        &["bad.toml:7:", "`lr`", "≥ 0"],
+        &dir,
+        &keep,
+    );
+    assert_bad_input(
+        &["trace", "--scene", garbage, "--out", out],
+        &["garbage.toml:1:", "invalid TOML"],
+        &dir,
+        &keep,
+    );
+    assert_bad_input(
+        &["trace", "--scene", "missing.toml", "--out", out],
+        &["missing.toml", "cannot read"],
+        &dir,
+        &keep,
+    );
+    assert_bad_input(
+        &["trace", "--scene", "builtin:nope"],
+        &["builtin:nope"],
+        &dir,
+        &keep,
+    );
+    assert_bad_input(
+        &["trace", "--scene", bad, "--format", "xml"],
+        &["xml"],
+        &dir,
+        &keep,
+    );
+    assert_bad_input(&["trace"], &["--scene"], &dir, &keep);
+    assert_bad_input(
+        &["trace", "--scene", "builtin:saddle-escape", "--bogus"],
+        &["--bogus"],
+        &dir,
+        &keep,
+    );
+    assert_bad_input(&["frobnicate"], &["frobnicate"], &dir, &keep);
+    let unwritable = dir.path().join("no/such/dir/out.csv");
+    assert_bad_input(
+        &[
+            "trace",
+            "--scene",
+            "builtin:saddle-escape",
+            "--out",
+            unwritable.to_str().expect("utf-8"),
+        ],
+        &["cannot write", "--out"],
+        &dir,
+        &keep,
+    );
+}
+
+#[test]
+fn help_and_version_succeed() {
+    let out = losscape(&["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("trace"));
+    let out = losscape(&["--version"]);
+    assert_eq!(out.status.code(), Some(0));
+}
