@@ -9,6 +9,7 @@
 pub mod app;
 pub mod cli;
 pub mod engine;
+pub mod export;
 pub mod figure;
 pub mod io;
 pub mod scene;

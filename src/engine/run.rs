@@ -130,13 +130,13 @@ impl Oracle {
     fn to_world(&self, u: Vec2) -> Vec2 {
         self.basis.map_or(u, |r| r * u)
     }
-    fn from_world(&self, w: Vec2) -> Vec2 {
+    fn to_basis(&self, w: Vec2) -> Vec2 {
         self.basis.map_or(w, |r| r.transpose() * w)
     }
     /// Loss and unclipped gradient at `u`, both in the optimizer's basis.
     fn value_grad(&self, u: Vec2) -> (f64, Vec2) {
         let (f, g) = self.surface.value_grad(self.to_world(u));
-        (f, self.from_world(g))
+        (f, self.to_basis(g))
     }
     fn clip(&self, g: Vec2) -> Vec2 {
         self.clip.map_or(g, |c| clip_norm(g, c))
@@ -189,7 +189,7 @@ impl Stepper {
             clip: spec.clip_norm,
             basis,
         };
-        let u = oracle.from_world(problem.start);
+        let u = oracle.to_basis(problem.start);
         let (f, g) = oracle.value_grad(u);
         let capacity = usize::try_from(problem.steps.min(1 << 20)).unwrap_or(0) + 1;
         let mut trajectory = Trajectory {

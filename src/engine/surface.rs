@@ -155,14 +155,14 @@ impl SurfaceKind {
     /// The formula as shown to a user.
     pub fn formula(self) -> &'static str {
         match self {
-            SurfaceKind::Quadratic => "½ wᵀHw,  H = R(θ) diag(1, κ) R(θ)ᵀ",
+            SurfaceKind::Quadratic => "½ w^T H w,  H = R(θ) diag(1, κ) R(θ)^T",
             SurfaceKind::Rosenbrock => "(a − x)² + b (y − x²)²",
             SurfaceKind::Himmelblau => "(x² + y − 11)² + (x + y² − 7)²",
             SurfaceKind::Beale => "(1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²",
             SurfaceKind::Saddle => "x² + y⁴/4 − y²/2",
             SurfaceKind::Rastrigin => "20 + x² − 10 cos 2πx + y² − 10 cos 2πy",
             SurfaceKind::SixHumpCamel => "(4 − 2.1x² + x⁴/3) x² + xy + (−4 + 4y²) y²",
-            SurfaceKind::Wells => "0.05 ‖w‖² − Σ aᵢ exp(−‖w − cᵢ‖² / 2sᵢ²), three wells",
+            SurfaceKind::Wells => "0.05 ‖w‖² − Σ a_i exp(−‖w − c_i‖² / 2 s_i²), three wells",
             SurfaceKind::Plateau => "1 − exp(−(x² + y²))",
             SurfaceKind::Cliff => "0.05 ‖w‖² + 10 σ(30 (x − 1))",
             SurfaceKind::SharpFlat => {

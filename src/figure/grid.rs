@@ -5,7 +5,7 @@
 //! pixel centres (not pixel corners) so that a grid of `nx × ny` samples maps one-to-one onto
 //! an `nx × ny` image covering the view box, with no half-pixel shift at the edges.
 
-use crate::engine::{Surface, ViewBox};
+use crate::engine::{Surface, SurfaceKind, ViewBox};
 use rayon::prelude::*;
 
 /// Grids at least this large are split over threads; below it the cost of waking the pool
@@ -56,10 +56,7 @@ impl Grid {
         // vectorisation), so the abscissae are computed once and shared by every row.
         let xs: Vec<f64> = (0..nx).map(|i| grid.x(i)).collect();
         let ys: Vec<f64> = (0..ny).map(|j| grid.y(j)).collect();
-        // A local copy lets the optimiser treat the surface kind as loop-invariant and hoist
-        // the formula dispatch out of the row loop.
-        let surface = *surface;
-        let fill = |(row, &y): (&mut [f64], &f64)| fill_row(&surface, row, &xs, y);
+        let fill = |(row, &y): (&mut [f64], &f64)| fill_row(surface, row, &xs, y);
         if len >= PARALLEL_MIN_POINTS && rayon::current_num_threads() > 1 {
             // Each value depends only on its own (x, y), so the split cannot change any bit.
             grid.values
@@ -123,19 +120,38 @@ impl Grid {
     }
 }
 
-/// One row of samples. Kept separate and inlined so the plain-f64 formula is specialised
-/// into a tight loop over precomputed abscissae.
+/// One row of samples.
+///
+/// Written so the formula dispatch (the `match` on the kind inside `eval`) leaves the loop:
+/// the surface is copied into a local, whose fields the optimiser then knows cannot change
+/// while the row is written (through a reference it must assume they might, and reloads
+/// them every point), and the kind is matched outside the loop, so inside each arm `eval`
+/// is straight-line arithmetic that vectorises. Together these make Rosenbrock about 3×
+/// faster. The match is exhaustive so a new surface cannot be forgotten.
 #[inline(always)]
 fn fill_row(surface: &Surface, row: &mut [f64], xs: &[f64], y: f64) {
-    for (v, &x) in row.iter_mut().zip(xs) {
-        *v = surface.eval(x, y);
+    let surface = *surface;
+    macro_rules! specialise {
+        ($($kind:ident)*) => {
+            match surface.kind() {
+                $(SurfaceKind::$kind => {
+                    for (v, &x) in row.iter_mut().zip(xs) {
+                        *v = surface.eval(x, y);
+                    }
+                })*
+            }
+        };
     }
+    specialise!(
+        Quadratic Rosenbrock Himmelblau Beale Saddle Rastrigin SixHumpCamel Wells Plateau Cliff
+        SharpFlat
+    );
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{SurfaceKind, Vec2};
+    use crate::engine::Vec2;
 
     #[test]
     fn values_are_the_surface_at_pixel_centres() {

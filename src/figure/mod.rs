@@ -5,3 +5,7 @@ pub mod colormap;
 pub mod contour;
 pub mod grid;
 pub mod levels;
+pub mod model;
+pub mod palette;
+pub mod projection;
+pub mod trail;

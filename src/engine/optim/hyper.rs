@@ -506,7 +506,7 @@ impl OptimizerKind {
         use OptimizerKind::*;
         match self {
             Gd => "w ← w − lr·g",
-            Sgd => "g̃ = g + noise·ξ,  ξ ~ N(0, I)\nw ← w − lr·g̃",
+            Sgd => "g_noisy = g + noise·ξ,  ξ ~ N(0, I)\nw ← w − lr·g_noisy",
             Momentum => "b ← g at t = 1, else b ← μ·b + (1 − τ)·g\nw ← w − lr·b",
             Nesterov => "b ← g at t = 1, else b ← μ·b + g\nw ← w − lr·(g + μ·b)",
             Adagrad => "s ← s + g²\nw ← w − lr/(1 + (t − 1)·lr_decay) · g/(√s + ε)",
@@ -517,23 +517,23 @@ impl OptimizerKind {
                 "v ← ρ·v + (1 − ρ)·g²\nδ = √(u + ε)/√(v + ε) · g\nu ← ρ·u + (1 − ρ)·δ²\nw ← w − lr·δ"
             }
             Adam => {
-                "g ← g + wd·w\nm ← β₁·m + (1 − β₁)·g\nv ← β₂·v + (1 − β₂)·g²\nm̂ = m/(1 − β₁ᵗ),  v̂ = v/(1 − β₂ᵗ)\nw ← w − lr·m̂/(√v̂ + ε)"
+                "g ← g + wd·w\nm ← β₁·m + (1 − β₁)·g\nv ← β₂·v + (1 − β₂)·g²\nm_hat = m/(1 − β₁^t),  v_hat = v/(1 − β₂^t)\nw ← w − lr·m_hat/(√v_hat + ε)"
             }
             Amsgrad => {
-                "g ← g + wd·w\nm ← β₁·m + (1 − β₁)·g\nv ← β₂·v + (1 − β₂)·g²\nv_max ← max(v_max, v)\nm̂ = m/(1 − β₁ᵗ),  v̂ = v_max/(1 − β₂ᵗ)\nw ← w − lr·m̂/(√v̂ + ε)"
+                "g ← g + wd·w\nm ← β₁·m + (1 − β₁)·g\nv ← β₂·v + (1 − β₂)·g²\nv_max ← max(v_max, v)\nm_hat = m/(1 − β₁^t),  v_hat = v_max/(1 − β₂^t)\nw ← w − lr·m_hat/(√v_hat + ε)"
             }
             Adamw => {
-                "w ← w·(1 − lr·wd)\nm ← β₁·m + (1 − β₁)·g\nv ← β₂·v + (1 − β₂)·g²\nm̂ = m/(1 − β₁ᵗ),  v̂ = v/(1 − β₂ᵗ)\nw ← w − lr·m̂/(√v̂ + ε)"
+                "w ← w·(1 − lr·wd)\nm ← β₁·m + (1 − β₁)·g\nv ← β₂·v + (1 − β₂)·g²\nm_hat = m/(1 − β₁^t),  v_hat = v/(1 − β₂^t)\nw ← w − lr·m_hat/(√v_hat + ε)"
             }
-            Adamax => "m ← β₁·m + (1 − β₁)·g\nu ← max(β₂·u, |g| + ε)\nw ← w − lr/(1 − β₁ᵗ) · m/u",
+            Adamax => "m ← β₁·m + (1 − β₁)·g\nu ← max(β₂·u, |g| + ε)\nw ← w − lr/(1 − β₁^t) · m/u",
             Nadam => {
-                "μₜ = β₁(1 − ½·0.96^(tψ)),  P ← P·μₜ\nm, v as Adam;  d = √(v/(1 − β₂ᵗ)) + ε\nw ← w − lr(1 − μₜ)/(1 − P) · g/d − lr·μₜ₊₁/(1 − P·μₜ₊₁) · m/d"
+                "μ_t = β₁(1 − ½·0.96^(t·ψ)),  P ← P·μ_t\nm, v as Adam;  d = √(v/(1 − β₂^t)) + ε\nw ← w − lr(1 − μ_t)/(1 − P) · g/d − lr·μ_t+1/(1 − P·μ_t+1) · m/d"
             }
             Adafactor => {
-                "R ← β₂·R + (1 − β₂)·(g₁² + g₂²),  C ← β₂·C + (1 − β₂)·g²\nV̂ = (R·C/R)/(1 − β₂ᵗ) = C/(1 − β₂ᵗ)\nw ← w − lr·g/(√V̂ + ε)"
+                "R ← β₂·R + (1 − β₂)·(g₁² + g₂²),  C ← β₂·C + (1 − β₂)·g²\nV_hat = (R·C/R)/(1 − β₂^t) = C/(1 − β₂^t)\nw ← w − lr·g/(√V_hat + ε)"
             }
             Newton => "w ← w − lr·(H + λI)⁻¹·g",
-            Sam => "e = ρ·g/‖g‖\ng′ = ∇f(w + e)\nw ← w − lr·g′",
+            Sam => "e = ρ·g/‖g‖\ng2 = ∇f(w + e)   (the gradient a step uphill)\nw ← w − lr·g2",
             Lion => "c = β₁·m + (1 − β₁)·g\nw ← w − lr·(sign(c) + wd·w)\nm ← β₂·m + (1 − β₂)·g",
         }
     }

@@ -1,0 +1,687 @@
+//! The surface plot: egui_plot supplies the frame, axes, pan and zoom and shows the colour
+//! map as an image; contours, trails, markers and the legend are painted over it with the
+//! plot's own transform, from the same figure primitives the exports use.
+
+use super::state::{Layout, Session};
+use crate::engine::{Surface, Vec2, ViewBox};
+use crate::figure::colormap;
+use crate::figure::levels::ColorScale;
+use crate::figure::model::{Figure, FigureTrail, LegendEntry, MarkKind, SurfaceLayer, TrailEnd};
+pub use crate::figure::model::{sig, status_text};
+use crate::figure::projection::{Projection, fit_aspect};
+use crate::figure::trail::Trail;
+use egui::{Align2, Color32, FontId, Pos2, Rect, Shape, Stroke, TextureHandle, TextureOptions};
+use egui_plot::{Plot, PlotBounds, PlotImage, PlotPoint, PlotTransform};
+
+/// Longest side of the colour map, in pixels, however large the plot.
+const MAX_RASTER: usize = 1400;
+/// Longest side of the grid the contours are traced on.
+const CONTOUR_GRID: usize = 260;
+/// How close (in points) a press must be to the start marker to drag it.
+const GRAB_RADIUS: f32 = 12.0;
+
+/// The surface layer of the current view and its texture.
+struct Raster {
+    layer: SurfaceLayer,
+    texture: TextureHandle,
+}
+
+impl Raster {
+    fn matches(&self, surface: &Surface, view: &ViewBox, size: [usize; 2]) -> bool {
+        self.layer.surface == *surface && self.layer.view == *view && self.layer.size == size
+    }
+}
+
+/// Trails decimated for one view and panel size; every step is a prefix of them.
+#[derive(Default)]
+struct TrailCache {
+    key: Option<(u64, [u64; 4], [u32; 2])>,
+    trails: Vec<Option<Trail>>,
+}
+
+/// What is under the pointer.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Hover {
+    pub at: Vec2,
+    pub loss: f64,
+    pub grad_norm: f64,
+    pub eigenvalues: [f64; 2],
+}
+
+impl Hover {
+    pub fn at(surface: &Surface, at: Vec2) -> Hover {
+        let (loss, g, _) = surface.value_grad_hess(at);
+        Hover {
+            at,
+            loss,
+            grad_norm: g.norm(),
+            eigenvalues: surface.hessian_eigenvalues(at),
+        }
+    }
+
+    /// "κ = 12.3", or why there is no condition number here.
+    pub fn conditioning(&self) -> String {
+        let [lo, hi] = self.eigenvalues;
+        if lo > 0.0 {
+            format!("condition number {}", sig(hi / lo))
+        } else if hi < 0.0 {
+            "concave here (a maximum-like region)".to_string()
+        } else {
+            "indefinite here (saddle-like)".to_string()
+        }
+    }
+
+    pub fn text(&self) -> String {
+        format!(
+            "x = {}, y = {}\nloss = {}\n|gradient| = {}\nHessian eigenvalues {}, {}\n{}",
+            sig(self.at.x),
+            sig(self.at.y),
+            sig(self.loss),
+            sig(self.grad_norm),
+            sig(self.eigenvalues[0]),
+            sig(self.eigenvalues[1]),
+            self.conditioning()
+        )
+    }
+}
+
+/// The plot's view state and caches; the model stays in [`Session`].
+#[derive(Default)]
+pub struct PlotView {
+    raster: Option<Raster>,
+    trails: TrailCache,
+    /// The overlay plot's transform from the last frame (tests use it to aim clicks).
+    pub transform: Option<PlotTransform>,
+    dragging_start: bool,
+    /// The start before the last single click, so a double-click (view reset) can undo it.
+    click_undo: Option<(Vec2, f64)>,
+    /// Reset the plot bounds to the scene's view on the next frame.
+    pub reset_view: bool,
+    pub hover: Option<Hover>,
+}
+
+fn to_color(c: [u8; 3]) -> Color32 {
+    Color32::from_rgb(c[0], c[1], c[2])
+}
+
+fn bounds_to_view(b: &PlotBounds) -> ViewBox {
+    ViewBox {
+        x: [b.min()[0], b.max()[0]],
+        y: [b.min()[1], b.max()[1]],
+    }
+}
+
+fn view_key(v: &ViewBox) -> [u64; 4] {
+    [
+        v.x[0].to_bits(),
+        v.x[1].to_bits(),
+        v.y[0].to_bits(),
+        v.y[1].to_bits(),
+    ]
+}
+
+impl PlotView {
+    /// Shows the plot (overlay or grid) filling `ui`.
+    pub fn ui(&mut self, ui: &mut egui::Ui, session: &mut Session) {
+        let avail = ui.available_size();
+        let bar_width = 76.0;
+        ui.horizontal_top(|ui| {
+            let plot_size = egui::vec2((avail.x - bar_width).max(120.0), avail.y.max(120.0));
+            ui.allocate_ui(plot_size, |ui| match session.layout {
+                Layout::Overlay => self.overlay(ui, session),
+                Layout::Grid => self.grid(ui, session),
+            });
+            if let Some(r) = &self.raster {
+                let (rect, _) = ui.allocate_exact_size(
+                    egui::vec2(bar_width - 8.0, plot_size.y),
+                    egui::Sense::hover(),
+                );
+                paint_colorbar(ui, rect, &r.layer.scale);
+            }
+        });
+    }
+
+    /// Makes sure the colour map fits `view` at `px` pixels.
+    fn ensure_raster(
+        &mut self,
+        ctx: &egui::Context,
+        surface: &Surface,
+        view: ViewBox,
+        px: [usize; 2],
+    ) {
+        if self
+            .raster
+            .as_ref()
+            .is_some_and(|r| r.matches(surface, &view, px))
+        {
+            return;
+        }
+        let layer = SurfaceLayer::compute(surface, view, px, CONTOUR_GRID);
+        let image = egui::ColorImage::from_rgba_unmultiplied(layer.size, &layer.rgba);
+        match &mut self.raster {
+            Some(r) => {
+                r.texture.set(image, TextureOptions::LINEAR);
+                r.layer = layer;
+            }
+            None => {
+                let texture = ctx.load_texture("surface", image, TextureOptions::LINEAR);
+                self.raster = Some(Raster { layer, texture });
+            }
+        }
+    }
+
+    fn raster_size(ctx: &egui::Context, frame: Rect) -> [usize; 2] {
+        let ppp = ctx.pixels_per_point();
+        let w = (frame.width() * ppp).round().max(2.0) as usize;
+        let h = (frame.height() * ppp).round().max(2.0) as usize;
+        let long = w.max(h);
+        if long > MAX_RASTER {
+            [w * MAX_RASTER / long, h * MAX_RASTER / long]
+        } else {
+            [w, h]
+        }
+    }
+
+    /// A plot with the colour map, configured alike for overlay and grid panels.
+    fn base_plot<'a>(
+        &self,
+        id: impl std::hash::Hash + std::fmt::Debug,
+        view: ViewBox,
+        surface: Surface,
+    ) -> Plot<'a> {
+        let mut plot = Plot::new(id)
+            .data_aspect(1.0)
+            .default_x_bounds(view.x[0], view.x[1])
+            .default_y_bounds(view.y[0], view.y[1])
+            .allow_double_click_reset(true)
+            .allow_boxed_zoom(false)
+            .show_grid(false)
+            .label_formatter(move |pos| {
+                let p = match pos {
+                    egui_plot::HoverPosition::NearDataPoint { position, .. }
+                    | egui_plot::HoverPosition::Elsewhere { position } => *position,
+                };
+                Some(Hover::at(&surface, Vec2::new(p.x, p.y)).text())
+            });
+        if self.reset_view {
+            plot = plot.reset();
+        }
+        plot
+    }
+
+    fn image_item(&self) -> Option<PlotImage> {
+        let r = self.raster.as_ref()?;
+        let v = r.layer.view;
+        Some(PlotImage::new(
+            "",
+            r.texture.id(),
+            PlotPoint::new(0.5 * (v.x[0] + v.x[1]), 0.5 * (v.y[0] + v.y[1])),
+            egui::vec2(v.width() as f32, v.height() as f32),
+        ))
+    }
+
+    fn overlay(&mut self, ui: &mut egui::Ui, session: &mut Session) {
+        let surface = session.scene.surface;
+        let view = fit_aspect(
+            session.view_box(),
+            ui.available_width() as f64,
+            ui.available_height() as f64,
+        );
+        if self.raster.is_none() {
+            let frame = Rect::from_min_size(ui.cursor().min, ui.available_size());
+            self.ensure_raster(ui.ctx(), &surface, view, Self::raster_size(ui.ctx(), frame));
+        }
+        // decide before the plot is built whether a press grabs the start marker, so the
+        // plot does not pan during that drag
+        let (pressed, origin, shift) = ui.input(|i| {
+            (
+                i.pointer.primary_pressed(),
+                i.pointer.press_origin(),
+                i.modifiers.shift,
+            )
+        });
+        if pressed && let (Some(t), Some(o)) = (self.transform, origin) {
+            let sp = t.position_from_point(&PlotPoint::new(
+                session.scene.start.x,
+                session.scene.start.y,
+            ));
+            if t.frame().contains(o) && (shift || sp.distance(o) < GRAB_RADIUS) {
+                self.dragging_start = true;
+            }
+        }
+        if !ui.input(|i| i.pointer.primary_down() || i.pointer.primary_released()) {
+            self.dragging_start = false;
+        }
+        let image = self.image_item();
+        let plot = self
+            .base_plot("surface-plot", view, surface)
+            .allow_drag(!self.dragging_start);
+        let resp = plot.show(ui, |pui| {
+            if let Some(img) = image {
+                pui.image(img);
+            }
+        });
+        self.reset_view = false;
+        let t = resp.transform;
+        self.transform = Some(t);
+
+        // start point: drag the marker, or click anywhere
+        let now = ui.input(|i| i.time);
+        let mut moved = None;
+        if self.dragging_start
+            && resp.response.dragged()
+            && let Some(p) = resp.response.interact_pointer_pos()
+        {
+            moved = Some(t.value_from_position(p));
+        }
+        if resp.response.drag_stopped() {
+            self.dragging_start = false;
+        }
+        if resp.response.double_clicked() {
+            if let Some((before, at)) = self.click_undo.take()
+                && now - at < 1.0
+            {
+                session.scene.start = before;
+                session.rerun();
+            }
+        } else if resp.response.clicked()
+            && let Some(p) = resp.response.interact_pointer_pos()
+        {
+            self.click_undo = Some((session.scene.start, now));
+            moved = Some(t.value_from_position(p));
+        }
+        if let Some(p) = moved
+            && p.x.is_finite()
+            && p.y.is_finite()
+        {
+            session.scene.start = Vec2::new(p.x, p.y);
+            session.rerun();
+        }
+
+        self.hover = resp
+            .response
+            .hover_pos()
+            .map(|p| t.value_from_position(p))
+            .map(|p| Hover::at(&surface, Vec2::new(p.x, p.y)));
+
+        let visible = bounds_to_view(t.bounds());
+        let frame = *t.frame();
+        self.ensure_raster(
+            ui.ctx(),
+            &surface,
+            visible,
+            Self::raster_size(ui.ctx(), frame),
+        );
+        let painter = ui.painter_at(frame);
+        let projection = Projection::new(visible, rect4(frame));
+        self.update_trails(session, &visible, frame.size());
+        let figure = Figure::build(&session.scene, &session.runs, visible, session.clock.step);
+        self.paint_contours(&painter, &projection);
+        for t in &figure.trails {
+            self.paint_trail(
+                &painter,
+                &projection,
+                frame.min,
+                t,
+                session.selected == t.index,
+            );
+        }
+        paint_marks(&painter, &projection, &figure);
+        paint_legend(&painter, frame, &figure.legend);
+    }
+
+    fn grid(&mut self, ui: &mut egui::Ui, session: &mut Session) {
+        let surface = session.scene.surface;
+        let enabled: Vec<usize> = (0..session.scene.optimizers.len())
+            .filter(|&i| session.scene.optimizers[i].enabled)
+            .collect();
+        if enabled.is_empty() {
+            ui.centered_and_justified(|ui| {
+                ui.label("No optimizer is enabled: switch one on in the side panel.")
+            });
+            return;
+        }
+        let avail = ui.available_size();
+        let base_view = session.view_box();
+        let aspect = (base_view.width() / base_view.height()).clamp(0.2, 5.0) as f32;
+        let title_h = 20.0;
+        let gap = 6.0;
+        let n = enabled.len();
+        let (cols, panel_w) = (1..=n)
+            .map(|cols| {
+                let rows = n.div_ceil(cols);
+                let w = ((avail.x - gap * cols as f32) / cols as f32)
+                    .min(((avail.y - gap * rows as f32) / rows as f32 - title_h) * aspect);
+                (cols, w)
+            })
+            .fold((1, 0.0f32), |best, c| if c.1 > best.1 { c } else { best });
+        let panel_w = panel_w.max(60.0);
+        let panel_h = panel_w / aspect;
+        let view = fit_aspect(base_view, panel_w as f64, panel_h as f64);
+        let link = ui.make_persistent_id("grid-link");
+        let step = session.clock.step;
+        let mut visible = None;
+        egui::Grid::new("small-multiples")
+            .spacing(egui::vec2(gap, gap))
+            .show(ui, |ui| {
+                for (k, &i) in enabled.iter().enumerate() {
+                    ui.vertical(|ui| {
+                        let o = &session.scene.optimizers[i];
+                        let color = to_color(crate::figure::palette::color(i, o.color));
+                        let status = session
+                            .run(i)
+                            .map(|r| status_text(&session.scene, i, r, step))
+                            .unwrap_or_default();
+                        ui.horizontal(|ui| {
+                            ui.set_width(panel_w);
+                            ui.label(egui::RichText::new(&o.spec.label).color(color).strong());
+                            ui.label(egui::RichText::new(status).weak());
+                        });
+                        let image = self.image_item();
+                        let resp = self
+                            .base_plot(("cell", i), view, surface)
+                            .width(panel_w)
+                            .height(panel_h)
+                            .link_axis(link, [true, true])
+                            .link_cursor(link, [true, true])
+                            .show_axes([k + cols >= n, k % cols == 0])
+                            .show(ui, |pui| {
+                                if let Some(img) = image {
+                                    pui.image(img);
+                                }
+                            });
+                        let t = resp.transform;
+                        let v = bounds_to_view(t.bounds());
+                        let frame = *t.frame();
+                        visible.get_or_insert((v, frame));
+                        let painter = ui.painter_at(frame);
+                        let projection = Projection::new(v, rect4(frame));
+                        self.paint_contours(&painter, &projection);
+                        self.update_trails(session, &v, frame.size());
+                        let figure = Figure::build(&session.scene, &session.runs, v, step);
+                        for t in figure.trails.iter().filter(|t| t.index == i) {
+                            self.paint_trail(&painter, &projection, frame.min, t, true);
+                        }
+                        paint_marks(&painter, &projection, &figure);
+                        if resp.response.clicked() {
+                            session.selected = i;
+                        }
+                    });
+                    if (k + 1) % cols == 0 {
+                        ui.end_row();
+                    }
+                }
+            });
+        self.reset_view = false;
+        if let Some((v, frame)) = visible {
+            self.ensure_raster(ui.ctx(), &surface, v, Self::raster_size(ui.ctx(), frame));
+        }
+    }
+
+    fn paint_contours(&self, painter: &egui::Painter, projection: &Projection) {
+        let Some(r) = &self.raster else { return };
+        let stroke = Stroke::new(0.8, Color32::from_white_alpha(80));
+        for level in &r.layer.contours {
+            for line in &level.lines {
+                let pts: Vec<Pos2> = line
+                    .iter()
+                    .map(|&[x, y]| pos(projection.project(Vec2::new(x, y))))
+                    .collect();
+                painter.add(Shape::line(pts, stroke));
+            }
+        }
+    }
+
+    /// Recomputes the decimated trails when the runs, the view or the panel size changed.
+    fn update_trails(&mut self, session: &Session, view: &ViewBox, size: egui::Vec2) {
+        let key = (
+            session.generation,
+            view_key(view),
+            [size.x.round() as u32, size.y.round() as u32],
+        );
+        if self.trails.key == Some(key) && self.trails.trails.len() == session.runs.len() {
+            return;
+        }
+        let projection = Projection::new(*view, [0.0, 0.0, size.x as f64, size.y as f64]);
+        self.trails.trails = session
+            .runs
+            .iter()
+            .map(|r| {
+                r.as_ref()
+                    .map(|t| Trail::build(&t.points, &projection, 0.4))
+            })
+            .collect();
+        self.trails.key = Some(key);
+    }
+}
+
+fn rect4(r: Rect) -> [f64; 4] {
+    [
+        r.min.x as f64,
+        r.min.y as f64,
+        r.width() as f64,
+        r.height() as f64,
+    ]
+}
+
+fn pos(p: [f64; 2]) -> Pos2 {
+    Pos2::new(p[0] as f32, p[1] as f32)
+}
+
+const HALO: Color32 = Color32::from_rgba_premultiplied(0, 0, 0, 150);
+
+impl PlotView {
+    /// One trail over its dark halo, decimated to screen resolution, with its head marker.
+    fn paint_trail(
+        &self,
+        painter: &egui::Painter,
+        projection: &Projection,
+        origin: Pos2,
+        t: &FigureTrail,
+        emphasised: bool,
+    ) {
+        let Some(head) = t.head() else { return };
+        let Some(trail) = self.trails.trails.get(t.index).and_then(Option::as_ref) else {
+            return;
+        };
+        let head_index = t.points.len() - 1;
+        let h = pos(projection.project(head));
+        let line: Vec<Pos2> = trail
+            .upto(head_index, None)
+            .into_iter()
+            .map(|p| Pos2::new(p[0] as f32 + origin.x, p[1] as f32 + origin.y))
+            .chain(std::iter::once(h))
+            .collect();
+        let color = to_color(t.color);
+        let width = if emphasised { 2.4 } else { 1.8 };
+        let pieces = split_at_sharp_turns(line);
+        for piece in &pieces {
+            painter.add(Shape::line(piece.clone(), Stroke::new(width + 2.0, HALO)));
+        }
+        for piece in pieces {
+            painter.add(Shape::line(piece, Stroke::new(width, color)));
+        }
+        match t.end {
+            TrailEnd::Diverged => {
+                let s = 6.0;
+                for (a, b) in [
+                    (egui::vec2(-s, -s), egui::vec2(s, s)),
+                    (egui::vec2(-s, s), egui::vec2(s, -s)),
+                ] {
+                    painter.line_segment([h + a, h + b], Stroke::new(4.5, HALO));
+                    painter.line_segment([h + a, h + b], Stroke::new(2.5, color));
+                }
+            }
+            TrailEnd::Stalled => {
+                let r = Rect::from_center_size(h, egui::vec2(9.0, 9.0));
+                painter.rect_filled(r.expand(1.5), 1.0, HALO);
+                painter.rect_filled(r, 1.0, color);
+            }
+            TrailEnd::Head => {
+                painter.circle_filled(h, 5.5, HALO);
+                painter.circle_filled(h, 4.0, color);
+            }
+        }
+    }
+}
+
+/// Splits a polyline where it turns back on itself. egui joins segments with unbounded
+/// miters, so an optimizer oscillating about a minimum would otherwise draw long spikes.
+fn split_at_sharp_turns(line: Vec<Pos2>) -> Vec<Vec<Pos2>> {
+    if line.len() < 3 {
+        return vec![line];
+    }
+    let mut pieces = Vec::new();
+    let mut current = vec![line[0]];
+    for w in line.windows(3) {
+        let (a, b, c) = (w[0], w[1], w[2]);
+        current.push(b);
+        let (u, v) = (b - a, c - b);
+        let turn_back = u.dot(v) < -0.5 * u.length() * v.length();
+        if turn_back {
+            pieces.push(std::mem::replace(&mut current, vec![b]));
+        }
+    }
+    if let Some(&last) = line.last() {
+        current.push(last);
+    }
+    pieces.push(current);
+    pieces
+}
+
+fn paint_marks(painter: &egui::Painter, projection: &Projection, figure: &Figure) {
+    for m in &figure.marks {
+        let c = pos(projection.project(m.at));
+        match m.kind {
+            MarkKind::Minimum => {
+                let d = 5.0;
+                let diamond = vec![
+                    c + egui::vec2(0.0, -d),
+                    c + egui::vec2(d, 0.0),
+                    c + egui::vec2(0.0, d),
+                    c + egui::vec2(-d, 0.0),
+                ];
+                painter.add(Shape::convex_polygon(
+                    diamond,
+                    Color32::WHITE,
+                    Stroke::new(1.2, Color32::BLACK),
+                ));
+            }
+            MarkKind::Saddle => {
+                painter.rect_stroke(
+                    Rect::from_center_size(c, egui::vec2(9.0, 9.0)),
+                    0.0,
+                    Stroke::new(1.6, Color32::WHITE),
+                    egui::StrokeKind::Middle,
+                );
+            }
+            MarkKind::Start => {
+                painter.circle_stroke(c, 7.0, Stroke::new(3.5, HALO));
+                painter.circle_stroke(c, 7.0, Stroke::new(1.8, Color32::WHITE));
+            }
+        }
+    }
+}
+
+fn paint_legend(painter: &egui::Painter, frame: Rect, rows: &[LegendEntry]) {
+    if rows.is_empty() {
+        return;
+    }
+    let font = FontId::proportional(13.0);
+    let small = FontId::proportional(11.5);
+    let row_h = 17.0;
+    let label_w = rows
+        .iter()
+        .map(|r| {
+            let a = painter
+                .layout_no_wrap(r.label.clone(), font.clone(), Color32::WHITE)
+                .size()
+                .x;
+            let b = painter
+                .layout_no_wrap(r.status.clone(), small.clone(), Color32::WHITE)
+                .size()
+                .x;
+            a + 10.0 + b
+        })
+        .fold(0.0f32, f32::max);
+    let w = (label_w + 40.0).min(frame.width() - 20.0);
+    let h = rows.len() as f32 * row_h + 10.0;
+    let rect = Rect::from_min_size(
+        Pos2::new(frame.max.x - w - 10.0, frame.min.y + 10.0),
+        egui::vec2(w, h),
+    );
+    painter.rect_filled(rect, 4.0, Color32::from_rgba_premultiplied(10, 10, 14, 200));
+    for (k, row) in rows.iter().enumerate() {
+        let y = rect.min.y + 5.0 + row_h * (k as f32 + 0.5);
+        let x = rect.min.x + 8.0;
+        painter.line_segment(
+            [Pos2::new(x, y), Pos2::new(x + 18.0, y)],
+            Stroke::new(3.0, to_color(row.color)),
+        );
+        let g = painter.layout_no_wrap(row.label.clone(), font.clone(), Color32::WHITE);
+        let lw = g.size().x;
+        painter.galley(Pos2::new(x + 24.0, y - g.size().y / 2.0), g, Color32::WHITE);
+        let weak = if row.alert {
+            Color32::from_rgb(255, 160, 140)
+        } else {
+            Color32::from_gray(190)
+        };
+        painter.text(
+            Pos2::new(x + 24.0 + lw + 8.0, y),
+            Align2::LEFT_CENTER,
+            &row.status,
+            small.clone(),
+            weak,
+        );
+    }
+}
+
+fn paint_colorbar(ui: &egui::Ui, rect: Rect, scale: &ColorScale) {
+    let painter = ui.painter_at(rect.expand(2.0));
+    let bar = Rect::from_min_max(
+        Pos2::new(rect.min.x + 4.0, rect.min.y + 24.0),
+        Pos2::new(rect.min.x + 18.0, rect.max.y - 24.0),
+    );
+    let mut mesh = egui::Mesh::default();
+    let n = 96;
+    for k in 0..=n {
+        let t = k as f64 / n as f64;
+        let y = bar.max.y - bar.height() * t as f32;
+        let c = colormap::viridis(t);
+        let color = Color32::from_rgb(c[0], c[1], c[2]);
+        mesh.colored_vertex(Pos2::new(bar.min.x, y), color);
+        mesh.colored_vertex(Pos2::new(bar.max.x, y), color);
+        if k > 0 {
+            let i = (2 * k) as u32;
+            mesh.add_triangle(i - 2, i - 1, i);
+            mesh.add_triangle(i - 1, i + 1, i);
+        }
+    }
+    painter.add(Shape::mesh(mesh));
+    let text_color = ui.visuals().text_color();
+    painter.text(
+        Pos2::new(rect.min.x, rect.min.y + 4.0),
+        Align2::LEFT_TOP,
+        "loss",
+        FontId::proportional(12.0),
+        text_color,
+    );
+    for tick in scale.ticks(8) {
+        let t = scale.t(tick);
+        if !t.is_finite() {
+            continue;
+        }
+        let y = bar.max.y - bar.height() * t as f32;
+        painter.line_segment(
+            [Pos2::new(bar.max.x, y), Pos2::new(bar.max.x + 4.0, y)],
+            Stroke::new(1.0, text_color),
+        );
+        painter.text(
+            Pos2::new(bar.max.x + 6.0, y),
+            Align2::LEFT_CENTER,
+            sig(tick),
+            FontId::proportional(11.0),
+            text_color,
+        );
+    }
+}

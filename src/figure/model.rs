@@ -1,0 +1,331 @@
+//! The figure description: everything a picture of a scene at one step shows — the surface
+//! layer (colour map, scale, contour lines), points of interest, every trail with how it ends,
+//! the legend entries, title and claim. The window and every export paint from this; only the
+//! final painting differs.
+
+use super::colormap;
+use super::contour::{ContourLevel, contours};
+use super::grid::Grid;
+use super::levels::ColorScale;
+use super::palette;
+use crate::engine::optim::OptimizerKind;
+use crate::engine::{Status, Surface, Trajectory, Vec2, ViewBox};
+use crate::scene::Scene;
+
+/// Contour levels in every figure.
+pub const CONTOUR_LEVELS: usize = 24;
+
+/// The surface over one view: sampled, coloured, contoured.
+#[derive(Clone, Debug)]
+pub struct SurfaceLayer {
+    pub surface: Surface,
+    pub view: ViewBox,
+    pub scale: ColorScale,
+    /// Width and height of `rgba` in pixels.
+    pub size: [usize; 2],
+    /// Unmultiplied RGBA8, top row first.
+    pub rgba: Vec<u8>,
+    pub contours: Vec<ContourLevel>,
+}
+
+impl SurfaceLayer {
+    /// The colour map at `size` pixels and contours traced on a grid whose longer side has
+    /// `contour_resolution` cells.
+    pub fn compute(
+        surface: &Surface,
+        view: ViewBox,
+        size: [usize; 2],
+        contour_resolution: usize,
+    ) -> Self {
+        let size = [size[0].max(1), size[1].max(1)];
+        let grid = Grid::evaluate(surface, view, size[0], size[1]);
+        let scale = ColorScale::from_grid(&grid);
+        let rgba = colormap::colorize(&grid, &scale);
+        let long = size[0].max(size[1]);
+        let c = [
+            (size[0] * contour_resolution / long).max(8),
+            (size[1] * contour_resolution / long).max(8),
+        ];
+        let cgrid = Grid::evaluate(surface, view, c[0], c[1]);
+        let lines = contours(&cgrid, &scale.levels(CONTOUR_LEVELS));
+        SurfaceLayer {
+            surface: *surface,
+            view,
+            scale,
+            size,
+            rgba,
+            contours: lines,
+        }
+    }
+}
+
+/// A point worth marking.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum MarkKind {
+    Minimum,
+    Saddle,
+    Start,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Mark {
+    pub kind: MarkKind,
+    pub at: Vec2,
+}
+
+/// How a trail's head is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TrailEnd {
+    /// Still going (or finished normally): a dot.
+    Head,
+    /// Became non-finite: a cross at the last finite point.
+    Diverged,
+    /// Could not step: a square.
+    Stalled,
+}
+
+/// One optimizer's path up to the shown step.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FigureTrail<'a> {
+    /// Index of the optimizer in the scene.
+    pub index: usize,
+    pub label: &'a str,
+    pub color: [u8; 3],
+    /// Every finite point up to and including the head (the trajectory's own slice).
+    pub points: &'a [Vec2],
+    pub end: TrailEnd,
+}
+
+impl FigureTrail<'_> {
+    pub fn head(&self) -> Option<Vec2> {
+        self.points.last().copied()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LegendEntry {
+    pub label: String,
+    pub color: [u8; 3],
+    /// "loss 1.2e-3", "diverged at step 12 (lr 0.3 > 2/λmax = 0.2 at the start)", …
+    pub status: String,
+    /// Diverged or stalled: worth drawing attention to.
+    pub alert: bool,
+}
+
+/// A picture of a scene at one step.
+#[derive(Clone, Debug)]
+pub struct Figure<'a> {
+    pub title: String,
+    pub subtitle: String,
+    pub view: ViewBox,
+    pub step: usize,
+    pub last_step: usize,
+    pub marks: Vec<Mark>,
+    pub trails: Vec<FigureTrail<'a>>,
+    pub legend: Vec<LegendEntry>,
+}
+
+impl<'a> Figure<'a> {
+    /// `runs` holds one entry per scene optimizer (`None` for disabled ones).
+    pub fn build(
+        scene: &'a Scene,
+        runs: &'a [Option<Trajectory>],
+        view: ViewBox,
+        step: usize,
+    ) -> Figure<'a> {
+        let mut marks: Vec<Mark> = scene
+            .surface
+            .minima()
+            .into_iter()
+            .map(|at| Mark {
+                kind: MarkKind::Minimum,
+                at,
+            })
+            .collect();
+        marks.extend(scene.surface.saddles().into_iter().map(|at| Mark {
+            kind: MarkKind::Saddle,
+            at,
+        }));
+        marks.push(Mark {
+            kind: MarkKind::Start,
+            at: scene.start,
+        });
+        let mut trails = Vec::new();
+        let mut legend = Vec::new();
+        for (i, o) in scene.optimizers.iter().enumerate() {
+            let Some(run) = runs.get(i).and_then(Option::as_ref) else {
+                continue;
+            };
+            let color = palette::color(i, o.color);
+            let last = run.last_step();
+            let shown = step.min(last);
+            let finite_upto = (0..=shown)
+                .rev()
+                .find(|&k| run.points[k].x.is_finite() && run.points[k].y.is_finite());
+            let ended = step >= last;
+            let end = match run.status {
+                Status::Diverged { .. } if ended => TrailEnd::Diverged,
+                Status::Stalled { .. } if ended => TrailEnd::Stalled,
+                _ => TrailEnd::Head,
+            };
+            if let Some(k) = finite_upto {
+                trails.push(FigureTrail {
+                    index: i,
+                    label: &o.spec.label,
+                    color,
+                    points: &run.points[..=k],
+                    end,
+                });
+            }
+            legend.push(LegendEntry {
+                label: o.spec.label.clone(),
+                color,
+                status: status_text(scene, i, run, step),
+                alert: end != TrailEnd::Head,
+            });
+        }
+        Figure {
+            title: scene.title().to_string(),
+            subtitle: scene.description.clone(),
+            view,
+            step,
+            last_step: usize::try_from(scene.steps).unwrap_or(usize::MAX),
+            marks,
+            trails,
+            legend,
+        }
+    }
+}
+
+/// "loss 1.234e-3" at the shown step; once a run has ended badly, "diverged at step k" (with
+/// the stable learning rate at the start for GD and momentum) or "stalled at step k".
+pub fn status_text(scene: &Scene, index: usize, run: &Trajectory, step: usize) -> String {
+    let shown = step.min(run.last_step());
+    match run.status {
+        Status::Diverged { step: k } if step >= run.last_step() => {
+            let bound = scene
+                .optimizers
+                .get(index)
+                .map(|o| stable_bound_hint(scene, &o.spec))
+                .unwrap_or_default();
+            format!("diverged at step {k}{bound}")
+        }
+        Status::Stalled { step: k } if step >= run.last_step() => format!("stalled at step {k}"),
+        _ => format!("loss {}", sig(run.losses[shown])),
+    }
+}
+
+/// For GD-like methods, the largest stable learning rate given the curvature at the start.
+fn stable_bound_hint(scene: &Scene, spec: &crate::engine::OptimizerSpec) -> String {
+    let lam = scene.surface.hessian_eigenvalues(scene.start)[1];
+    if !(lam > 0.0 && lam.is_finite()) {
+        return String::new();
+    }
+    match spec.kind {
+        OptimizerKind::Gd | OptimizerKind::Sgd => {
+            format!(
+                " (lr {} > 2/λmax = {} at the start)",
+                sig(spec.hyper.lr),
+                sig(2.0 / lam)
+            )
+        }
+        OptimizerKind::Momentum | OptimizerKind::Nesterov => format!(
+            " (stable only for lr < 2(1 + μ)/λmax = {} at the start)",
+            sig(2.0 * (1.0 + spec.hyper.momentum) / lam)
+        ),
+        _ => String::new(),
+    }
+}
+
+/// Four significant digits, in exponent form where that reads better.
+pub fn sig(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return format!("{v}");
+    }
+    let a = v.abs();
+    if (1e-3..1e5).contains(&a) {
+        let decimals = (3 - a.log10().floor() as i32).clamp(0, 6) as usize;
+        format!("{v:.decimals$}")
+    } else {
+        format!("{v:.3e}")
+    }
+}
+
+/// Round tick values for an axis from `lo` to `hi`, at most about `max` of them.
+pub fn axis_ticks(lo: f64, hi: f64, max: usize) -> Vec<f64> {
+    if !(lo.is_finite() && hi.is_finite() && hi > lo && max > 0) {
+        return Vec::new();
+    }
+    let raw = (hi - lo) / max as f64;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * mag);
+    let first = (lo / step).ceil() as i64;
+    let last = (hi / step).floor() as i64;
+    (first..=last)
+        .map(|k| k as f64 * step)
+        .map(|v| if v.abs() < step * 1e-9 { 0.0 } else { v })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_round_and_inside() {
+        let t = axis_ticks(-2.0, 3.0, 6);
+        assert_eq!(t, vec![-2.0, -1.0, 0.0, 1.0, 2.0, 3.0]);
+        let t = axis_ticks(-5.12, 5.12, 8);
+        assert!(t.iter().all(|v| (-5.12..=5.12).contains(v)));
+        assert!(t.contains(&0.0));
+        assert!(axis_ticks(1.0, 1.0, 5).is_empty());
+    }
+
+    #[test]
+    fn sig_formats() {
+        assert_eq!(sig(12.3456), "12.35");
+        assert_eq!(sig(0.001234), "0.001234");
+        assert_eq!(sig(1.5e-7), "1.500e-7");
+        assert_eq!(sig(0.0), "0");
+    }
+
+    #[test]
+    fn a_diverged_run_is_marked_and_explained() {
+        let mut scene = crate::scene::builtin("ravine-zigzag").expect("builtin");
+        scene.optimizers[0].spec.hyper.lr = 1.0;
+        let runs: Vec<Option<Trajectory>> = crate::engine::run(&scene.problem(), &scene.specs())
+            .into_iter()
+            .map(Some)
+            .collect();
+        let fig = Figure::build(&scene, &runs, scene.view_box(), usize::MAX);
+        assert_eq!(fig.trails[0].end, TrailEnd::Diverged);
+        assert!(fig.legend[0].alert);
+        assert!(
+            fig.legend[0].status.starts_with("diverged at step"),
+            "{}",
+            fig.legend[0].status
+        );
+        assert!(
+            fig.legend[0].status.contains("2/λmax"),
+            "{}",
+            fig.legend[0].status
+        );
+        assert!(
+            fig.trails[0]
+                .points
+                .iter()
+                .all(|p| p.x.is_finite() && p.y.is_finite())
+        );
+        let early = Figure::build(&scene, &runs, scene.view_box(), 1);
+        assert_eq!(
+            early.trails[0].end,
+            TrailEnd::Head,
+            "not marked before it happens"
+        );
+        assert_eq!(early.trails[0].points.len(), 2);
+    }
+}

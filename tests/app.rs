@@ -1,0 +1,331 @@
+//! The real window's UI driven headless through egui_kittest: sliders dragged, keys pressed,
+//! the plot clicked, menus used; assertions on the model the widgets edit.
+#![cfg(feature = "gui")]
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use losscape::app::LosscapeApp;
+use losscape::app::state::Layout;
+use losscape::engine::{Status, Vec2};
+use losscape::scene;
+
+fn harness_with(scene_name: &str) -> Harness<'static, LosscapeApp> {
+    let mut app = LosscapeApp::new(scene::builtin(scene_name).expect("builtin"));
+    app.session.clock.playing = false;
+    app.files.prompt_only = true;
+    Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_max_steps(12)
+        .with_context_setup(losscape::app::setup_fonts)
+        .build_ui_state(|ui, app: &mut LosscapeApp| app.show(ui), app)
+}
+
+fn first_point_after_start(app: &LosscapeApp, i: usize) -> Vec2 {
+    app.session.runs[i].as_ref().expect("computed").points[1]
+}
+
+#[test]
+fn dragging_the_learning_rate_slider_changes_the_trajectory() {
+    let mut h = harness_with("ravine-zigzag");
+    h.run();
+    let before = first_point_after_start(h.state(), 0);
+    let lr_before = h.state().session.scene.optimizers[0].spec.hyper.lr;
+    let slider = h
+        .get_all_by_role_and_label(Role::Slider, "learning rate")
+        .next()
+        .expect("an lr slider");
+    let r = slider.rect();
+    let from = egui::pos2(r.left() + r.width() * 0.3, r.center().y);
+    let to = egui::pos2(r.left() + r.width() * 0.7, r.center().y);
+    h.hover_at(from);
+    h.run();
+    h.drag_at(from);
+    h.run();
+    for k in 1..=4 {
+        h.hover_at(from + (to - from) * (k as f32 / 4.0));
+        h.run();
+    }
+    h.drop_at(to);
+    h.run();
+    let lr_after = h.state().session.scene.optimizers[0].spec.hyper.lr;
+    assert!(lr_after > lr_before * 1.5, "lr {lr_before} → {lr_after}");
+    let after = first_point_after_start(h.state(), 0);
+    assert!(
+        (after - before).norm() > 1e-6,
+        "the trajectory was recomputed"
+    );
+}
+
+#[test]
+fn space_plays_and_pauses_and_arrows_step() {
+    let mut h = harness_with("ravine-zigzag");
+    h.run();
+    assert!(!h.state().session.clock.playing);
+    h.key_press(egui::Key::Space);
+    h.step();
+    assert!(h.state().session.clock.playing);
+    h.key_press(egui::Key::Space);
+    h.step();
+    assert!(!h.state().session.clock.playing);
+    let s0 = h.state().session.clock.step;
+    h.key_press(egui::Key::ArrowRight);
+    h.run();
+    h.key_press(egui::Key::ArrowRight);
+    h.run();
+    assert_eq!(h.state().session.clock.step, s0 + 2);
+    h.key_press(egui::Key::ArrowLeft);
+    h.run();
+    assert_eq!(h.state().session.clock.step, s0 + 1);
+    let last = h.state().session.last_step();
+    h.state_mut().session.clock.step = last;
+    h.key_press(egui::Key::Home);
+    h.step();
+    assert!(
+        h.state().session.clock.step < last / 2,
+        "Home goes back to the start"
+    );
+    assert!(
+        h.state().session.clock.playing,
+        "Home restarts the animation"
+    );
+}
+
+#[test]
+fn playing_advances_the_step_and_stops_at_the_end() {
+    let mut h = harness_with("newton-quadratic");
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Play").click();
+    h.run_steps(8);
+    let step = h.state().session.clock.step;
+    assert!(step > 0, "the animation advanced");
+    h.state_mut().session.clock.speed = 1000.0;
+    h.run_steps(40);
+    let last = h.state().session.last_step();
+    assert_eq!(h.state().session.clock.step, last);
+    assert!(!h.state().session.clock.playing);
+}
+
+#[test]
+fn clicking_the_plot_moves_the_start_and_reruns() {
+    let mut h = harness_with("ravine-zigzag");
+    h.run();
+    let t = h.state().plot.transform.expect("the plot was drawn");
+    let target = egui_plot::PlotPoint::new(-1.0, 0.5);
+    let p = t.position_from_point(&target);
+    h.hover_at(p);
+    h.run();
+    h.drag_at(p);
+    h.run();
+    h.drop_at(p);
+    h.run();
+    let start = h.state().session.scene.start;
+    assert!(
+        (start - Vec2::new(-1.0, 0.5)).norm() < 0.02,
+        "start moved to {start}"
+    );
+    let run = h.state().session.runs[0].as_ref().expect("computed");
+    assert_eq!(
+        run.points[0], start,
+        "trajectories restart from the new start"
+    );
+}
+
+#[test]
+fn disabling_an_optimizer_removes_its_trajectory() {
+    let mut h = harness_with("momentum-ravine");
+    h.run();
+    let label = h.state().session.scene.optimizers[0].spec.label.clone();
+    assert!(h.state().session.runs[0].is_some());
+    h.get_by_role_and_label(Role::CheckBox, &label).click();
+    h.run();
+    assert!(!h.state().session.scene.optimizers[0].enabled);
+    assert!(h.state().session.runs[0].is_none());
+    assert!(h.state().session.runs[1].is_some(), "the others still run");
+}
+
+#[test]
+fn switching_the_surface_reruns_on_the_new_one() {
+    let mut h = harness_with("ravine-zigzag");
+    h.run();
+    h.get_by_role_and_label(Role::ComboBox, "Surface").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Himmelblau").click();
+    h.run();
+    let s = &h.state().session;
+    assert_eq!(
+        s.scene.surface.kind(),
+        losscape::engine::SurfaceKind::Himmelblau
+    );
+    let run = s.runs[0].as_ref().expect("computed");
+    assert_eq!(run.points[0], s.scene.start);
+    assert_eq!(run.losses[0], s.scene.surface.value(s.scene.start));
+}
+
+#[test]
+fn the_lessons_menu_loads_a_builtin_scene() {
+    let mut h = harness_with("ravine-zigzag");
+    h.run();
+    h.get_by_label("Lessons").click();
+    h.run();
+    h.get_by_label("Landscapes").click();
+    h.run();
+    let title = scene::builtin("saddle-escape").expect("builtin").name;
+    h.get_by_label_contains(&title).click();
+    h.step();
+    h.step();
+    assert_eq!(h.state().session.scene.name, title);
+    assert!(h.state().session.clock.playing, "a lesson starts playing");
+}
+
+#[test]
+fn a_high_learning_rate_shows_diverged_at_step_k() {
+    let mut h = harness_with("ravine-zigzag");
+    h.run();
+    h.get_all_by_role_and_label(Role::Slider, "learning rate")
+        .next()
+        .expect("slider")
+        .set_value_accesskit(1.0);
+    h.run();
+    h.state_mut().session.clock.step = h.state().session.last_step();
+    h.run();
+    let status = h.state().session.runs[0].as_ref().expect("computed").status;
+    let Status::Diverged { step } = status else {
+        panic!("expected divergence, got {status}")
+    };
+    let wanted = format!("diverged at step {step}");
+    let node = h.get_by_label_contains(&wanted);
+    let text = node.value().unwrap_or_default();
+    assert!(
+        text.contains("2/λmax"),
+        "the hint names the stable bound: {text}"
+    );
+}
+
+#[test]
+fn overlay_and_grid_layouts_switch() {
+    let mut h = harness_with("rosenbrock-race");
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Grid").click();
+    h.run();
+    assert_eq!(h.state().session.layout, Layout::Grid);
+    // each panel titles its optimizer
+    let label = h.state().session.scene.optimizers[3].spec.label.clone();
+    assert!(
+        h.query_all_by_label(&label).count() >= 2,
+        "a panel title besides the side panel"
+    );
+    h.key_press(egui::Key::G);
+    h.run();
+    assert_eq!(h.state().session.layout, Layout::Overlay);
+}
+
+#[test]
+fn adding_duplicating_and_removing_optimizers() {
+    let mut h = harness_with("ravine-zigzag");
+    h.run();
+    let n = h.state().session.scene.optimizers.len();
+    h.get_by_label("Add optimizer").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Lion").click();
+    h.run();
+    assert_eq!(h.state().session.scene.optimizers.len(), n + 1);
+    assert!(h.state().session.runs[n].is_some());
+    h.get_all_by_role_and_label(Role::Button, "Duplicate")
+        .next()
+        .expect("duplicate")
+        .click();
+    h.run();
+    let s = &h.state().session.scene;
+    assert_eq!(s.optimizers.len(), n + 2);
+    assert_ne!(
+        s.optimizers[0].spec.label, s.optimizers[1].spec.label,
+        "copies get their own label"
+    );
+    h.get_all_by_role_and_label(Role::Button, "Remove")
+        .next()
+        .expect("remove")
+        .click();
+    h.run();
+    assert_eq!(h.state().session.scene.optimizers.len(), n + 1);
+}
+
+#[test]
+fn kappa_slider_reruns_and_extreme_values_do_not_panic() {
+    let mut h = harness_with("conditioning");
+    h.run();
+    h.get_by_role_and_label(Role::Slider, "kappa")
+        .set_value_accesskit(1000.0);
+    h.run();
+    assert_eq!(h.state().session.scene.surface.param("kappa"), Some(1000.0));
+    for lr in [1e-5, 10.0] {
+        h.get_all_by_role_and_label(Role::Slider, "learning rate")
+            .next()
+            .expect("slider")
+            .set_value_accesskit(lr);
+        h.run();
+    }
+    h.key_press(egui::Key::End);
+    h.run();
+}
+
+#[test]
+fn saving_to_an_unwritable_path_reports_and_keeps_the_scene() {
+    let mut h = harness_with("ravine-zigzag");
+    h.run();
+    let before = h.state().session.scene.clone();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    h.run();
+    let field = h.get_by_role_and_label(Role::TextInput, "path");
+    field.focus();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "path")
+        .set_text_value_accesskit("/no/such/dir/x.toml");
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Save").click();
+    h.run();
+    let notice = h.state().session.notice.clone().expect("an error is shown");
+    assert!(notice.contains("/no/such/dir/x.toml"), "{notice}");
+    assert_eq!(h.state().session.scene, before, "nothing lost");
+}
+
+#[test]
+fn save_then_open_round_trips_a_scene_file() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("mine.toml");
+    let mut h = harness_with("adam-defaults");
+    h.run();
+    h.state_mut().session.scene.seed = 7;
+    let ctx = h.ctx.clone();
+    h.state_mut()
+        .file_chosen(&ctx, losscape::app::files::FileAction::SaveScene, &path);
+    let saved = h.state().session.scene.clone();
+    assert!(h.state().toast_text().is_some_and(|t| t.contains("Saved")));
+    h.state_mut().open("builtin:plateau");
+    assert_ne!(h.state().session.scene, saved);
+    h.state_mut()
+        .file_chosen(&ctx, losscape::app::files::FileAction::OpenScene, &path);
+    assert_eq!(h.state().session.scene, saved);
+    h.step();
+}
+
+#[test]
+fn a_broken_scene_file_is_reported_and_the_current_scene_kept() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("bad.toml");
+    std::fs::write(&path, "steps = 10\n[surface]\nkind = \"nope\"\n").expect("write");
+    let mut h = harness_with("plateau");
+    h.run();
+    let before = h.state().session.scene.clone();
+    h.state_mut().open(&path.display().to_string());
+    h.run();
+    assert_eq!(h.state().session.scene, before);
+    let notice = h.state().session.notice.clone().expect("a message");
+    assert!(
+        notice.contains("bad.toml:3:") && notice.contains("nope"),
+        "{notice}"
+    );
+    h.get_by_role_and_label(Role::Button, "OK").click();
+    h.run();
+    assert!(h.state().session.notice.is_none());
+}

@@ -1,0 +1,73 @@
+//! Every text the app shows from the catalogs (rules, formulas, help, lessons) can be drawn
+//! with the fonts embedded in the binary; a missing glyph would be an empty box on screen.
+#![cfg(feature = "gui")]
+
+use losscape::engine::SurfaceKind;
+use losscape::engine::optim::OptimizerKind;
+
+fn texts() -> Vec<(String, String)> {
+    let mut v = Vec::new();
+    for k in OptimizerKind::ALL {
+        v.push((format!("{k:?} rule"), k.rule_text().to_string()));
+        v.push((format!("{k:?} about"), k.about().to_string()));
+        v.push((format!("{k:?} name"), k.display_name().to_string()));
+        for knob in k.knobs() {
+            let i = knob.info();
+            v.push((
+                format!("{knob:?}"),
+                format!("{} {} {}", i.label, i.help, i.range),
+            ));
+        }
+    }
+    for s in SurfaceKind::ALL {
+        v.push((format!("{s:?} formula"), s.formula().to_string()));
+        v.push((format!("{s:?} name"), s.display_name().to_string()));
+        for p in s.params() {
+            v.push((p.key.to_string(), format!("{} {}", p.key, p.help)));
+        }
+    }
+    for b in losscape::scene::BUILTINS {
+        let s = losscape::scene::builtin(b.name).expect("builtin");
+        v.push((
+            b.name.to_string(),
+            format!("{} {} {}", s.name, s.description, b.group),
+        ));
+        for o in &s.optimizers {
+            v.push((b.name.to_string(), o.spec.label.clone()));
+        }
+    }
+    v
+}
+
+#[test]
+fn every_catalog_text_has_glyphs_in_both_fonts() {
+    let ctx = egui::Context::default();
+    losscape::app::setup_fonts(&ctx);
+    let mut out = ctx.run_ui(egui::RawInput::default(), |_| {});
+    out.textures_delta.clear();
+    let mut missing = Vec::new();
+    ctx.fonts_mut(|f| {
+        for (what, text) in texts() {
+            for family in [
+                egui::FontId::proportional(14.0),
+                egui::FontId::monospace(14.0),
+            ] {
+                for c in text.chars().filter(|c| !c.is_whitespace()) {
+                    if !f.has_glyph(&family, c) {
+                        missing.push(format!(
+                            "{what}: {c:?} (U+{:04X}) in {:?}",
+                            c as u32, family.family
+                        ));
+                    }
+                }
+            }
+        }
+    });
+    missing.sort();
+    missing.dedup();
+    assert!(
+        missing.is_empty(),
+        "missing glyphs:\n{}",
+        missing.join("\n")
+    );
+}
