@@ -39,6 +39,31 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Draw a scene's figure to a PNG or SVG file, or animate it as a GIF, with no window,
+    /// display or GPU.
+    Render {
+        /// The scene: a .toml file or builtin:NAME.
+        #[arg(long)]
+        scene: String,
+        /// The output: FIG.png, FIG.svg or ANIM.gif (written atomically: never half a file).
+        #[arg(long)]
+        out: PathBuf,
+        /// Width in pixels, 16 to 8192.
+        #[arg(long, default_value_t = 1600, allow_negative_numbers = true)]
+        width: i64,
+        /// Height in pixels, 16 to 8192.
+        #[arg(long, default_value_t = 1200, allow_negative_numbers = true)]
+        height: i64,
+        /// PNG and SVG: draw the trails up to this step [default: the last step].
+        #[arg(long, allow_negative_numbers = true)]
+        step: Option<i64>,
+        /// GIF: frames from step 0 to the last step, 1 to 10000 [default: 120].
+        #[arg(long, allow_negative_numbers = true)]
+        frames: Option<i64>,
+        /// GIF: frames per second, above 0 and at most 100 [default: 30].
+        #[arg(long, allow_negative_numbers = true)]
+        fps: Option<f64>,
+    },
     /// List the built-in scenes.
     Scenes,
 }
@@ -102,6 +127,23 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let text = trace::render(format, &scene, &trajectories);
             emit(text.as_bytes(), out.as_deref())
         }
+        Some(Command::Render {
+            scene,
+            out,
+            width,
+            height,
+            step,
+            frames,
+            fps,
+        }) => render(RenderArgs {
+            scene,
+            out,
+            width,
+            height,
+            step,
+            frames,
+            fps,
+        }),
         Some(Command::Scenes) => {
             let width = BUILTINS.iter().map(|b| b.name.len()).max().unwrap_or(0);
             let mut text = String::new();
@@ -112,6 +154,265 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             emit(text.as_bytes(), None)
         }
         None => open_app(cli.scene),
+    }
+}
+
+/// The arguments of `losscape render`.
+struct RenderArgs {
+    scene: String,
+    out: PathBuf,
+    width: i64,
+    height: i64,
+    step: Option<i64>,
+    frames: Option<i64>,
+    fps: Option<f64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RenderKind {
+    Png,
+    Svg,
+    Gif,
+}
+
+/// The kind of output `--out` names, by its extension (any case).
+fn render_kind(out: &std::path::Path) -> Result<RenderKind, CliError> {
+    let ext = out
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("png") => Ok(RenderKind::Png),
+        Some("svg") => Ok(RenderKind::Svg),
+        Some("gif") => Ok(RenderKind::Gif),
+        Some(other) => Err(CliError::bad_input(format!(
+            "unknown extension \".{other}\" in --out {}: use .png, .svg or .gif",
+            out.display()
+        ))),
+        None => Err(CliError::bad_input(format!(
+            "--out {} has no extension: use .png, .svg or .gif",
+            out.display()
+        ))),
+    }
+}
+
+fn render(args: RenderArgs) -> Result<(), CliError> {
+    use crate::export::{self, ExportError, FigureRequest, GifOptions, MAX_FPS, MAX_FRAMES};
+    let out = args.out;
+    let kind = render_kind(&out)?;
+    // flags that do not apply to this kind of output are mistakes, not to be ignored silently
+    if kind == RenderKind::Gif {
+        if args.step.is_some() {
+            return Err(CliError::bad_input(
+                "--step only applies to still images (.png, .svg): a GIF runs from step 0 to the last step",
+            ));
+        }
+    } else {
+        for (flag, given) in [
+            ("--frames", args.frames.is_some()),
+            ("--fps", args.fps.is_some()),
+        ] {
+            if given {
+                return Err(CliError::bad_input(format!(
+                    "{flag} only applies to animations: use --out NAME.gif"
+                )));
+            }
+        }
+    }
+    let size = |flag: &str, what: &str, v: i64| -> Result<u32, CliError> {
+        export::check_size(v, i64::from(export::MIN_SIZE))
+            .map(|(v, _)| v)
+            .map_err(|_| {
+                CliError::bad_input(format!(
+                    "{flag} {v} is out of range: the {what} must be {} to {} pixels",
+                    export::MIN_SIZE,
+                    export::MAX_SIZE
+                ))
+            })
+    };
+    let width = size("--width", "width", args.width)?;
+    let height = size("--height", "height", args.height)?;
+    let frames = args.frames.unwrap_or(120);
+    let frames = u32::try_from(frames)
+        .ok()
+        .filter(|f| (1..=MAX_FRAMES).contains(f))
+        .ok_or_else(|| {
+            CliError::bad_input(format!(
+                "--frames {frames} is out of range: a GIF has 1 to {MAX_FRAMES} frames"
+            ))
+        })?;
+    let fps = args.fps.unwrap_or(30.0);
+    if !(fps > 0.0 && fps <= MAX_FPS) {
+        return Err(CliError::bad_input(format!(
+            "--fps {fps} is out of range: the rate must be above 0 and at most {MAX_FPS} frames per second"
+        )));
+    }
+    let opts = GifOptions { frames, fps };
+
+    let scene = Scene::load(&args.scene)?;
+    let last = export::last_step(&scene);
+    let step = match args.step {
+        None => last,
+        Some(s) => usize::try_from(s)
+            .ok()
+            .filter(|&s| s <= last)
+            .ok_or_else(|| {
+                CliError::bad_input(format!(
+                    "--step {s} is out of range: {} has steps 0 to {last}",
+                    args.scene
+                ))
+            })?,
+    };
+    let runs = export::compute_runs(&scene);
+    let req = FigureRequest {
+        step,
+        ..FigureRequest::whole(&scene, &runs, width, height)
+    };
+
+    let shown = out.display().to_string();
+    let failed = |e: ExportError| match e {
+        ExportError::InvalidSize { .. } | ExportError::InvalidOption(_) => {
+            CliError::bad_input(e.to_string())
+        }
+        ExportError::Io(e) => CliError::bad_input(format!("cannot write --out {shown}: {e}")),
+        ExportError::Cancelled => CliError {
+            code: 1,
+            message: format!("interrupted: {shown} was not written"),
+        },
+        ExportError::Encode(_) => CliError {
+            code: 1,
+            message: format!("cannot render {shown}: {e}"),
+        },
+    };
+    interrupt::install();
+    let bytes = match kind {
+        RenderKind::Png => export::render_png(&req).map_err(failed)?,
+        RenderKind::Svg => export::render_svg(&req).map_err(failed)?.into_bytes(),
+        RenderKind::Gif => {
+            let mut bar = ProgressBar::new(&out);
+            let mut failure = None;
+            let written = crate::io::write_atomic_with(&out, |w| {
+                let mut progress = |done: u32, total: u32| {
+                    bar.show(done, total);
+                    !interrupt::requested()
+                };
+                export::render_gif(&req, &opts, w, &mut progress).map_err(|e| {
+                    let message = e.to_string();
+                    failure = Some(e);
+                    std::io::Error::other(message)
+                })
+            });
+            bar.finish();
+            return match (written, failure) {
+                (Ok(()), _) => Ok(()),
+                (Err(_), Some(e)) => Err(failed(e)),
+                (Err(e), None) => Err(failed(ExportError::Io(e))),
+            };
+        }
+    };
+    crate::io::write_atomic_with(&out, |w| {
+        w.write_all(&bytes)?;
+        if interrupt::requested() {
+            return Err(std::io::Error::other("interrupted"));
+        }
+        Ok(())
+    })
+    .map_err(|e| {
+        if interrupt::requested() {
+            failed(ExportError::Cancelled)
+        } else {
+            failed(ExportError::Io(e))
+        }
+    })
+}
+
+/// `[#####.....] 57/120 frames` on stderr, redrawn in place, only when stderr is a terminal.
+struct ProgressBar {
+    label: String,
+    enabled: bool,
+    shown: Option<u32>,
+}
+
+impl ProgressBar {
+    fn new(out: &std::path::Path) -> Self {
+        use std::io::IsTerminal;
+        ProgressBar {
+            label: out
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            enabled: std::io::stderr().is_terminal(),
+            shown: None,
+        }
+    }
+
+    fn show(&mut self, done: u32, total: u32) {
+        if !self.enabled || self.shown == Some(done) {
+            return;
+        }
+        self.shown = Some(done);
+        let width = 30;
+        let filled = (done as usize * width)
+            .checked_div(total as usize)
+            .unwrap_or(width);
+        let filled = filled.min(width);
+        let mut err = std::io::stderr().lock();
+        let _ = write!(
+            err,
+            "\r{} [{}{}] {done}/{total} frames",
+            self.label,
+            "#".repeat(filled),
+            ".".repeat(width - filled)
+        );
+        let _ = err.flush();
+    }
+
+    fn finish(&mut self) {
+        if self.enabled && self.shown.is_some() {
+            eprintln!();
+        }
+    }
+}
+
+/// Ctrl+C (and SIGTERM) during `render` ask the export to stop, so the temporary file is
+/// removed instead of left behind; the target is never touched.
+#[cfg(unix)]
+mod interrupt {
+    use std::ffi::c_int;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    static REQUESTED: AtomicBool = AtomicBool::new(false);
+    const SIGINT: c_int = 2;
+    const SIGTERM: c_int = 15;
+
+    unsafe extern "C" {
+        /// The C library's `signal` (std links the C library on every unix).
+        fn signal(signum: c_int, handler: extern "C" fn(c_int)) -> usize;
+    }
+
+    extern "C" fn on_signal(_: c_int) {
+        // only an atomic store: async-signal-safe
+        REQUESTED.store(true, Ordering::SeqCst);
+    }
+
+    pub fn install() {
+        // SAFETY: the handler only stores to an atomic, which is async-signal-safe, and the
+        // signal numbers are the POSIX ones on every unix Rust supports.
+        unsafe {
+            signal(SIGINT, on_signal);
+            signal(SIGTERM, on_signal);
+        }
+    }
+
+    pub fn requested() -> bool {
+        REQUESTED.load(Ordering::SeqCst)
+    }
+}
+
+#[cfg(not(unix))]
+mod interrupt {
+    pub fn install() {}
+    pub fn requested() -> bool {
+        false
     }
 }
 
@@ -150,8 +451,8 @@ fn open_app(scene: Option<String>) -> Result<(), CliError> {
 
 #[cfg(not(feature = "gui"))]
 fn open_app(scene: Option<String>) -> Result<(), CliError> {
-    let _ = scene;
-    Err(CliError::bad_input(
-        "this build has no window (built without the `gui` feature); use `losscape trace` or `losscape scenes`",
-    ))
+    let what = scene.map_or_else(|| "the app".to_string(), |s| format!("`{s}` in the app"));
+    Err(CliError::bad_input(format!(
+        "cannot open {what}: this build has no window (built without the `gui` feature); use `losscape trace`, `losscape render` or `losscape scenes`"
+    )))
 }

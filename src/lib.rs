@@ -7,6 +7,9 @@
 
 #[cfg(feature = "gui")]
 pub mod app;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod bench;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod engine;
 pub mod export;
@@ -14,3 +17,5 @@ pub mod figure;
 pub mod io;
 pub mod scene;
 pub mod trace;
+#[cfg(all(feature = "gui", target_arch = "wasm32"))]
+pub mod web;

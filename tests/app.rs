@@ -329,3 +329,129 @@ fn a_broken_scene_file_is_reported_and_the_current_scene_kept() {
     h.run();
     assert!(h.state().session.notice.is_none());
 }
+
+/// Waits (a few seconds at most) for a background export to finish.
+fn finish_job(h: &mut Harness<'static, LosscapeApp>) {
+    for _ in 0..600 {
+        if h.state().job.is_none() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.step();
+    }
+    panic!("the export did not finish");
+}
+
+#[test]
+fn exporting_a_figure_writes_a_png_of_the_chosen_size() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("figure.png");
+    let mut h = harness_with("saddle-escape");
+    h.run();
+    h.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::E,
+    );
+    h.run();
+    h.get_by_label("1280 × 720").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Export...").click();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "path")
+        .set_text_value_accesskit(path.to_str().expect("utf-8"));
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Save").click();
+    h.step();
+    finish_job(&mut h);
+    let png = tiny_skia::Pixmap::load_png(&path).expect("a PNG was written");
+    assert_eq!((png.width(), png.height()), (1280, 720));
+    assert!(
+        h.state()
+            .toast_text()
+            .is_some_and(|t| t.contains("figure.png"))
+    );
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(names.len(), 1, "no temporary file left: {names:?}");
+}
+
+#[test]
+fn a_cancelled_animation_leaves_no_file() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("anim.gif");
+    let mut h = harness_with("rosenbrock-race");
+    h.run();
+    h.state_mut().export.frames = 2000;
+    let ctx = h.ctx.clone();
+    h.state_mut().file_chosen(
+        &ctx,
+        losscape::app::files::FileAction::ExportAnimation,
+        &path,
+    );
+    assert!(h.state().job.is_some(), "runs in the background");
+    // a new window measures itself on its first frame and shows on the next
+    h.step();
+    h.step();
+    assert_eq!(h.state().session.notice, None);
+    h.get_by_role_and_label(Role::Button, "Cancel").click();
+    h.step();
+    finish_job(&mut h);
+    let notice = h.state().session.notice.clone().unwrap_or_default();
+    assert!(notice.contains("cancelled"), "{notice}");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).expect("dir").count(),
+        0,
+        "no file, no temporary file"
+    );
+}
+
+#[test]
+fn an_animation_export_writes_a_gif() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("anim.gif");
+    let mut h = harness_with("newton-quadratic");
+    h.run();
+    {
+        let s = h.state_mut();
+        s.export.frames = 6;
+        s.export.width = 160;
+        s.export.height = 120;
+    }
+    let ctx = h.ctx.clone();
+    h.state_mut().file_chosen(
+        &ctx,
+        losscape::app::files::FileAction::ExportAnimation,
+        &path,
+    );
+    finish_job(&mut h);
+    let bytes = std::fs::read(&path).expect("written");
+    assert!(bytes.starts_with(b"GIF89a"));
+}
+
+#[test]
+fn a_screenshot_is_cropped_to_the_plot_and_saved() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let pictures = dir.path().to_path_buf();
+    let mut h = harness_with("plateau");
+    h.state_mut().screenshot_dir = Some(pictures.clone());
+    h.run();
+    let area = h.state().plot.area.expect("the plot area is known");
+    let image = egui::ColorImage::filled([1400, 900], egui::Color32::from_rgb(10, 200, 30));
+    let ctx = h.ctx.clone();
+    h.state_mut().screenshot_arrived(&ctx, &image);
+    let saved: Vec<_> = std::fs::read_dir(&pictures)
+        .expect("dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert_eq!(saved.len(), 1);
+    let png = tiny_skia::Pixmap::load_png(&saved[0]).expect("a PNG");
+    assert_eq!(png.width(), area.width().round() as u32);
+    assert_eq!(png.height(), area.height().round() as u32);
+    assert!(
+        h.state()
+            .toast_text()
+            .is_some_and(|t| t.contains("Screenshot saved"))
+    );
+}

@@ -1,8 +1,9 @@
-//! File access for the window behind one small interface: native dialogs (rfd: the desktop
-//! portal, or zenity) on a helper thread so the UI never blocks, and an in-window path prompt
-//! where no native dialog is available (a bare X server, a kiosk) or for tests.
+//! File access for the window behind one small interface. On the desktop: native dialogs (rfd:
+//! the desktop portal, or zenity) on a helper thread so the UI never blocks, an in-window path
+//! prompt where no native dialog is available (a bare X server, a kiosk) or for tests, and
+//! atomic writes. In the browser: the file picker for opening, downloads for saving.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, channel};
 
 /// What the user asked to do with a file.
@@ -11,6 +12,11 @@ pub enum FileAction {
     OpenScene,
     SaveScene,
     ExportTrajectories,
+    /// A PNG or SVG figure.
+    ExportFigure {
+        svg: bool,
+    },
+    ExportAnimation,
 }
 
 impl FileAction {
@@ -19,6 +25,8 @@ impl FileAction {
             FileAction::OpenScene => "Open scene",
             FileAction::SaveScene => "Save scene as",
             FileAction::ExportTrajectories => "Export trajectories (CSV or JSON)",
+            FileAction::ExportFigure { .. } => "Save figure as",
+            FileAction::ExportAnimation => "Save animation as",
         }
     }
     pub fn is_save(&self) -> bool {
@@ -28,6 +36,9 @@ impl FileAction {
         match self {
             FileAction::OpenScene | FileAction::SaveScene => ("Scene", &["toml"]),
             FileAction::ExportTrajectories => ("Trajectories", &["csv", "json"]),
+            FileAction::ExportFigure { svg: false } => ("PNG image", &["png"]),
+            FileAction::ExportFigure { svg: true } => ("SVG image", &["svg"]),
+            FileAction::ExportAnimation => ("GIF animation", &["gif"]),
         }
     }
 }
@@ -39,15 +50,47 @@ pub struct PathPrompt {
     pub path: String,
 }
 
+/// What the user picked: a path (desktop; on the web, a download name) or, on the web, the
+/// contents of an uploaded file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Chosen {
+    Path(FileAction, PathBuf),
+    Contents(FileAction, String, Vec<u8>),
+}
+
+type Answer = Option<Chosen>;
+
 #[derive(Default)]
 pub struct Files {
-    pending: Option<(FileAction, Receiver<Option<PathBuf>>)>,
+    pending: Option<Receiver<Answer>>,
     pub prompt: Option<PathPrompt>,
     /// Skip native dialogs (tests, or after one failed to appear).
     pub prompt_only: bool,
 }
 
+/// Writes `bytes` to `path` atomically; in the browser, offers them as a download instead.
+pub fn save_bytes(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let name = path
+            .file_name()
+            .map_or_else(|| "losscape".into(), |n| n.to_string_lossy().into_owned());
+        let mime = match path.extension().and_then(|e| e.to_str()) {
+            Some("png") => "image/png",
+            Some("svg") => "image/svg+xml",
+            Some("gif") => "image/gif",
+            Some("json") => "application/json",
+            Some("csv") => "text/csv",
+            _ => "application/octet-stream",
+        };
+        crate::web::download(&name, bytes, mime).map_err(std::io::Error::other)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    crate::io::write_atomic(path, bytes)
+}
+
 /// True when a native dialog can be shown here.
+#[cfg(not(target_arch = "wasm32"))]
 fn native_dialogs_available() -> bool {
     if cfg!(target_os = "linux") {
         std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some()
@@ -65,6 +108,35 @@ impl Files {
         if self.pending.is_some() {
             return;
         }
+        #[cfg(target_arch = "wasm32")]
+        {
+            let (tx, rx) = channel();
+            if action.is_save() {
+                // the browser saves as a download under this name
+                let _ = tx.send(Some(Chosen::Path(action, PathBuf::from(suggested_name))));
+            } else {
+                let (name, ext) = action.filter();
+                let dialog = rfd::AsyncFileDialog::new().add_filter(name, ext);
+                wasm_bindgen_futures::spawn_local(async move {
+                    let answer = match dialog.pick_file().await {
+                        Some(file) => Some(Chosen::Contents(
+                            action,
+                            file.file_name(),
+                            file.read().await,
+                        )),
+                        None => None,
+                    };
+                    let _ = tx.send(answer);
+                });
+            }
+            self.pending = Some(rx);
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        self.ask_native(action, suggested_name);
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn ask_native(&mut self, action: FileAction, suggested_name: &str) {
         if self.prompt_only || !native_dialogs_available() {
             let dir = std::env::current_dir().unwrap_or_default();
             self.prompt = Some(PathPrompt {
@@ -86,20 +158,23 @@ impl Files {
             } else {
                 dialog.pick_file()
             };
-            let _ = tx.send(path);
+            let _ = tx.send(path.map(|p| Chosen::Path(action, p)));
         });
-        self.pending = Some((action, rx));
+        self.pending = Some(rx);
     }
 
     pub fn is_busy(&self) -> bool {
         self.pending.is_some()
     }
 
-    /// A chosen path, once the dialog closes; `None` while it is open or when cancelled.
-    pub fn poll(&mut self) -> Option<(FileAction, PathBuf)> {
-        let (_, rx) = self.pending.as_ref()?;
+    /// What was chosen, once the dialog closes; `None` while it is open or when cancelled.
+    pub fn poll(&mut self) -> Option<Chosen> {
+        let rx = self.pending.as_ref()?;
         match rx.try_recv() {
-            Ok(Some(path)) => self.pending.take().map(|(a, _)| (a, path)),
+            Ok(Some(chosen)) => {
+                self.pending = None;
+                Some(chosen)
+            }
             Ok(None) | Err(std::sync::mpsc::TryRecvError::Disconnected) => {
                 self.pending = None;
                 None

@@ -4,6 +4,7 @@
 
 pub mod compute;
 pub mod controls;
+pub mod export;
 pub mod files;
 pub mod info;
 pub mod plot;
@@ -20,6 +21,10 @@ pub const OPEN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key
 pub const SAVE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
 pub const EXPORT_DATA: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::E);
 pub const LAYOUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::G);
+pub const SCREENSHOT: KeyboardShortcut =
+    KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::S);
+pub const EXPORT_FIGURE: KeyboardShortcut =
+    KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::E);
 
 /// What is remembered between runs.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
@@ -59,6 +64,21 @@ pub struct LosscapeApp {
     /// A short message at the bottom of the window, and when it disappears.
     toast: Option<(String, f64)>,
     theme_applied: Option<bool>,
+    pub export: export::ExportSettings,
+    /// Which export dialog is open.
+    pub export_dialog: Option<ExportDialog>,
+    /// A render running in the background.
+    pub job: Option<export::Job>,
+    /// Where a requested screenshot of the window arrives.
+    screenshot: std::sync::Arc<std::sync::Mutex<Option<std::sync::Arc<egui::ColorImage>>>>,
+    /// Where screenshots are saved; `None` picks ~/Pictures or the working directory.
+    pub screenshot_dir: Option<std::path::PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportDialog {
+    Figure,
+    Animation,
 }
 
 impl LosscapeApp {
@@ -74,6 +94,79 @@ impl LosscapeApp {
             scene_path: None,
             toast: None,
             theme_applied: None,
+            export: export::ExportSettings::default(),
+            export_dialog: None,
+            job: None,
+            screenshot: Default::default(),
+            screenshot_dir: None,
+        }
+    }
+
+    /// The scene, runs, view and step as shown now, for an off-screen render.
+    pub fn snapshot(&self) -> export::Snapshot {
+        let view = self.plot.visible.unwrap_or_else(|| self.session.view_box());
+        export::Snapshot {
+            scene: self.session.scene.clone(),
+            runs: self.session.runs.clone(),
+            view,
+            step: self.session.clock.step,
+        }
+    }
+
+    /// Asks the window for a screenshot; it is saved when it arrives.
+    pub fn request_screenshot(&mut self, ctx: &egui::Context) {
+        let slot = std::sync::Arc::clone(&self.screenshot);
+        let repaint = ctx.clone();
+        ctx.request_screenshot(move |image| {
+            if let Ok(mut s) = slot.lock() {
+                *s = Some(image);
+            }
+            repaint.request_repaint();
+        });
+    }
+
+    /// Saves the part of a window screenshot that shows the plot.
+    pub fn screenshot_arrived(&mut self, ctx: &egui::Context, image: &egui::ColorImage) {
+        let Some(area) = self.plot.area else { return };
+        let ppp = ctx.pixels_per_point();
+        let rect = [
+            (area.min.x * ppp).round().max(0.0) as usize,
+            (area.min.y * ppp).round().max(0.0) as usize,
+            (area.width() * ppp).round() as usize,
+            (area.height() * ppp).round() as usize,
+        ];
+        let path =
+            export::screenshot_path(self.screenshot_dir.as_deref(), self.session.scene.title());
+        let result = export::screenshot_png(image, rect)
+            .and_then(|png| files::save_bytes(&path, &png).map_err(|e| e.to_string()));
+        match result {
+            Ok(()) => self.toast(ctx, format!("Screenshot saved to {}", path.display())),
+            Err(e) => {
+                self.session.notice = Some(format!(
+                    "Could not save the screenshot {}: {e}",
+                    path.display()
+                ))
+            }
+        }
+    }
+
+    fn poll_jobs(&mut self, ctx: &egui::Context) {
+        let arrived = self.screenshot.lock().ok().and_then(|mut s| s.take());
+        if let Some(image) = arrived {
+            self.screenshot_arrived(ctx, &image);
+        }
+        if let Some(job) = &self.job {
+            match job.finished() {
+                Some(Ok(path)) => {
+                    self.job = None;
+                    self.toast(ctx, format!("Saved {}", path.display()));
+                }
+                Some(Err(message)) => {
+                    self.job = None;
+                    self.session.notice = Some(message);
+                }
+                None => ctx.request_repaint_after(std::time::Duration::from_millis(50)),
+            }
         }
     }
 
@@ -122,6 +215,7 @@ impl LosscapeApp {
         self.shortcuts(&ctx);
         self.session.poll();
         self.poll_files(&ctx);
+        self.poll_jobs(&ctx);
         if self.session.clock.playing {
             let dt = ctx.input(|i| i.stable_dt).min(0.1) as f64;
             self.session.tick(dt);
@@ -343,6 +437,13 @@ impl LosscapeApp {
     fn shortcuts(&mut self, ctx: &egui::Context) {
         let last = self.session.last_step();
         let typing = ctx.text_edit_focused();
+        // the longer shortcuts first: Ctrl+S would also match Ctrl+Shift+S
+        if ctx.input_mut(|i| i.consume_shortcut(&SCREENSHOT)) {
+            self.request_screenshot(ctx);
+        }
+        if ctx.input_mut(|i| i.consume_shortcut(&EXPORT_FIGURE)) {
+            self.export_dialog = Some(ExportDialog::Figure);
+        }
         if ctx.input_mut(|i| i.consume_shortcut(&OPEN)) {
             self.files.ask(FileAction::OpenScene, "scene.toml");
         }
@@ -414,8 +515,25 @@ impl LosscapeApp {
     }
 
     fn poll_files(&mut self, ctx: &egui::Context) {
-        if let Some((action, path)) = self.files.poll() {
-            self.file_chosen(ctx, action, &path);
+        match self.files.poll() {
+            Some(files::Chosen::Path(action, path)) => self.file_chosen(ctx, action, &path),
+            Some(files::Chosen::Contents(_, name, bytes)) => self.open_contents(ctx, &name, &bytes),
+            None => {}
+        }
+    }
+
+    /// Opens a scene from the contents of a file the user uploaded (the web page).
+    pub fn open_contents(&mut self, ctx: &egui::Context, name: &str, bytes: &[u8]) {
+        let parsed = std::str::from_utf8(bytes)
+            .map_err(|_| format!("{name}: not a text file"))
+            .and_then(|text| scene::parse(text, name).map_err(|e| e.to_string()));
+        match parsed {
+            Ok(s) => {
+                self.session.load(s);
+                self.plot.reset_view = true;
+                self.toast(ctx, format!("Opened {name}"));
+            }
+            Err(e) => self.session.notice = Some(e),
         }
     }
 
@@ -428,6 +546,24 @@ impl LosscapeApp {
                 if self.session.notice == before {
                     self.toast(ctx, format!("Opened {}", path.display()));
                 }
+            }
+            FileAction::ExportFigure { .. } => {
+                self.job = Some(export::start_figure(
+                    self.snapshot(),
+                    &self.export,
+                    path.to_path_buf(),
+                ));
+            }
+            FileAction::ExportAnimation => {
+                let mut snapshot = self.snapshot();
+                if self.export.to_last_step {
+                    snapshot.step = self.session.last_step();
+                }
+                self.job = Some(export::start_animation(
+                    snapshot,
+                    &self.export,
+                    path.to_path_buf(),
+                ));
             }
             _ => self.write_file(ctx, action, path),
         }
@@ -449,9 +585,9 @@ impl LosscapeApp {
                     self.session.runs.iter().flatten().cloned().collect();
                 crate::trace::render(format, &self.session.scene, &runs)
             }
-            FileAction::OpenScene => return,
+            _ => return,
         };
-        match crate::io::write_atomic(path, bytes.as_bytes()) {
+        match files::save_bytes(path, bytes.as_bytes()) {
             Ok(()) => {
                 if action == FileAction::SaveScene {
                     self.scene_path = Some(path.to_path_buf());
@@ -467,7 +603,100 @@ impl LosscapeApp {
         }
     }
 
+    fn export_dialogs(&mut self, ctx: &egui::Context) {
+        let Some(dialog) = self.export_dialog else {
+            return;
+        };
+        let mut open = true;
+        let title = match dialog {
+            ExportDialog::Figure => "Export figure",
+            ExportDialog::Animation => "Export animation",
+        };
+        let mut go = false;
+        egui::Window::new(title).open(&mut open).collapsible(false).resizable(false).show(ctx, |ui| {
+            let s = &mut self.export;
+            if dialog == ExportDialog::Figure {
+                ui.horizontal(|ui| {
+                    ui.label("Format");
+                    ui.radio_value(&mut s.format, export::FigureFormat::Png, "PNG");
+                    ui.radio_value(&mut s.format, export::FigureFormat::Svg, "SVG (vector)");
+                });
+            }
+            ui.horizontal_wrapped(|ui| {
+                ui.label("Size");
+                for (name, w, h) in export::PRESETS {
+                    if ui.selectable_label(s.width == w && s.height == h, name).clicked() {
+                        s.width = w;
+                        s.height = h;
+                    }
+                }
+            });
+            ui.horizontal(|ui| {
+                ui.add(egui::DragValue::new(&mut s.width).range(crate::export::MIN_SIZE..=crate::export::MAX_SIZE).prefix("width: ").suffix(" px"));
+                ui.add(egui::DragValue::new(&mut s.height).range(crate::export::MIN_SIZE..=crate::export::MAX_SIZE).prefix("height: ").suffix(" px"));
+            });
+            let step = self.session.clock.step;
+            let last = self.session.last_step();
+            match dialog {
+                ExportDialog::Figure => {
+                    ui.label(format!("The current view at step {step} of {last}, with colour map, contours, trails, legend, axes and title."));
+                }
+                ExportDialog::Animation => {
+                    ui.add(egui::DragValue::new(&mut s.frames).range(2..=2000).prefix("frames: "));
+                    ui.add(egui::Slider::new(&mut s.fps, 1.0..=50.0).text("frames per second"));
+                    ui.radio_value(&mut s.to_last_step, true, format!("from step 0 to the last step ({last})"));
+                    ui.radio_value(&mut s.to_last_step, false, format!("from step 0 to the current step ({step})"));
+                    ui.label(format!("{:.1} s long", f64::from(s.frames) / s.fps.max(1.0)));
+                }
+            }
+            ui.add_space(4.0);
+            ui.add_enabled_ui(self.job.is_none(), |ui| {
+                if ui.button("Export...").clicked() {
+                    go = true;
+                }
+            });
+        });
+        if go {
+            let (action, ext) = match dialog {
+                ExportDialog::Figure => {
+                    let svg = self.export.format == export::FigureFormat::Svg;
+                    (
+                        FileAction::ExportFigure { svg },
+                        if svg { "svg" } else { "png" },
+                    )
+                }
+                ExportDialog::Animation => (FileAction::ExportAnimation, "gif"),
+            };
+            self.files.ask(action, &self.suggested_name(ext));
+            open = false;
+        }
+        if !open {
+            self.export_dialog = None;
+        }
+    }
+
+    fn job_progress(&mut self, ctx: &egui::Context) {
+        let Some(job) = &self.job else { return };
+        egui::Window::new("Exporting")
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::RIGHT_BOTTOM, [-16.0, -64.0])
+            .show(ctx, |ui| {
+                ui.label(format!("Rendering the {}...", job.what));
+                ui.add(
+                    egui::ProgressBar::new(job.fraction())
+                        .show_percentage()
+                        .desired_width(260.0),
+                );
+                if ui.button("Cancel").clicked() {
+                    job.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+            });
+    }
+
     fn overlays(&mut self, ctx: &egui::Context) {
+        self.export_dialogs(ctx);
+        self.job_progress(ctx);
         if self.show_help {
             let mut open = true;
             egui::Window::new("Keyboard shortcuts")
@@ -493,6 +722,8 @@ impl LosscapeApp {
                                 ("Scroll, drag, double-click", "zoom, pan, reset the view"),
                                 ("Ctrl+O / Ctrl+S", "open / save a scene"),
                                 ("Ctrl+E", "export trajectories (CSV or JSON)"),
+                                ("Ctrl+Shift+S", "screenshot of the plot"),
+                                ("Ctrl+Shift+E", "export a figure (PNG or SVG)"),
                                 ("Ctrl + / Ctrl - / Ctrl 0", "larger / smaller / normal text"),
                                 ("F11", "full screen"),
                                 ("F1 or ?", "this help"),
@@ -632,6 +863,7 @@ impl eframe::App for LosscapeApp {
 }
 
 /// Opens the window; blocks until it is closed.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn run(scene: Option<Scene>) -> Result<(), String> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

@@ -97,6 +97,10 @@ pub struct PlotView {
     click_undo: Option<(Vec2, f64)>,
     /// Reset the plot bounds to the scene's view on the next frame.
     pub reset_view: bool,
+    /// The plot area (plots and colour bar) on screen, for screenshots.
+    pub area: Option<Rect>,
+    /// The parameter region the (first) plot shows.
+    pub visible: Option<ViewBox>,
     pub hover: Option<Hover>,
 }
 
@@ -124,6 +128,7 @@ impl PlotView {
     /// Shows the plot (overlay or grid) filling `ui`.
     pub fn ui(&mut self, ui: &mut egui::Ui, session: &mut Session) {
         let avail = ui.available_size();
+        self.area = Some(Rect::from_min_size(ui.cursor().min, avail));
         let bar_width = 76.0;
         ui.horizontal_top(|ui| {
             let plot_size = egui::vec2((avail.x - bar_width).max(120.0), avail.y.max(120.0));
@@ -305,6 +310,7 @@ impl PlotView {
             .map(|p| Hover::at(&surface, Vec2::new(p.x, p.y)));
 
         let visible = bounds_to_view(t.bounds());
+        self.visible = Some(visible);
         let frame = *t.frame();
         self.ensure_raster(
             ui.ctx(),
@@ -344,7 +350,7 @@ impl PlotView {
         let avail = ui.available_size();
         let base_view = session.view_box();
         let aspect = (base_view.width() / base_view.height()).clamp(0.2, 5.0) as f32;
-        let title_h = 20.0;
+        let title_h = 36.0;
         let gap = 6.0;
         let n = enabled.len();
         let (cols, panel_w) = (1..=n)
@@ -372,10 +378,18 @@ impl PlotView {
                             .run(i)
                             .map(|r| status_text(&session.scene, i, r, step))
                             .unwrap_or_default();
-                        ui.horizontal(|ui| {
-                            ui.set_width(panel_w);
-                            ui.label(egui::RichText::new(&o.spec.label).color(color).strong());
-                            ui.label(egui::RichText::new(status).weak());
+                        ui.vertical(|ui| {
+                            ui.set_max_width(panel_w);
+                            ui.add(
+                                egui::Label::new(
+                                    egui::RichText::new(&o.spec.label).color(color).strong(),
+                                )
+                                .truncate(),
+                            );
+                            ui.add(
+                                egui::Label::new(egui::RichText::new(status).small().weak())
+                                    .truncate(),
+                            );
                         });
                         let image = self.image_item();
                         let resp = self
@@ -414,6 +428,7 @@ impl PlotView {
             });
         self.reset_view = false;
         if let Some((v, frame)) = visible {
+            self.visible = Some(v);
             self.ensure_raster(ui.ctx(), &surface, v, Self::raster_size(ui.ctx(), frame));
         }
     }

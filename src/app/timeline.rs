@@ -147,7 +147,8 @@ pub fn loss_plot(ui: &mut egui::Ui, session: &Session, curves: &mut LossCurves) 
         .y_grid_spacer(|input| {
             let (lo, hi) = input.bounds;
             let (lo, hi) = (lo.floor() as i64, hi.ceil() as i64);
-            let every = ((hi - lo) / 8).max(1);
+            // few enough decades that egui_plot has room to label them
+            let every = ((hi - lo) / 4).max(1);
             (lo..=hi)
                 .filter(|k| k % every == 0)
                 .map(|k| GridMark {

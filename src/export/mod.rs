@@ -1,3 +1,257 @@
 //! Exports: the figure of a scene painted off-screen as PNG, SVG or an animated GIF, with no
 //! window, display or GPU. Painted from the same [`crate::figure::model::Figure`] the window
 //! paints, with the font egui embeds, so output looks alike everywhere.
+//!
+//! One picture, two painters: `layout` turns a request into a list of drawing items (colour
+//! map, one path per contour level, trails with their heads, markers, axes, colour bar,
+//! legend, title); the tiny-skia painter (`raster`, PNG and GIF frames) and the SVG writer
+//! (`svg`) only paint that list.
+//!
+//! ```no_run
+//! use losscape::export::{self, FigureRequest};
+//! let scene = losscape::scene::builtin("rosenbrock-race").unwrap();
+//! let runs = export::compute_runs(&scene);
+//! let req = FigureRequest::whole(&scene, &runs, 1600, 1200);
+//! let png = export::render_png(&req).unwrap();
+//! # let _ = png;
+//! ```
+
+mod gif;
+mod layout;
+mod raster;
+mod svg;
+mod text;
+
+use crate::engine::{self, Trajectory, ViewBox};
+use crate::figure::projection::{Projection, fit_aspect};
+use crate::scene::Scene;
+use layout::{Canvas, Layout};
+
+/// Smallest width and height of an export, in pixels.
+pub const MIN_SIZE: u32 = 16;
+/// Largest width and height of an export, in pixels.
+pub const MAX_SIZE: u32 = 8192;
+/// Most frames in a GIF.
+pub const MAX_FRAMES: u32 = 10_000;
+/// Highest GIF frame rate (its delays are whole centiseconds).
+pub const MAX_FPS: f64 = 100.0;
+
+/// What to draw: a scene's figure at one step over one view, at a size in pixels.
+#[derive(Clone, Copy, Debug)]
+pub struct FigureRequest<'a> {
+    pub scene: &'a Scene,
+    /// One entry per scene optimizer, `None` for disabled ones (as `Session::runs` in the
+    /// app); see [`compute_runs`].
+    pub runs: &'a [Option<Trajectory>],
+    /// The region of parameter space the plot area shows. It is widened along one axis to
+    /// the plot area's shape ([`fit_view`]) so the surface is never distorted: a unit is as
+    /// long on x as on y.
+    pub view: ViewBox,
+    /// Trails are drawn up to this step (clamped to the scene's steps). For a GIF, the last
+    /// frame's step.
+    pub step: usize,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl<'a> FigureRequest<'a> {
+    /// The scene's own view box (fitted to the plot area) at its last step, as
+    /// `losscape render` draws it.
+    pub fn whole(
+        scene: &'a Scene,
+        runs: &'a [Option<Trajectory>],
+        width: u32,
+        height: u32,
+    ) -> Self {
+        FigureRequest {
+            scene,
+            runs,
+            view: fit_view(scene, scene.view_box(), width, height),
+            step: last_step(scene),
+            width,
+            height,
+        }
+    }
+}
+
+/// How to animate.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GifOptions {
+    /// 1 to [`MAX_FRAMES`].
+    pub frames: u32,
+    /// Above 0, at most [`MAX_FPS`].
+    pub fps: f64,
+}
+
+impl Default for GifOptions {
+    fn default() -> Self {
+        GifOptions {
+            frames: 120,
+            fps: 30.0,
+        }
+    }
+}
+
+impl GifOptions {
+    pub fn validate(&self) -> Result<(), ExportError> {
+        if !(1..=MAX_FRAMES).contains(&self.frames) {
+            return Err(ExportError::InvalidOption(format!(
+                "{} frames is out of range: a GIF has 1 to {MAX_FRAMES} frames",
+                self.frames
+            )));
+        }
+        if !(self.fps > 0.0 && self.fps <= MAX_FPS) {
+            return Err(ExportError::InvalidOption(format!(
+                "{} frames per second is out of range: the rate must be above 0 and at most {MAX_FPS}",
+                self.fps
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Why an export failed.
+#[derive(Debug)]
+pub enum ExportError {
+    /// The progress callback asked to stop.
+    Cancelled,
+    /// Width or height outside [`MIN_SIZE`]..=[`MAX_SIZE`].
+    InvalidSize { width: i64, height: i64 },
+    /// Another request or option is unusable; the message says which and why.
+    InvalidOption(String),
+    /// Writing the output failed.
+    Io(std::io::Error),
+    /// The image could not be encoded.
+    Encode(String),
+}
+
+impl std::fmt::Display for ExportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExportError::Cancelled => write!(f, "the export was cancelled"),
+            ExportError::InvalidSize { width, height } => write!(
+                f,
+                "the image size {width}×{height} is out of range: width and height must each be {MIN_SIZE} to {MAX_SIZE} pixels"
+            ),
+            ExportError::InvalidOption(m) => write!(f, "{m}"),
+            ExportError::Io(e) => write!(f, "cannot write the export: {e}"),
+            ExportError::Encode(m) => write!(f, "cannot encode the image: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for ExportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ExportError::Io(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<std::io::Error> for ExportError {
+    fn from(e: std::io::Error) -> Self {
+        ExportError::Io(e)
+    }
+}
+
+/// `width × height` as pixel counts if both are in [`MIN_SIZE`]..=[`MAX_SIZE`].
+pub fn check_size(width: i64, height: i64) -> Result<(u32, u32), ExportError> {
+    let ok = |v: i64| (i64::from(MIN_SIZE)..=i64::from(MAX_SIZE)).contains(&v);
+    if ok(width) && ok(height) {
+        Ok((width as u32, height as u32))
+    } else {
+        Err(ExportError::InvalidSize { width, height })
+    }
+}
+
+/// The scene's trajectories, one entry per optimizer (`None` for disabled ones).
+pub fn compute_runs(scene: &Scene) -> Vec<Option<Trajectory>> {
+    let mut computed = engine::run(&scene.problem(), &scene.specs()).into_iter();
+    scene
+        .optimizers
+        .iter()
+        .map(|o| if o.enabled { computed.next() } else { None })
+        .collect()
+}
+
+/// The last step of the scene (what `--step` defaults to).
+pub fn last_step(scene: &Scene) -> usize {
+    usize::try_from(scene.steps).unwrap_or(usize::MAX)
+}
+
+/// Left, top, width and height (whole pixels) of the plot area in a `width × height` export
+/// of `scene` (the header depends on the scene's title and claim).
+pub fn plot_rect(scene: &Scene, width: u32, height: u32) -> [f64; 4] {
+    Layout::for_scene(scene, width, height).plot
+}
+
+/// `view` widened along one axis to the plot area's shape, so a unit is as long on x as on y.
+pub fn fit_view(scene: &Scene, view: ViewBox, width: u32, height: u32) -> ViewBox {
+    let [_, _, w, h] = plot_rect(scene, width, height);
+    fit_aspect(view, w, h)
+}
+
+/// Where parameter-space points land in the image of `req` (its view fitted to the plot).
+pub fn projection(req: &FigureRequest) -> Projection {
+    let rect = plot_rect(req.scene, req.width, req.height);
+    Projection::new(fit_aspect(req.view, rect[2], rect[3]), rect)
+}
+
+fn check(req: &FigureRequest) -> Result<(), ExportError> {
+    check_size(i64::from(req.width), i64::from(req.height))?;
+    if req.runs.len() != req.scene.optimizers.len() {
+        return Err(ExportError::InvalidOption(format!(
+            "{} trajectories for a scene with {} optimizers: pass one entry per optimizer (None for disabled ones)",
+            req.runs.len(),
+            req.scene.optimizers.len()
+        )));
+    }
+    Ok(())
+}
+
+/// The figure as an RGBA image (premultiplied, but every pixel is opaque).
+pub fn render_rgba(req: &FigureRequest) -> Result<tiny_skia::Pixmap, ExportError> {
+    check(req)?;
+    let canvas = Canvas::new(req)?;
+    let mut pixmap = raster::pixmap(req.width, req.height)?;
+    let mask = raster::plot_mask(&canvas);
+    let mut items = canvas.static_items();
+    items.extend(canvas.dynamic_items(req.step));
+    raster::paint(&mut pixmap, &canvas, &items, mask.as_ref());
+    Ok(pixmap)
+}
+
+/// The figure as a PNG file.
+pub fn render_png(req: &FigureRequest) -> Result<Vec<u8>, ExportError> {
+    render_rgba(req)?
+        .encode_png()
+        .map_err(|e| ExportError::Encode(e.to_string()))
+}
+
+/// The figure as an SVG document.
+pub fn render_svg(req: &FigureRequest) -> Result<String, ExportError> {
+    check(req)?;
+    let canvas = Canvas::new(req)?;
+    let mut items = canvas.static_items();
+    items.extend(canvas.dynamic_items(req.step));
+    svg::write(&canvas, &items)
+}
+
+/// The animation from step 0 to `req.step` in `opts.frames` frames (evenly spaced steps; the
+/// last frame is `req.step`), looping forever. `progress(done, total)` is called as frames are
+/// written; returning false cancels with [`ExportError::Cancelled`] (what was written to `out`
+/// so far is then not a valid GIF: write to a temporary file, as [`crate::io::write_atomic_with`]
+/// does).
+pub fn render_gif(
+    req: &FigureRequest,
+    opts: &GifOptions,
+    out: &mut dyn std::io::Write,
+    progress: &mut dyn FnMut(u32, u32) -> bool,
+) -> Result<(), ExportError> {
+    check(req)?;
+    opts.validate()?;
+    let canvas = Canvas::new(req)?;
+    let last = req.step.min(last_step(req.scene));
+    gif::encode(&canvas, last, opts, out, progress)
+}

@@ -3,6 +3,7 @@
 
 mod builtin;
 mod error;
+pub mod link;
 mod parse;
 
 pub use builtin::{BUILTINS, Builtin, DEFAULT_SCENE, builtin};
@@ -50,11 +51,14 @@ pub struct Scene {
 }
 
 impl Scene {
-    /// Reads `builtin:NAME` or a file path.
+    /// Reads `builtin:NAME`, a share link (`…#scene=…`) or a file path.
     pub fn load(source: &str) -> Result<Scene, SceneError> {
-        match source.strip_prefix("builtin:") {
-            Some(name) => builtin(name),
-            None => Self::load_file(Path::new(source)),
+        if let Some(name) = source.strip_prefix("builtin:") {
+            builtin(name)
+        } else if link::is_link(source) {
+            link::unpack(source)
+        } else {
+            Self::load_file(Path::new(source))
         }
     }
 

@@ -1,0 +1,301 @@
+//! The window's exports: a screenshot of the plot as shown, a figure (PNG or SVG at a chosen
+//! size) and an animation (GIF) painted off-screen by [`crate::export`]. Slow work runs on a
+//! helper thread with progress and Cancel; files are written aside and renamed, so a failure
+//! or a cancel never leaves half a file.
+
+use crate::engine::{Trajectory, ViewBox};
+use crate::export::{self, ExportError, FigureRequest, GifOptions};
+use crate::scene::Scene;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// Sizes offered in the dialogs.
+pub const PRESETS: [(&str, u32, u32); 5] = [
+    ("1280 × 720", 1280, 720),
+    ("1920 × 1080", 1920, 1080),
+    ("2560 × 1440", 2560, 1440),
+    ("3840 × 2160", 3840, 2160),
+    ("1200 × 1200", 1200, 1200),
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FigureFormat {
+    Png,
+    Svg,
+}
+
+/// What the export dialogs remember.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportSettings {
+    pub width: u32,
+    pub height: u32,
+    pub format: FigureFormat,
+    pub frames: u32,
+    pub fps: f64,
+    /// Animate up to the last step rather than the current one.
+    pub to_last_step: bool,
+}
+
+impl Default for ExportSettings {
+    fn default() -> Self {
+        ExportSettings {
+            width: 1920,
+            height: 1080,
+            format: FigureFormat::Png,
+            frames: 120,
+            fps: 30.0,
+            to_last_step: true,
+        }
+    }
+}
+
+/// Everything an off-screen render needs, owned so it can move to another thread.
+pub struct Snapshot {
+    pub scene: Scene,
+    pub runs: Vec<Option<Trajectory>>,
+    pub view: ViewBox,
+    pub step: usize,
+}
+
+impl Snapshot {
+    fn request(&self, width: u32, height: u32) -> FigureRequest<'_> {
+        FigureRequest {
+            scene: &self.scene,
+            runs: &self.runs,
+            view: self.view,
+            step: self.step,
+            width,
+            height,
+        }
+    }
+}
+
+/// A render running on a helper thread.
+pub struct Job {
+    pub what: String,
+    pub done: Arc<AtomicU32>,
+    pub total: Arc<AtomicU32>,
+    pub cancel: Arc<AtomicBool>,
+    result: Arc<Mutex<Option<Result<PathBuf, String>>>>,
+}
+
+impl Job {
+    pub fn fraction(&self) -> f32 {
+        let total = self.total.load(Ordering::Relaxed).max(1);
+        self.done.load(Ordering::Relaxed) as f32 / total as f32
+    }
+
+    /// The outcome, once finished.
+    pub fn finished(&self) -> Option<Result<PathBuf, String>> {
+        self.result.lock().ok()?.take()
+    }
+}
+
+fn describe(e: &ExportError, path: &Path) -> String {
+    match e {
+        ExportError::Cancelled => "Export cancelled; no file was written.".to_string(),
+        other => format!(
+            "Could not export {}: {other}. Nothing was written.",
+            path.display()
+        ),
+    }
+}
+
+/// Renders and writes a figure in the background.
+pub fn start_figure(snapshot: Snapshot, settings: &ExportSettings, path: PathBuf) -> Job {
+    let (w, h, format) = (settings.width, settings.height, settings.format);
+    spawn(format!("figure {w} × {h}"), 1, move |_done, _cancel| {
+        let req = snapshot.request(w, h);
+        let bytes = match format {
+            FigureFormat::Png => export::render_png(&req).map_err(|e| describe(&e, &path))?,
+            FigureFormat::Svg => export::render_svg(&req)
+                .map_err(|e| describe(&e, &path))?
+                .into_bytes(),
+        };
+        crate::io::write_atomic(&path, &bytes).map_err(|e| {
+            format!(
+                "Could not save {}: {e}. Nothing was written.",
+                path.display()
+            )
+        })?;
+        Ok(path)
+    })
+}
+
+/// Renders and writes an animation in the background; Cancel stops it between frames.
+pub fn start_animation(snapshot: Snapshot, settings: &ExportSettings, path: PathBuf) -> Job {
+    let (w, h) = (settings.width, settings.height);
+    let opts = GifOptions {
+        frames: settings.frames,
+        fps: settings.fps,
+    };
+    spawn(
+        format!("animation {w} × {h}, {} frames", settings.frames),
+        settings.frames,
+        move |done, cancel| {
+            let req = snapshot.request(w, h);
+            let mut failure = None;
+            let written = write_streaming(&path, |out| {
+                let mut progress = |d: u32, _t: u32| {
+                    done.store(d, Ordering::Relaxed);
+                    !cancel.load(Ordering::Relaxed)
+                };
+                export::render_gif(&req, &opts, out, &mut progress).map_err(|e| {
+                    let message = describe(&e, &path);
+                    failure = Some(message.clone());
+                    std::io::Error::other(message)
+                })
+            });
+            match (written, failure) {
+                (Ok(()), _) => Ok(path),
+                (Err(_), Some(message)) => Err(message),
+                (Err(e), None) => Err(format!(
+                    "Could not save {}: {e}. Nothing was written.",
+                    path.display()
+                )),
+            }
+        },
+    )
+}
+
+/// Streams into an atomically written file; in the browser, into memory and then a download.
+fn write_streaming(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let mut buffer = Vec::new();
+        fill(&mut buffer)?;
+        super::files::save_bytes(path, &buffer)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    crate::io::write_atomic_with(path, |w| fill(w))
+}
+
+fn spawn(
+    what: String,
+    total: u32,
+    work: impl FnOnce(&AtomicU32, &AtomicBool) -> Result<PathBuf, String> + Send + 'static,
+) -> Job {
+    let job = Job {
+        what,
+        done: Arc::new(AtomicU32::new(0)),
+        total: Arc::new(AtomicU32::new(total)),
+        cancel: Arc::new(AtomicBool::new(false)),
+        result: Arc::new(Mutex::new(None)),
+    };
+    let (done, cancel, result) = (
+        Arc::clone(&job.done),
+        Arc::clone(&job.cancel),
+        Arc::clone(&job.result),
+    );
+    std::thread::spawn(move || {
+        let outcome = work(&done, &cancel);
+        if let Ok(mut slot) = result.lock() {
+            *slot = Some(outcome);
+        }
+    });
+    job
+}
+
+/// Encodes a screenshot (RGBA, physical pixels) cropped to `rect` (physical pixels) as PNG.
+pub fn screenshot_png(image: &egui::ColorImage, rect: [usize; 4]) -> Result<Vec<u8>, String> {
+    let [x0, y0, w, h] = rect;
+    let [iw, ih] = image.size;
+    let (x0, y0) = (x0.min(iw), y0.min(ih));
+    let (w, h) = (w.min(iw - x0), h.min(ih - y0));
+    if w == 0 || h == 0 {
+        return Err("the plot is not visible".into());
+    }
+    let mut rgba = Vec::with_capacity(w * h * 4);
+    for y in y0..y0 + h {
+        for px in &image.pixels[y * iw + x0..y * iw + x0 + w] {
+            // opaque window pixels: unmultiplied equals premultiplied
+            let [r, g, b, _] = px.to_srgba_unmultiplied();
+            rgba.extend_from_slice(&[r, g, b, 255]);
+        }
+    }
+    let size = tiny_skia::IntSize::from_wh(w as u32, h as u32).ok_or("empty screenshot")?;
+    let pixmap = tiny_skia::Pixmap::from_vec(rgba, size).ok_or("screenshot size mismatch")?;
+    pixmap.encode_png().map_err(|e| e.to_string())
+}
+
+/// Where screenshots go: `dir`, else ~/Pictures when it exists, else the working directory.
+pub fn screenshot_path(dir: Option<&Path>, scene_title: &str) -> PathBuf {
+    let dir = dir
+        .map(Path::to_path_buf)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .map(|h| Path::new(&h).join("Pictures"))
+                .filter(|p| p.is_dir())
+        })
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_default();
+    let stem: String = scene_title
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let stem = stem.trim_matches('-');
+    dir.join(format!(
+        "losscape-{}-{}.png",
+        if stem.is_empty() { "scene" } else { stem },
+        timestamp()
+    ))
+}
+
+/// `YYYYMMDD-HHMMSS` in UTC.
+fn timestamp() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // civil-from-days (H. Hinnant)
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}{m:02}{d:02}-{:02}{:02}{:02}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_look_like_dates() {
+        let t = timestamp();
+        assert_eq!(t.len(), 15);
+        assert!(t.starts_with("20"));
+    }
+
+    #[test]
+    fn screenshots_are_cropped_to_the_plot() {
+        let mut image = egui::ColorImage::filled([10, 8], egui::Color32::BLACK);
+        image.pixels[3 * 10 + 4] = egui::Color32::RED;
+        let png = screenshot_png(&image, [4, 3, 2, 2]).expect("encodes");
+        let decoded = tiny_skia::Pixmap::decode_png(&png).expect("decodes");
+        assert_eq!((decoded.width(), decoded.height()), (2, 2));
+        assert_eq!(
+            decoded.pixel(0, 0).map(|p| (p.red(), p.green())),
+            Some((255, 0))
+        );
+    }
+}

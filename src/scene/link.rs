@@ -1,0 +1,144 @@
+//! Share links: a scene packed into a URL fragment (`#scene=…`), compact and URL-safe — the
+//! scene file deflated and base64url-encoded — so a teacher can send a link instead of a file.
+//! The same link opens in the web page and, given on the command line, in the desktop app.
+
+use super::{Scene, SceneError, SceneErrorKind, parse};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+/// The fragment key before the packed scene.
+pub const KEY: &str = "scene=";
+/// Longest packed scene accepted (browsers handle far longer URLs; this bounds the work).
+pub const MAX_PACKED: usize = 16 * 1024;
+/// Largest unpacked scene file accepted.
+pub const MAX_TEXT: usize = 256 * 1024;
+
+/// The scene packed for a URL fragment (without the `#scene=`).
+pub fn pack(scene: &Scene) -> String {
+    let deflated = miniz_oxide::deflate::compress_to_vec(scene.to_toml().as_bytes(), 9);
+    URL_SAFE_NO_PAD.encode(deflated)
+}
+
+/// `base` (a page address) with the scene in its fragment.
+pub fn link(base: &str, scene: &Scene) -> String {
+    let base = base.split('#').next().unwrap_or(base);
+    format!("{base}#{KEY}{}", pack(scene))
+}
+
+fn bad(message: impl Into<String>) -> SceneError {
+    SceneError {
+        kind: SceneErrorKind::Invalid,
+        origin: "the link".into(),
+        location: None,
+        message: message.into(),
+    }
+}
+
+/// The packed part of a link, URL or fragment, if it carries a scene.
+pub fn packed_part(link: &str) -> Option<&str> {
+    let fragment = link.split_once('#').map_or(link, |(_, f)| f);
+    fragment.split('&').find_map(|part| part.strip_prefix(KEY))
+}
+
+/// True when `s` looks like a share link rather than a file name.
+pub fn is_link(s: &str) -> bool {
+    s.contains(&format!("#{KEY}")) || s.starts_with(KEY)
+}
+
+/// The scene in a link (a whole URL, a `#scene=…` fragment or just the packed text).
+pub fn unpack(link: &str) -> Result<Scene, SceneError> {
+    let packed = packed_part(link).unwrap_or(link).trim();
+    if packed.is_empty() {
+        return Err(bad("the link holds no scene"));
+    }
+    if packed.len() > MAX_PACKED {
+        return Err(bad(format!(
+            "the link is too long ({} characters; at most {MAX_PACKED})",
+            packed.len()
+        )));
+    }
+    let deflated = URL_SAFE_NO_PAD
+        .decode(packed.trim_end_matches('='))
+        .map_err(|_| bad("the link is damaged (it is not valid base64url); was it cut off?"))?;
+    let text = miniz_oxide::inflate::decompress_to_vec_with_limit(&deflated, MAX_TEXT)
+        .map_err(|_| bad("the link is damaged or too large (it does not unpack to a scene)"))?;
+    let text = String::from_utf8(text).map_err(|_| bad("the link is damaged (not text)"))?;
+    parse(&text, "the link")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_survives_a_link_and_stays_short() {
+        for b in super::super::BUILTINS {
+            let s = super::super::builtin(b.name).expect("builtin");
+            let l = link("http://127.0.0.1:8080/index.html", &s);
+            assert!(l.len() < 2000, "{}: {} characters", b.name, l.len());
+            assert!(l.chars().all(|c| c.is_ascii_graphic()), "URL-safe");
+            assert_eq!(unpack(&l).expect("unpacks"), s, "{}", b.name);
+        }
+    }
+
+    #[test]
+    fn fragments_and_bare_packs_work_too() {
+        let s = super::super::builtin("plateau").expect("builtin");
+        let p = pack(&s);
+        assert_eq!(unpack(&format!("#scene={p}")).expect("fragment"), s);
+        assert_eq!(unpack(&p).expect("bare"), s);
+        assert!(is_link(&format!("https://x.test/a#scene={p}")));
+        assert!(!is_link("scene.toml"));
+    }
+
+    #[test]
+    fn damaged_and_oversized_links_say_why() {
+        let s = super::super::builtin("plateau").expect("builtin");
+        let p = pack(&s);
+        let cut = &p[..p.len() / 2];
+        assert!(
+            unpack(cut)
+                .expect_err("cut")
+                .to_string()
+                .contains("damaged")
+        );
+        assert!(
+            unpack("#scene=%%%")
+                .expect_err("garbage")
+                .to_string()
+                .contains("base64url")
+        );
+        let long = "A".repeat(MAX_PACKED + 1);
+        assert!(
+            unpack(&long)
+                .expect_err("long")
+                .to_string()
+                .contains("too long")
+        );
+        assert!(
+            unpack("#scene=")
+                .expect_err("empty")
+                .to_string()
+                .contains("no scene")
+        );
+        // a zip bomb: a huge run of one byte packs tiny but unpacks past the limit
+        let bomb = URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(
+            &vec![b'a'; MAX_TEXT * 4],
+            9,
+        ));
+        assert!(
+            unpack(&bomb)
+                .expect_err("bomb")
+                .to_string()
+                .contains("too large")
+        );
+        let invalid =
+            URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(b"steps = -3", 9));
+        assert!(
+            unpack(&invalid)
+                .expect_err("invalid")
+                .to_string()
+                .starts_with("the link:")
+        );
+    }
+}

@@ -1,0 +1,105 @@
+//! The web page (wasm32): starts the same app in the page's canvas, opens a scene shared by
+//! link (`#scene=…`), and turns file saves into downloads.
+
+use crate::app::LosscapeApp;
+use crate::scene::link;
+use wasm_bindgen::JsCast as _;
+
+fn set_loading_text(text: &str) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("loading"))
+    {
+        el.set_text_content(Some(text));
+        if text.is_empty() {
+            let _ = el.remove();
+        }
+    }
+}
+
+/// The page's address without its fragment: the base of share links.
+pub fn page_address() -> Option<String> {
+    let href = web_sys::window()?.location().href().ok()?;
+    Some(href.split('#').next().unwrap_or(&href).to_string())
+}
+
+/// Starts the app in the canvas `#losscape_canvas`.
+pub fn start() {
+    let window = web_sys::window();
+    let canvas = window
+        .as_ref()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("losscape_canvas"))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok());
+    let Some(canvas) = canvas else {
+        set_loading_text("losscape could not find its canvas on this page.");
+        return;
+    };
+    let hash = window
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    wasm_bindgen_futures::spawn_local(async move {
+        let runner = eframe::WebRunner::new();
+        let started = runner
+            .start(
+                canvas,
+                eframe::WebOptions::default(),
+                Box::new(move |cc| {
+                    crate::app::setup_fonts(&cc.egui_ctx);
+                    let settings = cc
+                        .storage
+                        .and_then(|s| eframe::get_value(s, eframe::APP_KEY));
+                    let (scene, notice) = if link::is_link(&hash) {
+                        match link::unpack(&hash) {
+                            Ok(s) => (Some(s), None),
+                            Err(e) => (
+                                None,
+                                Some(format!("{e}. Showing the default scene instead.")),
+                            ),
+                        }
+                    } else {
+                        (None, None)
+                    };
+                    let shared = scene.is_some();
+                    let mut app = LosscapeApp::restore(scene, settings);
+                    if shared {
+                        app.session.clock.restart();
+                    }
+                    app.session.notice = notice;
+                    Ok(Box::new(app))
+                }),
+            )
+            .await;
+        match started {
+            Ok(()) => set_loading_text(""),
+            Err(e) => set_loading_text(&format!(
+                "losscape could not start in this browser: {}. It needs WebGL 2.",
+                e.as_string().unwrap_or_else(|| format!("{e:?}"))
+            )),
+        }
+    });
+}
+
+/// Offers `bytes` to the user as a download named `name`.
+pub fn download(name: &str, bytes: &[u8], mime: &str) -> Result<(), String> {
+    let fail = |what: &str| format!("the browser refused the download ({what})");
+    let window = web_sys::window().ok_or_else(|| fail("no window"))?;
+    let document = window.document().ok_or_else(|| fail("no document"))?;
+    let array = js_sys::Uint8Array::from(bytes);
+    let parts = js_sys::Array::of1(&array);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+        .map_err(|_| fail("blob"))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| fail("url"))?;
+    let anchor = document
+        .create_element("a")
+        .map_err(|_| fail("anchor"))?
+        .dyn_into::<web_sys::HtmlAnchorElement>()
+        .map_err(|_| fail("anchor"))?;
+    anchor.set_href(&url);
+    anchor.set_download(name);
+    anchor.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}

@@ -1,0 +1,766 @@
+//! Exports through the library: every built-in scene as PNG and SVG, trajectory colours where
+//! the trajectories are, golden images, GIF frames and timing, and every invalid request.
+//!
+//! Golden images live in `tests/fixtures/golden/`; after an intended change of the picture,
+//! regenerate them with `LOSSCAPE_UPDATE_GOLDEN=1 cargo test --test export golden` and look
+//! at them before committing.
+
+use losscape::engine::{Trajectory, ViewBox};
+use losscape::export::{
+    self, ExportError, FigureRequest, GifOptions, MAX_SIZE, MIN_SIZE, compute_runs,
+};
+use losscape::figure::model::CONTOUR_LEVELS;
+use losscape::figure::palette;
+use losscape::scene::{BUILTINS, Scene, builtin};
+use std::path::PathBuf;
+use tiny_skia::Pixmap;
+
+fn scene(name: &str) -> Scene {
+    builtin(name).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn px(p: &Pixmap, x: i64, y: i64) -> Option<[u8; 4]> {
+    if x < 0 || y < 0 {
+        return None;
+    }
+    p.pixel(x as u32, y as u32)
+        .map(|c| [c.red(), c.green(), c.blue(), c.alpha()])
+}
+
+fn close(a: [u8; 4], b: [u8; 3], tol: u8) -> bool {
+    (0..3).all(|i| a[i].abs_diff(b[i]) <= tol)
+}
+
+/// Whether a pixel within `r` of `at` has colour `c` (within `tol` per channel).
+fn colour_near(p: &Pixmap, at: [f64; 2], c: [u8; 3], r: i64, tol: u8) -> bool {
+    let (x, y) = (at[0].round() as i64, at[1].round() as i64);
+    (-r..=r).any(|dy| (-r..=r).any(|dx| px(p, x + dx, y + dy).is_some_and(|q| close(q, c, tol))))
+}
+
+/// The smallest channel difference to `c` among the pixels within 2 of `at`.
+fn distance_near(p: &Pixmap, at: [f64; 2], c: [u8; 3]) -> u8 {
+    let (x, y) = (at[0].round() as i64, at[1].round() as i64);
+    (-2..=2)
+        .flat_map(|dy| (-2..=2).map(move |dx| (dx, dy)))
+        .filter_map(|(dx, dy)| px(p, x + dx, y + dy))
+        .map(|q| (0..3).map(|i| q[i].abs_diff(c[i])).max().unwrap_or(0))
+        .min()
+        .unwrap_or(u8::MAX)
+}
+
+fn distinct_colours(p: &Pixmap) -> usize {
+    let mut v: Vec<u32> = p
+        .data()
+        .chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v.len()
+}
+
+#[test]
+fn every_builtin_renders_to_png_and_svg() {
+    let (w, h) = (320, 240);
+    for b in BUILTINS {
+        let s = scene(b.name);
+        let runs = compute_runs(&s);
+        let req = FigureRequest::whole(&s, &runs, w, h);
+
+        let img = export::render_rgba(&req).unwrap_or_else(|e| panic!("{}: {e}", b.name));
+        assert_eq!((img.width(), img.height()), (w, h), "{}", b.name);
+        assert!(
+            img.data().chunks_exact(4).all(|c| c[3] == 255),
+            "{}: opaque",
+            b.name
+        );
+        assert!(
+            distinct_colours(&img) > 200,
+            "{}: the image is not blank ({} colours)",
+            b.name,
+            distinct_colours(&img)
+        );
+        // the plot's centre shows the colour map, not the page background
+        let [l, t, pw, ph] = export::plot_rect(&s, w, h);
+        let centre = px(&img, (l + pw / 2.0) as i64, (t + ph / 2.0) as i64).expect("inside");
+        assert_ne!(&centre[..3], &[27, 27, 27], "{}", b.name);
+
+        let png = export::render_png(&req).expect("png");
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+        let decoded = Pixmap::decode_png(&png).expect("decodes");
+        assert_eq!(
+            decoded.data(),
+            img.data(),
+            "{}: the PNG holds the image",
+            b.name
+        );
+
+        let svg = export::render_svg(&req).unwrap_or_else(|e| panic!("{}: {e}", b.name));
+        check_svg(&svg, &s, &runs, w, h);
+    }
+}
+
+fn check_svg(svg: &str, s: &Scene, runs: &[Option<Trajectory>], w: u32, h: u32) {
+    let doc = roxmltree::Document::parse(svg)
+        .unwrap_or_else(|e| panic!("{}: the SVG does not parse: {e}", s.name));
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "svg");
+    assert_eq!(root.attribute("width"), Some(w.to_string().as_str()));
+    assert_eq!(root.attribute("height"), Some(h.to_string().as_str()));
+    let class = |n: &roxmltree::Node, c: &str| {
+        n.attribute("class")
+            .is_some_and(|a| a.split_whitespace().any(|x| x == c))
+    };
+    let paths: Vec<roxmltree::Node> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("path"))
+        .collect();
+    let contours: Vec<&roxmltree::Node> = paths.iter().filter(|n| class(n, "contour")).collect();
+    assert_eq!(
+        contours.len(),
+        CONTOUR_LEVELS,
+        "{}: one path per contour level",
+        s.name
+    );
+    let mut levels: Vec<&str> = contours
+        .iter()
+        .filter_map(|n| n.attribute("data-level"))
+        .collect();
+    levels.dedup();
+    assert_eq!(levels.len(), CONTOUR_LEVELS, "{}: distinct levels", s.name);
+    assert!(
+        contours
+            .iter()
+            .filter(|n| n.attribute("d").is_some_and(|d| d.contains('M')))
+            .count()
+            >= CONTOUR_LEVELS / 2,
+        "{}: most levels have lines in view",
+        s.name
+    );
+    let trails: Vec<&roxmltree::Node> = paths.iter().filter(|n| class(n, "trail")).collect();
+    let enabled = runs.iter().filter(|r| r.is_some()).count();
+    assert_eq!(trails.len(), enabled, "{}: one path per trajectory", s.name);
+    for (t, o) in trails.iter().zip(s.optimizers.iter().filter(|o| o.enabled)) {
+        assert_eq!(t.attribute("data-optimizer"), Some(o.spec.label.as_str()));
+        let i = s
+            .optimizers
+            .iter()
+            .position(|x| std::ptr::eq(x, o))
+            .expect("index");
+        assert_eq!(
+            t.attribute("stroke"),
+            Some(palette::hex(palette::color(i, o.color)).as_str()),
+            "{}: trail colour",
+            s.name
+        );
+    }
+    // the colour map is an embedded PNG; the rest is vector
+    let images: Vec<roxmltree::Node> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("image"))
+        .collect();
+    assert_eq!(images.len(), 1);
+    let href = images[0]
+        .attribute(("http://www.w3.org/1999/xlink", "href"))
+        .expect("xlink:href");
+    assert!(href.starts_with("data:image/png;base64,"));
+    let texts: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| n.text().unwrap_or_default().to_string())
+        .collect();
+    assert!(
+        texts.iter().any(|t| t == s.title()) || texts.iter().any(|t| t.ends_with('…')),
+        "{}: title",
+        s.name
+    );
+    assert!(texts.iter().any(|t| t == "x") && texts.iter().any(|t| t == "y"));
+    assert!(texts.iter().any(|t| t.starts_with("step ")));
+    assert!(texts.iter().any(|t| t == "loss"));
+    let style: String = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("style"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(style.contains("@font-face") && style.contains("data:font/ttf;base64,"));
+}
+
+#[test]
+fn labels_and_title_are_text_in_the_svg() {
+    let s = scene("learning-rates");
+    let runs = compute_runs(&s);
+    let svg = export::render_svg(&FigureRequest::whole(&s, &runs, 1600, 1200)).expect("svg");
+    let doc = roxmltree::Document::parse(&svg).expect("parses");
+    let texts: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(texts.contains(&s.title()));
+    for o in &s.optimizers {
+        assert!(texts.contains(&o.spec.label.as_str()), "{}", o.spec.label);
+    }
+    assert!(
+        texts.iter().any(|t| t.starts_with("diverged at step")),
+        "the diverged run says so: {texts:?}"
+    );
+    assert!(texts.contains(&"step 200 / 200"), "{texts:?}");
+}
+
+/// Sample points of trajectory `i` at the request's step, in pixels.
+fn samples(req: &FigureRequest, run: &Trajectory, n: usize) -> Vec<[f64; 2]> {
+    let proj = export::projection(req);
+    let last = req.step.min(run.last_step());
+    (0..=n)
+        .map(|k| k * last / n)
+        .map(|k| run.points[k])
+        .filter(|p| p.x.is_finite() && p.y.is_finite())
+        .map(|p| proj.project(p))
+        .collect()
+}
+
+/// Each trajectory drawn alone (so no other trail covers it): its colour is found next to
+/// most of its points, and not there when it is not drawn.
+#[test]
+fn trajectory_colours_appear_where_the_trajectories_are() {
+    let (w, h) = (400, 300);
+    let mut checked = 0;
+    for b in BUILTINS {
+        let s = scene(b.name);
+        let runs = compute_runs(&s);
+        let none: Vec<Option<Trajectory>> = vec![None; runs.len()];
+        let bare = export::render_rgba(&FigureRequest::whole(&s, &none, w, h)).expect("renders");
+        let [l, t, pw, ph] = export::plot_rect(&s, w, h);
+        let proj = export::projection(&FigureRequest::whole(&s, &none, w, h));
+        let marks: Vec<[f64; 2]> = s
+            .surface
+            .minima()
+            .into_iter()
+            .chain(s.surface.saddles())
+            .chain([s.start])
+            .map(|m| proj.project(m))
+            .collect();
+        // inside the plot, off the markers and off the (one-row) legend at the top right
+        let usable = |p: &[f64; 2]| {
+            let inside =
+                p[0] > l + 4.0 && p[0] < l + pw - 4.0 && p[1] > t + 4.0 && p[1] < t + ph - 4.0;
+            let legend = p[0] > l + 0.4 * pw && p[1] < t + 30.0;
+            inside && !legend && marks.iter().all(|q| (p[0] - q[0]).hypot(p[1] - q[1]) > 9.0)
+        };
+        for (i, run) in runs.iter().enumerate() {
+            let Some(run) = run else { continue };
+            let mut alone = none.clone();
+            alone[i] = Some(run.clone());
+            let req = FigureRequest::whole(&s, &alone, w, h);
+            let colour = palette::color(i, s.optimizers[i].color);
+            let points: Vec<[f64; 2]> = samples(&req, run, 40).into_iter().filter(usable).collect();
+            if points.len() < 3 {
+                continue;
+            }
+            let img = export::render_rgba(&req).expect("renders");
+            // a point shows the trail when a pixel next to it is close to the trail's colour
+            // and much closer than anything there without the trail
+            let shown = points
+                .iter()
+                .filter(|p| {
+                    let (with, without) = (
+                        distance_near(&img, **p, colour),
+                        distance_near(&bare, **p, colour),
+                    );
+                    with <= 40 && 2 * with < without
+                })
+                .count() as f64
+                / points.len() as f64;
+            assert!(
+                shown >= 0.75,
+                "{} / {}: colour {colour:?} shows near {:.0}% of {} points",
+                b.name,
+                s.optimizers[i].spec.label,
+                100.0 * shown,
+                points.len(),
+            );
+            checked += 1;
+        }
+    }
+    assert!(
+        checked >= 40,
+        "only {checked} trajectories could be checked"
+    );
+}
+
+#[test]
+fn the_head_marker_sits_on_the_trajectory_at_the_step() {
+    let s = scene("momentum-ravine");
+    let runs = compute_runs(&s);
+    for step in [0, 7, 40] {
+        let req = FigureRequest {
+            step,
+            ..FigureRequest::whole(&s, &runs, 640, 480)
+        };
+        let img = export::render_rgba(&req).expect("renders");
+        let proj = export::projection(&req);
+        let (i, run) = runs
+            .iter()
+            .enumerate()
+            .rev()
+            .find_map(|(i, r)| r.as_ref().map(|r| (i, r)))
+            .expect("a run");
+        let head = proj.project(run.points[step]);
+        let colour = palette::color(i, s.optimizers[i].color);
+        // the dot has radius 4u ≈ 3 px here: its centre is the exact colour
+        assert!(
+            colour_near(&img, head, colour, 1, 0),
+            "step {step}: head at {head:?}"
+        );
+    }
+}
+
+fn max_diff(a: &[u8], b: &[u8]) -> Vec<u8> {
+    a.chunks_exact(4)
+        .zip(b.chunks_exact(4))
+        .map(|(p, q)| (0..3).map(|i| p[i].abs_diff(q[i])).max().unwrap_or(0))
+        .collect()
+}
+
+fn golden_path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/golden")
+        .join(format!("{name}.png"))
+}
+
+/// Renders `name` at 400 × 300 and compares with its golden image: at most 0.5% of pixels may
+/// differ by more than 8 in a channel (room for floating-point and rasterizer differences
+/// across platforms, far less than any visible change).
+fn golden(name: &str) {
+    let s = scene(name);
+    let runs = compute_runs(&s);
+    let png = export::render_png(&FigureRequest::whole(&s, &runs, 400, 300)).expect("png");
+    let path = golden_path(name);
+    if std::env::var_os("LOSSCAPE_UPDATE_GOLDEN").is_some_and(|v| v == "1") {
+        std::fs::create_dir_all(path.parent().expect("dir")).expect("mkdir");
+        std::fs::write(&path, &png).expect("write golden");
+        return;
+    }
+    let want = std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; create it with LOSSCAPE_UPDATE_GOLDEN=1",
+            path.display()
+        )
+    });
+    let want = Pixmap::decode_png(&want).expect("golden decodes");
+    let got = Pixmap::decode_png(&png).expect("decodes");
+    assert_eq!(
+        (got.width(), got.height()),
+        (want.width(), want.height()),
+        "{name}"
+    );
+    let diffs = max_diff(got.data(), want.data());
+    let off = diffs.iter().filter(|&&d| d > 8).count();
+    let allowed = diffs.len() / 200;
+    if off > allowed {
+        let out = std::env::temp_dir().join(format!("losscape-{name}-actual.png"));
+        let _ = std::fs::write(&out, &png);
+        panic!(
+            "{name}: {off} pixels differ from {} by more than 8 (at most {allowed} may); \
+             this render is in {}. If the change is intended, regenerate with \
+             LOSSCAPE_UPDATE_GOLDEN=1.",
+            path.display(),
+            out.display()
+        );
+    }
+}
+
+#[test]
+fn golden_rosenbrock_race() {
+    golden("rosenbrock-race");
+}
+
+#[test]
+fn golden_newton_saddle() {
+    golden("newton-saddle");
+}
+
+/// Decodes a GIF: screen size, loop setting, per-frame delays, and every frame composited
+/// (as a viewer shows it) as RGBA.
+struct Decoded {
+    size: (u32, u32),
+    infinite: bool,
+    delays: Vec<u16>,
+    frames: Vec<Vec<u8>>,
+}
+
+fn decode_gif(bytes: &[u8]) -> Decoded {
+    let mut opts = gif::DecodeOptions::new();
+    opts.set_color_output(gif::ColorOutput::RGBA);
+    let mut d = opts.read_info(bytes).expect("a GIF");
+    let (w, h) = (u32::from(d.width()), u32::from(d.height()));
+    let mut screen = vec![0u8; (w * h * 4) as usize];
+    let mut delays = Vec::new();
+    let mut frames = Vec::new();
+    while let Some(f) = d.read_next_frame().expect("frame decodes") {
+        assert_eq!(f.dispose, gif::DisposalMethod::Keep);
+        for y in 0..u32::from(f.height) {
+            for x in 0..u32::from(f.width) {
+                let s = ((y * u32::from(f.width) + x) * 4) as usize;
+                let src = &f.buffer[s..s + 4];
+                if src[3] == 0 {
+                    continue;
+                }
+                let (sx, sy) = (x + u32::from(f.left), y + u32::from(f.top));
+                let k = ((sy * w + sx) * 4) as usize;
+                screen[k..k + 4].copy_from_slice(src);
+            }
+        }
+        delays.push(f.delay);
+        frames.push(screen.clone());
+    }
+    Decoded {
+        size: (w, h),
+        infinite: d.repeat() == gif::Repeat::Infinite,
+        delays,
+        frames,
+    }
+}
+
+fn gif_bytes(req: &FigureRequest, opts: &GifOptions) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut calls = Vec::new();
+    export::render_gif(req, opts, &mut out, &mut |d, t| {
+        calls.push((d, t));
+        true
+    })
+    .expect("gif");
+    assert_eq!(calls.first(), Some(&(0, opts.frames)));
+    assert_eq!(calls.last(), Some(&(opts.frames, opts.frames)));
+    assert!(calls.windows(2).all(|w| w[0].0 < w[1].0));
+    out
+}
+
+#[test]
+fn gif_has_the_frames_size_and_delay_asked_and_ends_on_the_png() {
+    let s = scene("momentum-ravine");
+    let runs = compute_runs(&s);
+    let req = FigureRequest::whole(&s, &runs, 320, 240);
+    let opts = GifOptions {
+        frames: 6,
+        fps: 20.0,
+    };
+    let d = decode_gif(&gif_bytes(&req, &opts));
+    assert_eq!(d.size, (320, 240));
+    assert_eq!(d.frames.len(), 6);
+    assert!(d.delays.iter().all(|&c| c == 5), "{:?}", d.delays);
+    assert!(d.infinite, "loops forever");
+    // each frame is the still image of its step, up to the 256-colour palette
+    for (k, step) in [(0, 0), (5, req.step)] {
+        let still = export::render_rgba(&FigureRequest { step, ..req }).expect("still");
+        let diffs = max_diff(&d.frames[k], still.data());
+        let big = diffs.iter().filter(|&&x| x > 24).count();
+        let mean = diffs.iter().map(|&x| f64::from(x)).sum::<f64>() / diffs.len() as f64;
+        assert!(
+            big * 200 <= diffs.len() && mean < 3.0,
+            "frame {k} (step {step}): {big} pixels off by more than 24, mean {mean:.2}"
+        );
+    }
+    // frames change: the trails grow
+    assert!(d.frames[0] != d.frames[5]);
+}
+
+#[test]
+fn gif_frame_delays_follow_the_rate_and_short_animations_work() {
+    let s = scene("saddle-escape");
+    let runs = compute_runs(&s);
+    for (fps, delay) in [(30.0, 3), (100.0, 1), (0.5, 200)] {
+        let req = FigureRequest::whole(&s, &runs, 240, 180);
+        let d = decode_gif(&gif_bytes(&req, &GifOptions { frames: 2, fps }));
+        assert_eq!(d.delays, vec![delay, delay], "{fps} fps");
+    }
+    // one frame: the last step; more frames than steps: repeated steps
+    let req = FigureRequest {
+        step: 3,
+        ..FigureRequest::whole(&s, &runs, 240, 180)
+    };
+    assert_eq!(
+        decode_gif(&gif_bytes(
+            &req,
+            &GifOptions {
+                frames: 1,
+                fps: 10.0
+            }
+        ))
+        .frames
+        .len(),
+        1
+    );
+    let d = decode_gif(&gif_bytes(
+        &req,
+        &GifOptions {
+            frames: 9,
+            fps: 10.0,
+        },
+    ));
+    assert_eq!(d.frames.len(), 9);
+    assert!(d.frames[0] == d.frames[1], "steps 0, 0, 1, 1, … repeat");
+    assert!(d.frames[1] != d.frames[2]);
+}
+
+#[test]
+fn gif_progress_can_cancel() {
+    let s = scene("saddle-escape");
+    let runs = compute_runs(&s);
+    let req = FigureRequest::whole(&s, &runs, 240, 180);
+    let mut out = Vec::new();
+    let mut seen = 0;
+    let r = export::render_gif(
+        &req,
+        &GifOptions {
+            frames: 50,
+            fps: 10.0,
+        },
+        &mut out,
+        &mut |done, total| {
+            assert_eq!(total, 50);
+            seen = done;
+            done < 3
+        },
+    );
+    assert!(matches!(r, Err(ExportError::Cancelled)), "{r:?}");
+    assert_eq!(seen, 3, "stops at the first refusal");
+    // cancelled before anything: nothing written at all
+    let mut out = Vec::new();
+    let r = export::render_gif(&req, &GifOptions::default(), &mut out, &mut |_, _| false);
+    assert!(matches!(r, Err(ExportError::Cancelled)));
+    assert!(out.is_empty());
+}
+
+#[test]
+fn a_write_error_is_reported_not_swallowed() {
+    struct Full;
+    impl std::io::Write for Full {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::new(
+                std::io::ErrorKind::StorageFull,
+                "disk full",
+            ))
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let s = scene("saddle-escape");
+    let runs = compute_runs(&s);
+    let req = FigureRequest::whole(&s, &runs, 240, 180);
+    let r = export::render_gif(&req, &GifOptions::default(), &mut Full, &mut |_, _| true);
+    match r {
+        Err(ExportError::Io(e)) => assert_eq!(e.kind(), std::io::ErrorKind::StorageFull),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn invalid_requests_are_errors_with_one_clear_sentence() {
+    let s = scene("saddle-escape");
+    let runs = compute_runs(&s);
+    let ok = FigureRequest::whole(&s, &runs, 240, 180);
+    for (w, h) in [
+        (MIN_SIZE - 1, 100),
+        (100, 0),
+        (MAX_SIZE + 1, 100),
+        (100, 100_000),
+    ] {
+        let req = FigureRequest {
+            width: w,
+            height: h,
+            ..ok
+        };
+        let e = export::render_png(&req).expect_err("bad size");
+        assert!(matches!(e, ExportError::InvalidSize { .. }), "{e:?}");
+        let msg = e.to_string();
+        assert!(
+            msg.contains(&format!("{w}×{h}")) && msg.contains("16 to 8192"),
+            "{msg}"
+        );
+        assert!(export::render_svg(&req).is_err());
+        assert!(
+            export::render_gif(
+                &req,
+                &GifOptions::default(),
+                &mut Vec::new(),
+                &mut |_, _| true
+            )
+            .is_err()
+        );
+    }
+    assert!(
+        export::render_png(&FigureRequest {
+            width: MIN_SIZE,
+            height: MIN_SIZE,
+            ..ok
+        })
+        .is_ok()
+    );
+    for opts in [
+        GifOptions {
+            frames: 0,
+            fps: 30.0,
+        },
+        GifOptions {
+            frames: 10_001,
+            fps: 30.0,
+        },
+        GifOptions {
+            frames: 10,
+            fps: 0.0,
+        },
+        GifOptions {
+            frames: 10,
+            fps: -1.0,
+        },
+        GifOptions {
+            frames: 10,
+            fps: 100.5,
+        },
+        GifOptions {
+            frames: 10,
+            fps: f64::NAN,
+        },
+        GifOptions {
+            frames: 10,
+            fps: f64::INFINITY,
+        },
+    ] {
+        let mut out = Vec::new();
+        let e = export::render_gif(&ok, &opts, &mut out, &mut |_, _| true).expect_err("bad");
+        assert!(
+            matches!(e, ExportError::InvalidOption(_)),
+            "{opts:?}: {e:?}"
+        );
+        assert!(out.is_empty(), "{opts:?}: nothing written");
+        assert!(!e.to_string().is_empty());
+    }
+    let short = &runs[..1];
+    let e = export::render_png(&FigureRequest { runs: short, ..ok }).expect_err("runs");
+    assert!(e.to_string().contains("one entry per optimizer"), "{e}");
+    for view in [
+        ViewBox {
+            x: [0.0, 0.0],
+            y: [0.0, 1.0],
+        },
+        ViewBox {
+            x: [0.0, 1.0],
+            y: [f64::NAN, 1.0],
+        },
+        ViewBox {
+            x: [1.0, 0.0],
+            y: [0.0, 1.0],
+        },
+    ] {
+        let e = export::render_svg(&FigureRequest { view, ..ok }).expect_err("view");
+        assert!(matches!(e, ExportError::InvalidOption(_)), "{e:?}");
+    }
+    assert_eq!(
+        ExportError::Cancelled.to_string(),
+        "the export was cancelled"
+    );
+}
+
+#[test]
+fn tiny_images_are_just_the_plot() {
+    let s = scene("rosenbrock-race");
+    let runs = compute_runs(&s);
+    let req = FigureRequest::whole(&s, &runs, 16, 16);
+    let img = export::render_rgba(&req).expect("renders");
+    assert_eq!((img.width(), img.height()), (16, 16));
+    assert_eq!(export::plot_rect(&s, 16, 16), [0.0, 0.0, 16.0, 16.0]);
+    let svg = export::render_svg(&req).expect("svg");
+    roxmltree::Document::parse(&svg).expect("parses");
+}
+
+#[test]
+fn views_are_fitted_so_the_surface_is_not_distorted() {
+    let s = scene("rosenbrock-race");
+    let runs = compute_runs(&s);
+    for (w, h) in [(1600, 1200), (1920, 1080), (600, 900)] {
+        let req = FigureRequest::whole(&s, &runs, w, h);
+        let p = export::projection(&req);
+        let [ux, uy] = p.units_per_pixel();
+        assert!((ux / uy - 1.0).abs() < 1e-9, "{w}×{h}: {ux} vs {uy}");
+        let v = s.view_box();
+        assert!(p.view.x[0] <= v.x[0] && p.view.x[1] >= v.x[1]);
+        assert!(p.view.y[0] <= v.y[0] && p.view.y[1] >= v.y[1]);
+        // a view of another shape (the window's) is widened, not stretched
+        let odd = FigureRequest {
+            view: ViewBox {
+                x: [-2.0, 2.0],
+                y: [-0.5, 0.5],
+            },
+            ..req
+        };
+        let [ux, uy] = export::projection(&odd).units_per_pixel();
+        assert!((ux / uy - 1.0).abs() < 1e-9);
+    }
+}
+
+#[test]
+fn long_trajectories_are_decimated() {
+    let mut s = scene("ravine-zigzag");
+    s.steps = 100_000;
+    for o in &mut s.optimizers {
+        o.spec.hyper.lr *= 0.01;
+    }
+    let runs = compute_runs(&s);
+    assert!(runs.iter().flatten().all(|r| r.points.len() == 100_001));
+    let req = FigureRequest::whole(&s, &runs, 800, 600);
+    let svg = export::render_svg(&req).expect("svg");
+    let doc = roxmltree::Document::parse(&svg).expect("parses");
+    for t in doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("trail"))
+    {
+        let d = t.attribute("d").unwrap_or_default();
+        let points = d.matches(' ').count() / 2 + 1;
+        assert!(points < 5_000, "{points} points kept of 100,001");
+    }
+    assert!(svg.len() < 3_000_000, "{} bytes", svg.len());
+}
+
+#[test]
+fn exports_are_deterministic() {
+    let s = scene("sgd-decay");
+    let runs = compute_runs(&s);
+    let req = FigureRequest::whole(&s, &runs, 320, 240);
+    assert_eq!(
+        export::render_png(&req).expect("png"),
+        export::render_png(&req).expect("png")
+    );
+    assert_eq!(
+        export::render_svg(&req).expect("svg"),
+        export::render_svg(&req).expect("svg")
+    );
+    let opts = GifOptions {
+        frames: 3,
+        fps: 10.0,
+    };
+    assert_eq!(gif_bytes(&req, &opts), gif_bytes(&req, &opts));
+}
+
+#[test]
+fn disabled_optimizers_are_left_out() {
+    let mut s = scene("learning-rates");
+    s.optimizers[1].enabled = false;
+    let runs = compute_runs(&s);
+    assert!(runs[1].is_none() && runs[0].is_some() && runs[2].is_some());
+    let svg = export::render_svg(&FigureRequest::whole(&s, &runs, 640, 480)).expect("svg");
+    let doc = roxmltree::Document::parse(&svg).expect("parses");
+    let trails: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("trail"))
+        .filter_map(|n| n.attribute("data-optimizer"))
+        .collect();
+    assert_eq!(
+        trails,
+        vec![
+            s.optimizers[0].spec.label.as_str(),
+            s.optimizers[2].spec.label.as_str()
+        ]
+    );
+}
