@@ -1,6 +1,14 @@
 //! `losscape bench`: each stage of the work timed over repeated runs after a warm-up, printed
 //! as one JSON object, to measure losscape against the notebook peer side by side. A
 //! benchmark, not a test: it asserts nothing.
+//!
+//! Every stage is reported as `{median, min, max}` in milliseconds. Besides the stages the
+//! notebook also has (grid, contours, trajectories, a frame, the PNG), a few sub-stages say
+//! where the time goes: the grid on one thread (against the machine's limit per point and
+//! core), the contours on one thread, and the parts of a frame and of a render.
+//!
+//! For profiling, `LOSSCAPE_BENCH_ONLY` may name the stages to run (comma-separated: `grid`,
+//! `contours`, `trajectories`, `frame`, `render`); the rest are left out of the report.
 
 use crate::engine;
 use crate::figure::contour::contours;
@@ -9,7 +17,7 @@ use crate::figure::levels::ColorScale;
 use crate::scene::Scene;
 use std::time::Instant;
 
-/// Median and minimum of one stage, in milliseconds.
+/// Median, minimum and maximum of one stage, in milliseconds.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Timing {
     pub median: f64,
@@ -18,8 +26,20 @@ pub struct Timing {
 }
 
 impl Timing {
-    fn json(&self) -> serde_json::Value {
+    pub fn json(&self) -> serde_json::Value {
         serde_json::json!({ "median": round3(self.median), "min": round3(self.min), "max": round3(self.max) })
+    }
+
+    fn from_samples(mut ms: Vec<f64>) -> Timing {
+        if ms.is_empty() {
+            ms.push(f64::NAN);
+        }
+        ms.sort_by(f64::total_cmp);
+        Timing {
+            median: ms[ms.len() / 2],
+            min: ms[0],
+            max: ms[ms.len() - 1],
+        }
     }
 }
 
@@ -32,19 +52,14 @@ pub fn time(warmup: usize, runs: usize, mut f: impl FnMut()) -> Timing {
     for _ in 0..warmup {
         f();
     }
-    let mut ms: Vec<f64> = (0..runs.max(1))
+    let ms: Vec<f64> = (0..runs.max(1))
         .map(|_| {
             let t = Instant::now();
             f();
             t.elapsed().as_secs_f64() * 1e3
         })
         .collect();
-    ms.sort_by(f64::total_cmp);
-    Timing {
-        median: ms[ms.len() / 2],
-        min: ms[0],
-        max: ms[ms.len() - 1],
-    }
+    Timing::from_samples(ms)
 }
 
 /// Repetitions that keep a stage of about `estimate_ms` within roughly a second.
@@ -52,42 +67,41 @@ fn runs_for(estimate_ms: f64) -> usize {
     ((1000.0 / estimate_ms.max(0.01)) as usize).clamp(5, 200)
 }
 
+/// Times `f` with a repetition count sized from a first probe.
+fn time_auto(mut f: impl FnMut()) -> Timing {
+    let probe = time(1, 3, &mut f);
+    time(3, runs_for(probe.median), f)
+}
+
+/// As [`time_auto`], on a one-thread rayon pool.
+fn time_one_thread(f: impl FnMut() + Send) -> Option<Timing> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .ok()?;
+    Some(pool.install(|| time_auto(f)))
+}
+
 pub struct BenchOptions {
     pub grid: usize,
     pub levels: usize,
+}
+
+fn wanted(stage: &str) -> bool {
+    match std::env::var("LOSSCAPE_BENCH_ONLY") {
+        Ok(list) => list.split(',').any(|s| s.trim() == stage),
+        Err(_) => true,
+    }
 }
 
 /// Every stage of `scene`, as a JSON object.
 pub fn run(scene: &Scene, opts: &BenchOptions) -> serde_json::Value {
     let view = scene.view_box();
     let n = opts.grid.max(2);
-    let probe = time(1, 3, || {
-        std::hint::black_box(Grid::evaluate(&scene.surface, view, n, n));
-    });
-    let grid_ms = time(3, runs_for(probe.median), || {
-        std::hint::black_box(Grid::evaluate(&scene.surface, view, n, n));
-    });
-    let grid = Grid::evaluate(&scene.surface, view, n, n);
-    let levels = ColorScale::from_grid(&grid).levels(opts.levels);
-    let probe = time(1, 3, || {
-        std::hint::black_box(contours(&grid, &levels));
-    });
-    let contours_ms = time(3, runs_for(probe.median), || {
-        std::hint::black_box(contours(&grid, &levels));
-    });
     let problem = scene.problem();
     let specs = scene.specs();
-    let probe = time(1, 1, || {
-        std::hint::black_box(engine::run(&problem, &specs));
-    });
-    let trajectories_ms = time(1, runs_for(probe.median).min(20), || {
-        std::hint::black_box(engine::run(&problem, &specs));
-    });
     let mut out = serde_json::json!({
         "scene": scene.title(),
-        "grid_ms": grid_ms.json(),
-        "contours_ms": contours_ms.json(),
-        "trajectories_ms": trajectories_ms.json(),
         "grid": n,
         "levels": opts.levels,
         "optimizers": specs.len(),
@@ -95,25 +109,99 @@ pub fn run(scene: &Scene, opts: &BenchOptions) -> serde_json::Value {
         "updates": specs.len() as u64 * scene.steps,
         "threads": rayon::current_num_threads(),
     });
+    if wanted("grid") {
+        let grid_ms = time_auto(|| {
+            std::hint::black_box(Grid::evaluate(&scene.surface, view, n, n));
+        });
+        out["grid_ms"] = grid_ms.json();
+        if let Some(one) = time_one_thread(|| {
+            std::hint::black_box(Grid::evaluate(&scene.surface, view, n, n));
+        }) {
+            out["grid_1thread_ms"] = one.json();
+            out["grid_ns_per_point_core"] = round3(one.median * 1e6 / (n * n) as f64).into();
+        }
+    }
+    if wanted("contours") {
+        let grid = Grid::evaluate(&scene.surface, view, n, n);
+        let levels = ColorScale::from_grid(&grid).levels(opts.levels);
+        out["contours_ms"] = time_auto(|| {
+            std::hint::black_box(contours(&grid, &levels));
+        })
+        .json();
+        if let Some(one) = time_one_thread(|| {
+            std::hint::black_box(contours(&grid, &levels));
+        }) {
+            out["contours_1thread_ms"] = one.json();
+        }
+    }
+    if wanted("trajectories") {
+        let probe = time(1, 1, || {
+            std::hint::black_box(engine::run(&problem, &specs));
+        });
+        out["trajectories_ms"] = time(1, runs_for(probe.median).min(20), || {
+            std::hint::black_box(engine::run(&problem, &specs));
+        })
+        .json();
+    }
     #[cfg(feature = "gui")]
-    {
-        let (frame, trails) = frame_cpu(scene);
-        out["frame_cpu_ms"] = frame.json();
-        out["trail_frame_ms"] = trails.json();
+    if wanted("frame") {
+        let frames = frame_cpu(scene);
+        out["frame_cpu_ms"] = frames.slider.json();
+        out["frame_cpu_parts_ms"] = serde_json::json!({
+            "rerun_and_ui": frames.slider_ui.json(),
+            "tessellate": frames.slider_tessellate.json(),
+        });
+        out["trail_frame_ms"] = frames.animate.json();
+        out["trail_frame_parts_ms"] = serde_json::json!({
+            "ui": frames.animate_ui.json(),
+            "tessellate": frames.animate_tessellate.json(),
+        });
+        out["trail_points"] = frames.trail_points.into();
     }
     #[cfg(not(feature = "gui"))]
     {
         out["frame_cpu_ms"] = serde_json::Value::Null;
     }
+    if wanted("render") {
+        let runs = crate::export::compute_runs(scene);
+        let req = crate::export::FigureRequest::whole(scene, &runs, 1600, 1200);
+        let mut pixmap = None;
+        out["render_rgba_ms"] = time(1, 5, || {
+            pixmap = crate::export::render_rgba(&req).ok();
+        })
+        .json();
+        if let Some(p) = pixmap {
+            out["png_encode_ms"] = time(1, 5, || {
+                std::hint::black_box(crate::export::encode_png(&p).ok());
+            })
+            .json();
+        }
+    }
     out
+}
+
+/// The frame timings of [`frame_cpu`].
+#[cfg(feature = "gui")]
+pub struct Frames {
+    /// A slider frame: re-run, layout and tessellation.
+    pub slider: Timing,
+    pub slider_ui: Timing,
+    pub slider_tessellate: Timing,
+    /// An animation frame: only the step moves.
+    pub animate: Timing,
+    pub animate_ui: Timing,
+    pub animate_tessellate: Timing,
+    /// Trajectory points over all optimizers.
+    pub trail_points: usize,
 }
 
 /// One full frame of the real app while a slider moves, headless: the edit re-runs every
 /// trajectory and changes the surface (so the colour map and contours are recomputed for the
 /// view), then egui lays out and tessellates the whole window at 1600×1000.
-/// Also times a frame where only the animation advances (trails and layout, no recompute).
+/// Also times a frame where only the animation advances (trails and layout, no recompute),
+/// once the trajectories are in (large scenes compute in the background).
 #[cfg(feature = "gui")]
-pub fn frame_cpu(scene: &Scene) -> (Timing, Timing) {
+pub fn frame_cpu(scene: &Scene) -> Frames {
     use crate::app::LosscapeApp;
     let ctx = egui::Context::default();
     crate::app::setup_fonts(&ctx);
@@ -122,18 +210,33 @@ pub fn frame_cpu(scene: &Scene) -> (Timing, Timing) {
     app.session.clock.step = app.session.last_step();
     let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1600.0, 1000.0));
     let mut t = 0.0;
-    let mut frame = |app: &mut LosscapeApp| {
+    // (ui ms, tessellate ms) of one frame
+    let mut frame = |app: &mut LosscapeApp| -> (f64, f64) {
         t += 1.0 / 60.0;
         let input = egui::RawInput {
             screen_rect: Some(screen),
             time: Some(t),
             ..Default::default()
         };
+        let t0 = Instant::now();
         let mut out = ctx.run_ui(input, |ui| app.show(ui));
+        let t1 = Instant::now();
         let shapes = std::mem::take(&mut out.shapes);
         std::hint::black_box(ctx.tessellate(shapes, out.pixels_per_point));
         out.textures_delta.clear();
+        (
+            (t1 - t0).as_secs_f64() * 1e3,
+            t1.elapsed().as_secs_f64() * 1e3,
+        )
     };
+    let wait_for_runs = |app: &mut LosscapeApp| {
+        let started = Instant::now();
+        while app.session.progress().is_some() && started.elapsed().as_secs() < 600 {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+            app.session.poll();
+        }
+    };
+    wait_for_runs(&mut app);
     let lr0 = app
         .session
         .scene
@@ -141,28 +244,64 @@ pub fn frame_cpu(scene: &Scene) -> (Timing, Timing) {
         .first()
         .map_or(0.0, |o| o.spec.hyper.lr);
     let surface0 = app.session.scene.surface;
-    let mut k = 0u32;
-    let slider = time(5, 40, || {
-        k += 1;
+    let key = surface0.kind().params().first().map(|p| p.key);
+    let (mut total, mut ui, mut tess) = (Vec::new(), Vec::new(), Vec::new());
+    for k in 0..45u32 {
+        let t0 = Instant::now();
         // what a slider drag does: a new learning rate, a (slightly) new surface, re-run all
-        let wiggle = 1.0 + 1e-9 * f64::from(k % 7);
+        let wiggle = 1.0 + 1e-9 * f64::from(k % 7 + 1);
         if let Some(o) = app.session.scene.optimizers.first_mut() {
             o.spec.hyper.lr = lr0 * wiggle;
         }
-        let key = surface0.kind().params().first().map(|p| p.key);
         app.session.scene.surface = match key {
             Some(key) => surface0.with_param(key, surface0.param(key).unwrap_or(1.0) * wiggle),
             None => surface0,
         };
+        let t1 = Instant::now();
         app.session.rerun();
-        frame(&mut app);
-    });
+        let rerun = t1.elapsed().as_secs_f64() * 1e3;
+        let (u, ts) = frame(&mut app);
+        if k >= 5 {
+            total.push(t0.elapsed().as_secs_f64() * 1e3);
+            ui.push(rerun + u);
+            tess.push(ts);
+        }
+    }
+    // the scene as loaded, its trajectories in
+    app.session.scene.surface = surface0;
+    if let Some(o) = app.session.scene.optimizers.first_mut() {
+        o.spec.hyper.lr = lr0;
+    }
+    app.session.rerun();
+    wait_for_runs(&mut app);
     let last = app.session.last_step();
+    let trail_points = app
+        .session
+        .runs
+        .iter()
+        .flatten()
+        .map(|r| r.points.len())
+        .sum();
+    let (mut a_total, mut a_ui, mut a_tess) = (Vec::new(), Vec::new(), Vec::new());
     let mut step = 0usize;
-    let animate = time(5, 40, || {
+    for k in 0..45 {
+        let t0 = Instant::now();
         step = (step + last / 40 + 1) % (last + 1);
         app.session.clock.step = step;
-        frame(&mut app);
-    });
-    (slider, animate)
+        let (u, ts) = frame(&mut app);
+        if k >= 5 {
+            a_total.push(t0.elapsed().as_secs_f64() * 1e3);
+            a_ui.push(u);
+            a_tess.push(ts);
+        }
+    }
+    Frames {
+        slider: Timing::from_samples(total),
+        slider_ui: Timing::from_samples(ui),
+        slider_tessellate: Timing::from_samples(tess),
+        animate: Timing::from_samples(a_total),
+        animate_ui: Timing::from_samples(a_ui),
+        animate_tessellate: Timing::from_samples(a_tess),
+        trail_points,
+    }
 }

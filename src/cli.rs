@@ -66,6 +66,29 @@ pub enum Command {
     },
     /// List the built-in scenes.
     Scenes,
+    /// Print a share link that opens a scene in the web page (or, given to `losscape`, in the
+    /// desktop app).
+    Link {
+        /// The scene: a .toml file or builtin:NAME.
+        #[arg(long)]
+        scene: String,
+        /// The web page's address.
+        #[arg(long, default_value = crate::scene::link::LOCAL_SITE)]
+        base: String,
+    },
+    /// Time each stage of the work on a scene and print one JSON object (a benchmark: it
+    /// asserts nothing).
+    Bench {
+        /// The scene: a .toml file or builtin:NAME.
+        #[arg(long)]
+        scene: String,
+        /// Grid resolution (N × N) for the surface and contour stages.
+        #[arg(long, default_value_t = 512, value_parser = clap::value_parser!(u32).range(2..=8192))]
+        grid: u32,
+        /// Number of log-spaced contour levels.
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=10000))]
+        levels: u32,
+    },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -144,6 +167,32 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             frames,
             fps,
         }),
+        Some(Command::Bench {
+            scene,
+            grid,
+            levels,
+        }) => {
+            let scene = Scene::load(&scene)?;
+            let opts = crate::bench::BenchOptions {
+                grid: grid as usize,
+                levels: levels as usize,
+            };
+            let mut report = crate::bench::run(&scene, &opts);
+            let runs = crate::export::compute_runs(&scene);
+            let render = crate::bench::time(1, 5, || {
+                let req = crate::export::FigureRequest::whole(&scene, &runs, 1600, 1200);
+                std::hint::black_box(crate::export::render_png(&req).ok());
+            });
+            report["render_png_ms"] = render.json();
+            let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
+            text.push('\n');
+            emit(text.as_bytes(), None)
+        }
+        Some(Command::Link { scene, base }) => {
+            let scene = Scene::load(&scene)?;
+            let text = format!("{}\n", crate::scene::link::link(&base, &scene));
+            emit(text.as_bytes(), None)
+        }
         Some(Command::Scenes) => {
             let width = BUILTINS.iter().map(|b| b.name.len()).max().unwrap_or(0);
             let mut text = String::new();

@@ -17,6 +17,13 @@ fn set_loading_text(text: &str) {
     }
 }
 
+/// Names the browser tab after the scene.
+pub fn set_title(title: &str) {
+    if let Some(d) = web_sys::window().and_then(|w| w.document()) {
+        d.set_title(title);
+    }
+}
+
 /// The page's address without its fragment: the base of share links.
 pub fn page_address() -> Option<String> {
     let href = web_sys::window()?.location().href().ok()?;
@@ -53,14 +60,14 @@ pub fn start() {
                         match link::unpack(&hash) {
                             Ok(s) => (Some(s), None),
                             Err(e) => (
-                                None,
+                                crate::scene::builtin(crate::scene::DEFAULT_SCENE).ok(),
                                 Some(format!("{e}. Showing the default scene instead.")),
                             ),
                         }
                     } else {
                         (None, None)
                     };
-                    let shared = scene.is_some();
+                    let shared = scene.is_some() && notice.is_none();
                     let mut app = LosscapeApp::restore(scene, settings);
                     if shared {
                         app.session.clock.restart();

@@ -455,3 +455,26 @@ fn a_screenshot_is_cropped_to_the_plot_and_saved() {
             .is_some_and(|t| t.contains("Screenshot saved"))
     );
 }
+
+#[test]
+fn the_share_link_reopens_the_same_scene() {
+    let mut h = harness_with("saddle-escape");
+    h.run();
+    h.state_mut().session.scene.seed = 11;
+    h.state_mut().session.scene.start = Vec2::new(-1.25, 0.0);
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label_contains("Share link").click();
+    h.run();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Copy link").click();
+    h.run();
+    assert!(h.state().toast_text().is_some_and(|t| t.contains("copied")));
+    let link = h.state().share_link();
+    assert!(
+        link.starts_with(losscape::app::LOCAL_SITE) && link.contains("#scene="),
+        "{link}"
+    );
+    let reopened = scene::Scene::load(&link).expect("the link opens");
+    assert_eq!(reopened, h.state().session.scene);
+}

@@ -212,3 +212,21 @@ fn help_and_version_succeed() {
     let out = losscape(&["--version"]);
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn a_share_link_works_wherever_a_scene_does() {
+    let scene = losscape::scene::builtin("plateau").expect("builtin");
+    let link = losscape::scene::link::link("http://127.0.0.1:8080/", &scene);
+    let by_link = losscape(&["trace", "--scene", &link]);
+    let by_name = losscape(&["trace", "--scene", "builtin:plateau"]);
+    assert!(by_link.status.success(), "{}", stderr(&by_link));
+    assert_eq!(by_link.stdout, by_name.stdout);
+    let dir = temp_dir();
+    let broken = &link[..link.len() - 20];
+    assert_bad_input(
+        &["trace", "--scene", broken],
+        &["the link", "damaged"],
+        &dir,
+        &[],
+    );
+}

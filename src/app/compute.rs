@@ -104,6 +104,8 @@ impl Compute {
 enum JobState {
     Running,
     Done(Runs),
+    /// The background thread ended without a result (only threads can fail this way).
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     Failed,
 }
 

@@ -36,7 +36,11 @@ pub struct Settings {
     pub dark: bool,
     pub show_loss: bool,
     pub show_info: bool,
+    /// Where the web app is served; share links made on the desktop point there.
+    pub site: String,
 }
+
+pub use crate::scene::link::LOCAL_SITE;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -46,6 +50,7 @@ impl Default for Settings {
             dark: true,
             show_loss: true,
             show_info: true,
+            site: LOCAL_SITE.to_string(),
         }
     }
 }
@@ -73,6 +78,10 @@ pub struct LosscapeApp {
     screenshot: std::sync::Arc<std::sync::Mutex<Option<std::sync::Arc<egui::ColorImage>>>>,
     /// Where screenshots are saved; `None` picks ~/Pictures or the working directory.
     pub screenshot_dir: Option<std::path::PathBuf>,
+    /// The share-link window is open.
+    pub show_share: bool,
+    /// The window (or browser tab) title last set.
+    title: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,6 +108,45 @@ impl LosscapeApp {
             job: None,
             screenshot: Default::default(),
             screenshot_dir: None,
+            show_share: false,
+            title: String::new(),
+        }
+    }
+
+    /// A link that opens the current scene, in the web page or in the desktop app.
+    pub fn share_link(&self) -> String {
+        #[cfg(target_arch = "wasm32")]
+        let base = crate::web::page_address().unwrap_or_else(|| self.settings.site.clone());
+        #[cfg(not(target_arch = "wasm32"))]
+        let base = self.settings.site.clone();
+        scene::link::link(&base, &self.session.scene)
+    }
+
+    fn share_window(&mut self, ctx: &egui::Context) {
+        if !self.show_share {
+            return;
+        }
+        let mut open = true;
+        let mut link = self.share_link();
+        egui::Window::new("Share this scene").open(&mut open).collapsible(false).resizable(false).show(ctx, |ui| {
+            ui.label("This link opens the scene as it is now: surface, start, steps, seed and every optimizer.");
+            ui.add(egui::TextEdit::multiline(&mut link).desired_width(480.0).desired_rows(3).interactive(true)).labelled_by(ui.label("link").id);
+            ui.horizontal(|ui| {
+                if ui.button("Copy link").clicked() {
+                    ctx.copy_text(link.clone());
+                    self.toast(ctx, "Link copied to the clipboard");
+                }
+                ui.label(egui::RichText::new(format!("{} characters", link.len())).weak());
+            });
+            #[cfg(not(target_arch = "wasm32"))]
+            ui.horizontal(|ui| {
+                let l = ui.label("web app address");
+                ui.add(egui::TextEdit::singleline(&mut self.settings.site).desired_width(300.0)).labelled_by(l.id)
+                    .on_hover_text("Where losscape's web page is served (see the README); the desktop app also opens these links: losscape 'LINK'");
+            });
+        });
+        if !open {
+            self.show_share = false;
         }
     }
 
@@ -212,6 +260,13 @@ impl LosscapeApp {
             });
             self.theme_applied = Some(self.settings.dark);
         }
+        let title = format!("{} — losscape", self.session.scene.title());
+        if title != self.title {
+            #[cfg(target_arch = "wasm32")]
+            crate::web::set_title(&title);
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
         self.shortcuts(&ctx);
         self.session.poll();
         self.poll_files(&ctx);
@@ -324,9 +379,20 @@ impl LosscapeApp {
                         .ask(FileAction::ExportTrajectories, &self.suggested_name("csv"));
                     ui.close();
                 }
-                ui.separator();
-                if ui.button("Quit").clicked() {
-                    ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                if ui
+                    .button("Share link...")
+                    .on_hover_text("A link that opens this scene, on the web or in the desktop app")
+                    .clicked()
+                {
+                    self.show_share = true;
+                    ui.close();
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                {
+                    ui.separator();
+                    if ui.button("Quit").clicked() {
+                        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                    }
                 }
             });
             ui.menu_button("View", |ui| {
@@ -695,6 +761,7 @@ impl LosscapeApp {
     }
 
     fn overlays(&mut self, ctx: &egui::Context) {
+        self.share_window(ctx);
         self.export_dialogs(ctx);
         self.job_progress(ctx);
         if self.show_help {

@@ -224,7 +224,12 @@ pub fn render_rgba(req: &FigureRequest) -> Result<tiny_skia::Pixmap, ExportError
 
 /// The figure as a PNG file.
 pub fn render_png(req: &FigureRequest) -> Result<Vec<u8>, ExportError> {
-    render_rgba(req)?
+    encode_png(&render_rgba(req)?)
+}
+
+/// An opaque rendered figure as a PNG file.
+pub fn encode_png(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, ExportError> {
+    pixmap
         .encode_png()
         .map_err(|e| ExportError::Encode(e.to_string()))
 }

@@ -6,6 +6,9 @@ use super::{Scene, SceneError, SceneErrorKind, parse};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
+/// The web page's address when served locally as the README shows; the default base of links.
+pub const LOCAL_SITE: &str = "http://127.0.0.1:8080/";
+
 /// The fragment key before the packed scene.
 pub const KEY: &str = "scene=";
 /// Longest packed scene accepted (browsers handle far longer URLs; this bounds the work).

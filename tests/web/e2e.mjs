@@ -1,0 +1,142 @@
+// End-to-end test of the web build: serves nothing itself — pass the address of the built
+// site (served on 127.0.0.1) — and drives it in Debian's headless Chromium through
+// playwright-core. Checks that the canvas shows a real figure, that a key press changes it, that
+// a shared link opens its scene and that a broken link falls back to the default scene.
+// Usage: node tests/web/e2e.mjs http://127.0.0.1:PORT/ [screenshot-dir]
+import { chromium } from 'playwright-core';
+import { inflateSync } from 'node:zlib';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+
+const site = process.argv[2];
+const shots = process.argv[3];
+if (!site) { console.error('usage: e2e.mjs SITE_URL [SCREENSHOT_DIR]'); process.exit(2); }
+if (shots) mkdirSync(shots, { recursive: true });
+
+// A minimal PNG decoder (8-bit RGB/RGBA, not interlaced): enough for Chromium's screenshots.
+function decodePng(buf) {
+  let pos = 8, width = 0, height = 0, channels = 0;
+  const idat = [];
+  while (pos < buf.length) {
+    const len = buf.readUInt32BE(pos), type = buf.toString('ascii', pos + 4, pos + 8);
+    const data = buf.subarray(pos + 8, pos + 8 + len);
+    if (type === 'IHDR') {
+      width = data.readUInt32BE(0); height = data.readUInt32BE(4);
+      channels = { 2: 3, 6: 4 }[data[9]];
+      if (data[8] !== 8 || !channels || data[12] !== 0) throw new Error('unsupported PNG');
+    } else if (type === 'IDAT') idat.push(data);
+    pos += 12 + len;
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  const stride = width * channels, out = Buffer.alloc(height * stride);
+  for (let y = 0; y < height; y++) {
+    const f = raw[y * (stride + 1)], line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    for (let x = 0; x < stride; x++) {
+      const a = x >= channels ? out[y * stride + x - channels] : 0;
+      const b = y > 0 ? out[(y - 1) * stride + x] : 0;
+      const c = x >= channels && y > 0 ? out[(y - 1) * stride + x - channels] : 0;
+      let v = line[x];
+      if (f === 1) v += a; else if (f === 2) v += b; else if (f === 3) v += (a + b) >> 1;
+      else if (f === 4) { const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+        v += pa <= pb && pa <= pc ? a : pb <= pc ? b : c; }
+      out[y * stride + x] = v & 255;
+    }
+  }
+  return { width, height, channels, pixels: out };
+}
+
+function stats(png) {
+  const colours = new Set();
+  let sum = 0;
+  for (let i = 0; i < png.pixels.length; i += png.channels * 7) {
+    const r = png.pixels[i], g = png.pixels[i + 1], b = png.pixels[i + 2];
+    colours.add((r << 16) | (g << 8) | b); sum += r + g + b;
+  }
+  return { colours: colours.size };
+}
+
+function difference(a, b) {
+  let changed = 0;
+  for (let i = 0; i < a.pixels.length; i += a.channels) {
+    if (Math.abs(a.pixels[i] - b.pixels[i]) + Math.abs(a.pixels[i + 1] - b.pixels[i + 1]) + Math.abs(a.pixels[i + 2] - b.pixels[i + 2]) > 30) changed++;
+  }
+  return changed / (a.width * a.height);
+}
+
+const failures = [];
+let passed = 0;
+async function check(name, fn) {
+  try { await fn(); passed++; console.log(`ok - ${name}`); }
+  catch (e) { failures.push(name); console.log(`not ok - ${name}: ${e.message}`); }
+}
+function assert(cond, msg) { if (!cond) throw new Error(msg); }
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
+    '--disable-quic'],
+});
+const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+const errors = [];
+page.on('pageerror', (e) => errors.push(String(e)));
+
+async function settle() {
+  await page.waitForFunction(() => !document.getElementById('loading'), null, { timeout: 60000 });
+  await page.waitForTimeout(2500);
+}
+async function shot(name) {
+  const buf = await page.screenshot();
+  if (shots) writeFileSync(`${shots}/${name}.png`, buf);
+  return decodePng(buf);
+}
+
+let first;
+await check('the page renders a real figure', async () => {
+  await page.goto(site, { waitUntil: 'load' });
+  await settle();
+  first = await shot('default');
+  const s = stats(first);
+  assert(s.colours > 300, `only ${s.colours} colours: blank or not drawn`);
+  assert((await page.title()).includes('Rosenbrock race'), `title: ${await page.title()}`);
+});
+
+await check('a key press changes the figure', async () => {
+  await page.mouse.click(700, 430);  // focus the canvas (this also moves the start point)
+  await page.waitForTimeout(500);
+  const before = await shot('before-key');
+  await page.keyboard.press('g');    // grid layout: one panel per optimizer
+  await page.waitForTimeout(1500);
+  const after = await shot('after-key');
+  const d = difference(before, after);
+  assert(d > 0.05, `only ${(d * 100).toFixed(1)}% of the pixels changed`);
+});
+
+await check('a shared link opens its scene', async () => {
+  const link = execFileSync(process.env.LOSSCAPE || 'target/debug/losscape', ['link', '--scene', 'builtin:saddle-escape', '--base', site]).toString().trim();
+  await page.goto('about:blank');
+  await page.goto(link, { waitUntil: 'load' });
+  await settle();
+  const title = await page.title();
+  assert(title.includes('saddle'), `title: ${title}`);
+  const s = stats(await shot('shared-link'));
+  assert(s.colours > 300, `only ${s.colours} colours`);
+});
+
+await check('a broken link opens the default scene with a message', async () => {
+  await page.goto('about:blank');
+  await page.goto(`${site}#scene=AAAAthisisnotascene`, { waitUntil: 'load' });
+  await settle();
+  const title = await page.title();
+  assert(title.includes('Rosenbrock race'), `title: ${title}`);
+  const s = stats(await shot('broken-link'));
+  assert(s.colours > 300, 'the page is not blank');
+});
+
+await check('no uncaught errors in the page', async () => {
+  assert(errors.length === 0, errors.join('; '));
+});
+
+await browser.close();
+console.log(`${passed} passed, ${failures.length} failed`);
+process.exit(failures.length ? 1 : 0);
