@@ -61,7 +61,7 @@ pub fn start() {
                             Ok(s) => (Some(s), None),
                             Err(e) => (
                                 crate::scene::builtin(crate::scene::DEFAULT_SCENE).ok(),
-                                Some(format!("{e}. Showing the default scene instead.")),
+                                Some(format!("{e}; showing the default scene instead.")),
                             ),
                         }
                     } else {

@@ -52,20 +52,20 @@ pub fn is_link(s: &str) -> bool {
 pub fn unpack(link: &str) -> Result<Scene, SceneError> {
     let packed = packed_part(link).unwrap_or(link).trim();
     if packed.is_empty() {
-        return Err(bad("the link holds no scene"));
+        return Err(bad("it holds no scene"));
     }
     if packed.len() > MAX_PACKED {
         return Err(bad(format!(
-            "the link is too long ({} characters; at most {MAX_PACKED})",
+            "it is too long ({} characters; at most {MAX_PACKED})",
             packed.len()
         )));
     }
     let deflated = URL_SAFE_NO_PAD
         .decode(packed.trim_end_matches('='))
-        .map_err(|_| bad("the link is damaged (it is not valid base64url); was it cut off?"))?;
+        .map_err(|_| bad("it is damaged (not valid base64url; was it cut off?)"))?;
     let text = miniz_oxide::inflate::decompress_to_vec_with_limit(&deflated, MAX_TEXT)
-        .map_err(|_| bad("the link is damaged or too large (it does not unpack to a scene)"))?;
-    let text = String::from_utf8(text).map_err(|_| bad("the link is damaged (not text)"))?;
+        .map_err(|_| bad("it is damaged or too large (it does not unpack to a scene)"))?;
+    let text = String::from_utf8(text).map_err(|_| bad("it is damaged (not text)"))?;
     parse(&text, "the link")
 }
 

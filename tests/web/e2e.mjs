@@ -93,7 +93,14 @@ async function shot(name) {
 
 let first;
 await check('the page renders a real figure', async () => {
+  const t0 = Date.now();
   await page.goto(site, { waitUntil: 'load' });
+  await page.waitForFunction(() => !document.getElementById('loading'), null, { timeout: 60000 });
+  console.log(`# time to first frame: ${Date.now() - t0} ms (page load, wasm compile, first paint)`);
+  const wasm = await page.evaluate(() => performance.getEntriesByType('resource')
+    .filter((r) => r.name.endsWith('.wasm') || r.name.endsWith('.js'))
+    .map((r) => `${r.name.split('/').pop()}: ${r.transferSize || r.encodedBodySize} bytes`));
+  console.log(`# downloaded: ${wasm.join(', ')}`);
   await settle();
   first = await shot('default');
   const s = stats(first);
