@@ -478,3 +478,45 @@ fn the_share_link_reopens_the_same_scene() {
     let reopened = scene::Scene::load(&link).expect("the link opens");
     assert_eq!(reopened, h.state().session.scene);
 }
+
+#[test]
+fn the_file_menu_offers_every_export() {
+    let mut h = harness_with("plateau");
+    h.run();
+    h.get_by_label("File").click();
+    h.run();
+    for item in [
+        "Screenshot of the plot",
+        "Export figure (PNG, SVG)...",
+        "Export trajectories...",
+        "Share link...",
+    ] {
+        assert!(
+            h.query_by_label_contains(item).is_some(),
+            "{item} missing from the File menu"
+        );
+    }
+    h.get_by_label_contains("Export animation (GIF)...").click();
+    h.run();
+    h.run();
+    assert_eq!(
+        h.state().export_dialog,
+        Some(losscape::app::ExportDialog::Animation)
+    );
+    assert!(h.query_all_by_label_contains("frames per second").count() >= 1);
+}
+
+#[test]
+fn menus_open_in_the_grid_layout_too() {
+    let mut h = harness_with("rosenbrock-race");
+    h.run();
+    h.key_press(egui::Key::G);
+    h.run();
+    assert_eq!(h.state().session.layout, Layout::Grid);
+    h.get_by_label("File").click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("Open scene").is_some(),
+        "the File menu opened"
+    );
+}

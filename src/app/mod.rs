@@ -370,6 +370,30 @@ impl LosscapeApp {
                 ui.separator();
                 if ui
                     .add(
+                        egui::Button::new("Screenshot of the plot")
+                            .shortcut_text(ctx.format_shortcut(&SCREENSHOT)),
+                    )
+                    .clicked()
+                {
+                    self.request_screenshot(&ctx);
+                    ui.close();
+                }
+                if ui
+                    .add(
+                        egui::Button::new("Export figure (PNG, SVG)...")
+                            .shortcut_text(ctx.format_shortcut(&EXPORT_FIGURE)),
+                    )
+                    .clicked()
+                {
+                    self.export_dialog = Some(ExportDialog::Figure);
+                    ui.close();
+                }
+                if ui.button("Export animation (GIF)...").clicked() {
+                    self.export_dialog = Some(ExportDialog::Animation);
+                    ui.close();
+                }
+                if ui
+                    .add(
                         egui::Button::new("Export trajectories...")
                             .shortcut_text(ctx.format_shortcut(&EXPORT_DATA)),
                     )

@@ -85,6 +85,15 @@ async function settle() {
   await page.waitForFunction(() => !document.getElementById('loading'), null, { timeout: 60000 });
   await page.waitForTimeout(2500);
 }
+// a click as a person makes it: press and release in different frames
+// (software GL makes frames slow: hold the press long enough to span several of them)
+async function slowClick(x, y, on = page) {
+  await on.mouse.move(x, y);
+  await on.waitForTimeout(400);
+  await on.mouse.down();
+  await on.waitForTimeout(400);
+  await on.mouse.up();
+}
 async function shot(name) {
   const buf = await page.screenshot();
   if (shots) writeFileSync(`${shots}/${name}.png`, buf);
@@ -138,6 +147,49 @@ await check('a broken link opens the default scene with a message', async () => 
   assert(title.includes('Rosenbrock race'), `title: ${title}`);
   const s = stats(await shot('broken-link'));
   assert(s.colours > 300, 'the page is not blank');
+});
+
+await check('Ctrl+S saves the scene as a download', async () => {
+  await page.mouse.click(700, 600);
+  const [download] = await Promise.all([
+    page.waitForEvent('download', { timeout: 15000 }),
+    page.keyboard.press('Control+s'),
+  ]);
+  const path = await download.path();
+  const text = (await import('node:fs')).readFileSync(path, 'utf8');
+  assert(download.suggestedFilename().endsWith('.toml'), download.suggestedFilename());
+  assert(text.includes('[surface]') && text.includes('[[optimizer]]'), text.slice(0, 200));
+});
+
+await check('File > Open scene opens a file through the file picker', async () => {
+  const scene = execFileSync(process.env.LOSSCAPE || 'target/debug/losscape', ['link', '--scene', 'builtin:plateau']).toString();
+  assert(scene.includes('#scene='), 'link printed');
+  const toml = 'name = "Uploaded plateau"\nsteps = 50\n[surface]\nkind = "plateau"\n[[optimizer]]\nkind = "adam"\nlr = 0.1\n';
+  // through the File menu (Chromium keeps Ctrl+O for itself); after a click the page has user
+  // activation, so rfd opens the browser's file chooser at once
+  const file = { name: 'uploaded.toml', mimeType: 'text/plain', buffer: Buffer.from(toml) };
+  // a first-time visitor: a fresh browser context, no remembered scene or layout (and the other
+  // page idle, so the software renderer serves one page at a time)
+  await page.goto('about:blank');
+  const visitor = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+  const fresh = await visitor.newPage();
+  fresh.on('pageerror', (e) => errors.push(String(e)));
+  await fresh.goto(site, { waitUntil: 'load' });
+  await fresh.waitForFunction(() => !document.getElementById('loading'), null, { timeout: 60000 });
+  await fresh.waitForTimeout(2500);
+  let chooser = null;
+  for (let attempt = 0; attempt < 3 && !chooser; attempt++) {
+    await slowClick(18, 12, fresh);
+    await fresh.waitForTimeout(500);
+    [chooser] = await Promise.all([
+      fresh.waitForEvent('filechooser', { timeout: 5000 }).catch(() => null),
+      slowClick(56, 40, fresh),
+    ]);
+  }
+  assert(chooser, 'File > Open scene... never opened the file chooser');
+  await chooser.setFiles(file);
+  await fresh.waitForFunction(() => document.title.includes('Uploaded plateau'), null, { timeout: 15000 });
+  await visitor.close();
 });
 
 await check('no uncaught errors in the page', async () => {
