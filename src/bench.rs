@@ -82,6 +82,18 @@ fn time_one_thread(f: impl FnMut() + Send) -> Option<Timing> {
     Some(pool.install(|| time_auto(f)))
 }
 
+/// CPU time used so far by the whole process (all threads), in milliseconds, from
+/// `/proc/self/stat` (so at the kernel's tick resolution, 10 ms: only meaningful over many
+/// repetitions). `None` where there is no such file.
+fn process_cpu_ms() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |k: usize| fields.get(k)?.parse::<f64>().ok();
+    // utime and stime, fields 14 and 15 of proc(5); USER_HZ is 100 on Linux
+    Some((ticks(11)? + ticks(12)?) * 10.0)
+}
+
 pub struct BenchOptions {
     pub grid: usize,
     pub levels: usize,
@@ -110,16 +122,22 @@ pub fn run(scene: &Scene, opts: &BenchOptions) -> serde_json::Value {
         "threads": rayon::current_num_threads(),
     });
     if wanted("grid") {
-        let grid_ms = time_auto(|| {
-            std::hint::black_box(Grid::evaluate(&scene.surface, view, n, n));
-        });
-        out["grid_ms"] = grid_ms.json();
-        if let Some(one) = time_one_thread(|| {
-            std::hint::black_box(Grid::evaluate(&scene.surface, view, n, n));
-        }) {
+        // as a view redrawn while the surface changes does it: into the same memory
+        let mut grid = Grid::evaluate(&scene.surface, view, n, n);
+        let mut reevaluate = || {
+            grid.reevaluate(&scene.surface, view, n, n);
+            std::hint::black_box(&grid);
+        };
+        out["grid_ms"] = time_auto(&mut reevaluate).json();
+        if let Some(one) = time_one_thread(reevaluate) {
             out["grid_1thread_ms"] = one.json();
             out["grid_ns_per_point_core"] = round3(one.median * 1e6 / (n * n) as f64).into();
         }
+        // a new grid each time: allocation and first touch of its pages included
+        out["grid_fresh_ms"] = time_auto(|| {
+            std::hint::black_box(Grid::evaluate(&scene.surface, view, n, n));
+        })
+        .json();
     }
     if wanted("contours") {
         let grid = Grid::evaluate(&scene.surface, view, n, n);
@@ -147,16 +165,23 @@ pub fn run(scene: &Scene, opts: &BenchOptions) -> serde_json::Value {
     if wanted("frame") {
         let frames = frame_cpu(scene);
         out["frame_cpu_ms"] = frames.slider.json();
+        out["frame_cpu_time_ms"] = frames.slider_cpu.map(round3).into();
         out["frame_cpu_parts_ms"] = serde_json::json!({
             "rerun_and_ui": frames.slider_ui.json(),
             "tessellate": frames.slider_tessellate.json(),
         });
         out["trail_frame_ms"] = frames.animate.json();
+        out["trail_frame_cpu_time_ms"] = frames.animate_cpu.map(round3).into();
+        out["idle_frame_ms"] = frames.idle.json();
         out["trail_frame_parts_ms"] = serde_json::json!({
             "ui": frames.animate_ui.json(),
             "tessellate": frames.animate_tessellate.json(),
         });
         out["trail_points"] = frames.trail_points.into();
+        out["frame_vertices"] = serde_json::json!({
+            "slider": frames.vertices[0],
+            "animation": frames.vertices[1],
+        });
     }
     #[cfg(not(feature = "gui"))]
     {
@@ -185,6 +210,12 @@ pub fn run(scene: &Scene, opts: &BenchOptions) -> serde_json::Value {
 pub struct Frames {
     /// A slider frame: re-run, layout and tessellation.
     pub slider: Timing,
+    /// CPU time of the whole process (all threads) per slider frame, on average.
+    pub slider_cpu: Option<f64>,
+    /// CPU time of the whole process per animation frame, on average.
+    pub animate_cpu: Option<f64>,
+    /// A frame where nothing changed.
+    pub idle: Timing,
     pub slider_ui: Timing,
     pub slider_tessellate: Timing,
     /// An animation frame: only the step moves.
@@ -193,6 +224,8 @@ pub struct Frames {
     pub animate_tessellate: Timing,
     /// Trajectory points over all optimizers.
     pub trail_points: usize,
+    /// Vertices tessellated in the last slider and animation frames.
+    pub vertices: [usize; 2],
 }
 
 /// One full frame of the real app while a slider moves, headless: the edit re-runs every
@@ -202,6 +235,8 @@ pub struct Frames {
 /// once the trajectories are in (large scenes compute in the background).
 #[cfg(feature = "gui")]
 pub fn frame_cpu(scene: &Scene) -> Frames {
+    const SLIDER_FRAMES: u32 = 100;
+    const ANIMATION_FRAMES: u32 = 100;
     use crate::app::LosscapeApp;
     let ctx = egui::Context::default();
     crate::app::setup_fonts(&ctx);
@@ -210,8 +245,8 @@ pub fn frame_cpu(scene: &Scene) -> Frames {
     app.session.clock.step = app.session.last_step();
     let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1600.0, 1000.0));
     let mut t = 0.0;
-    // (ui ms, tessellate ms) of one frame
-    let mut frame = |app: &mut LosscapeApp| -> (f64, f64) {
+    // (ui ms, tessellate ms, vertices) of one frame
+    let mut frame = |app: &mut LosscapeApp| -> (f64, f64, usize) {
         t += 1.0 / 60.0;
         let input = egui::RawInput {
             screen_rect: Some(screen),
@@ -222,11 +257,21 @@ pub fn frame_cpu(scene: &Scene) -> Frames {
         let mut out = ctx.run_ui(input, |ui| app.show(ui));
         let t1 = Instant::now();
         let shapes = std::mem::take(&mut out.shapes);
-        std::hint::black_box(ctx.tessellate(shapes, out.pixels_per_point));
+        let primitives = ctx.tessellate(shapes, out.pixels_per_point);
+        let t2 = Instant::now();
+        let vertices = primitives
+            .iter()
+            .map(|p| match &p.primitive {
+                egui::epaint::Primitive::Mesh(m) => m.vertices.len(),
+                egui::epaint::Primitive::Callback(_) => 0,
+            })
+            .sum();
+        drop(primitives);
         out.textures_delta.clear();
         (
             (t1 - t0).as_secs_f64() * 1e3,
-            t1.elapsed().as_secs_f64() * 1e3,
+            (t2 - t1).as_secs_f64() * 1e3,
+            vertices,
         )
     };
     let wait_for_runs = |app: &mut LosscapeApp| {
@@ -246,7 +291,12 @@ pub fn frame_cpu(scene: &Scene) -> Frames {
     let surface0 = app.session.scene.surface;
     let key = surface0.kind().params().first().map(|p| p.key);
     let (mut total, mut ui, mut tess) = (Vec::new(), Vec::new(), Vec::new());
-    for k in 0..45u32 {
+    let (mut slider_vertices, mut animate_vertices) = (0, 0);
+    let mut cpu_start = None;
+    for k in 0..SLIDER_FRAMES + 5 {
+        if k == 5 {
+            cpu_start = process_cpu_ms();
+        }
         let t0 = Instant::now();
         // what a slider drag does: a new learning rate, a (slightly) new surface, re-run all
         let wiggle = 1.0 + 1e-9 * f64::from(k % 7 + 1);
@@ -260,13 +310,17 @@ pub fn frame_cpu(scene: &Scene) -> Frames {
         let t1 = Instant::now();
         app.session.rerun();
         let rerun = t1.elapsed().as_secs_f64() * 1e3;
-        let (u, ts) = frame(&mut app);
+        let (u, ts, v) = frame(&mut app);
+        slider_vertices = v;
         if k >= 5 {
             total.push(t0.elapsed().as_secs_f64() * 1e3);
             ui.push(rerun + u);
             tess.push(ts);
         }
     }
+    let slider_cpu = cpu_start
+        .zip(process_cpu_ms())
+        .map(|(a, b)| (b - a) / f64::from(SLIDER_FRAMES));
     // the scene as loaded, its trajectories in
     app.session.scene.surface = surface0;
     if let Some(o) = app.session.scene.optimizers.first_mut() {
@@ -284,24 +338,46 @@ pub fn frame_cpu(scene: &Scene) -> Frames {
         .sum();
     let (mut a_total, mut a_ui, mut a_tess) = (Vec::new(), Vec::new(), Vec::new());
     let mut step = 0usize;
-    for k in 0..45 {
+    let mut cpu_start = None;
+    for k in 0..ANIMATION_FRAMES + 5 {
+        if k == 5 {
+            cpu_start = process_cpu_ms();
+        }
         let t0 = Instant::now();
-        step = (step + last / 40 + 1) % (last + 1);
+        step = (step + last / 97 + 1) % (last + 1);
         app.session.clock.step = step;
-        let (u, ts) = frame(&mut app);
+        let (u, ts, v) = frame(&mut app);
+        animate_vertices = v;
         if k >= 5 {
             a_total.push(t0.elapsed().as_secs_f64() * 1e3);
             a_ui.push(u);
             a_tess.push(ts);
         }
     }
+    let animate_cpu = cpu_start
+        .zip(process_cpu_ms())
+        .map(|(a, b)| (b - a) / f64::from(ANIMATION_FRAMES));
+    // a frame where nothing changes: what the trails' share of an animation frame is
+    // measured against
+    let mut idle = Vec::new();
+    for k in 0..25 {
+        let t0 = Instant::now();
+        frame(&mut app);
+        if k >= 5 {
+            idle.push(t0.elapsed().as_secs_f64() * 1e3);
+        }
+    }
     Frames {
         slider: Timing::from_samples(total),
+        slider_cpu,
+        animate_cpu,
+        idle: Timing::from_samples(idle),
         slider_ui: Timing::from_samples(ui),
         slider_tessellate: Timing::from_samples(tess),
         animate: Timing::from_samples(a_total),
         animate_ui: Timing::from_samples(a_ui),
         animate_tessellate: Timing::from_samples(a_tess),
         trail_points,
+        vertices: [slider_vertices, animate_vertices],
     }
 }

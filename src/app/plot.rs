@@ -6,8 +6,11 @@ use super::state::{Layout, Session};
 use crate::engine::{Surface, Vec2, ViewBox};
 use crate::figure::colormap;
 use crate::figure::levels::ColorScale;
-use crate::figure::model::{Figure, FigureTrail, LegendEntry, MarkKind, SurfaceLayer, TrailEnd};
+use crate::figure::model::{
+    Figure, FigureTrail, LayerScratch, LegendEntry, MarkKind, SurfaceLayer, TrailEnd,
+};
 pub use crate::figure::model::{sig, status_text};
+use crate::figure::polyline::simplify;
 use crate::figure::projection::{Projection, fit_aspect};
 use crate::figure::trail::Trail;
 use egui::{Align2, Color32, FontId, Pos2, Rect, Shape, Stroke, TextureHandle, TextureOptions};
@@ -20,10 +23,16 @@ const CONTOUR_GRID: usize = 260;
 /// How close (in points) a press must be to the start marker to drag it.
 const GRAB_RADIUS: f32 = 12.0;
 
+/// Contour lines are simplified to within this many pixels before they are painted.
+const CONTOUR_TOLERANCE_PX: f64 = 0.25;
+
 /// The surface layer of the current view and its texture.
 struct Raster {
-    layer: SurfaceLayer,
+    /// The layer shown; its colour map lives in the texture (`pixels` is empty).
+    layer: SurfaceLayer<Color32>,
     texture: TextureHandle,
+    /// Counts recomputations, so what is derived from the layer knows when to refresh.
+    generation: u64,
 }
 
 impl Raster {
@@ -37,6 +46,15 @@ impl Raster {
 struct TrailCache {
     key: Option<(u64, [u64; 4], [u32; 2])>,
     trails: Vec<Option<Trail>>,
+}
+
+/// The contour lines of one surface layer in a panel's pixels (relative to its top-left
+/// corner), simplified to screen resolution: recomputed when the layer, the view or the panel
+/// size change, not every frame.
+#[derive(Default)]
+struct ContourCache {
+    key: Option<(u64, [u64; 4], [u32; 2])>,
+    lines: Vec<Vec<Pos2>>,
 }
 
 /// What is under the pointer.
@@ -89,7 +107,9 @@ impl Hover {
 #[derive(Default)]
 pub struct PlotView {
     raster: Option<Raster>,
+    scratch: LayerScratch,
     trails: TrailCache,
+    contours: ContourCache,
     /// The overlay plot's transform from the last frame (tests use it to aim clicks).
     pub transform: Option<PlotTransform>,
     dragging_start: bool,
@@ -161,16 +181,30 @@ impl PlotView {
         {
             return;
         }
-        let layer = SurfaceLayer::compute(surface, view, px, CONTOUR_GRID);
-        let image = egui::ColorImage::from_rgba_unmultiplied(layer.size, &layer.rgba);
+        // the colour map is opaque, so its unmultiplied colours are the premultiplied ones:
+        // it is made as egui colours directly and handed to the texture as is
+        let mut layer = SurfaceLayer::compute_with(
+            surface,
+            view,
+            px,
+            CONTOUR_GRID,
+            &mut self.scratch,
+            |[r, g, b, a]| Color32::from_rgba_premultiplied(r, g, b, a),
+        );
+        let image = egui::ColorImage::new(layer.size, std::mem::take(&mut layer.pixels));
         match &mut self.raster {
             Some(r) => {
                 r.texture.set(image, TextureOptions::LINEAR);
                 r.layer = layer;
+                r.generation += 1;
             }
             None => {
                 let texture = ctx.load_texture("surface", image, TextureOptions::LINEAR);
-                self.raster = Some(Raster { layer, texture });
+                self.raster = Some(Raster {
+                    layer,
+                    texture,
+                    generation: 0,
+                });
             }
         }
     }
@@ -433,17 +467,38 @@ impl PlotView {
         }
     }
 
-    fn paint_contours(&self, painter: &egui::Painter, projection: &Projection) {
+    fn paint_contours(&mut self, painter: &egui::Painter, projection: &Projection) {
         let Some(r) = &self.raster else { return };
+        let [left, top, w, h] = projection.rect;
+        let key = (
+            r.generation,
+            view_key(&projection.view),
+            [w.round() as u32, h.round() as u32],
+        );
+        if self.contours.key != Some(key) {
+            let local = Projection::new(projection.view, [0.0, 0.0, w, h]);
+            let mut px: Vec<[f64; 2]> = Vec::new();
+            self.contours.lines = r
+                .layer
+                .contours
+                .iter()
+                .flat_map(|level| &level.lines)
+                .map(|line| {
+                    px.clear();
+                    px.extend(line.iter().map(|&[x, y]| local.project(Vec2::new(x, y))));
+                    simplify(&px, CONTOUR_TOLERANCE_PX)
+                        .into_iter()
+                        .map(pos)
+                        .collect()
+                })
+                .collect();
+            self.contours.key = Some(key);
+        }
         let stroke = Stroke::new(0.8, Color32::from_white_alpha(80));
-        for level in &r.layer.contours {
-            for line in &level.lines {
-                let pts: Vec<Pos2> = line
-                    .iter()
-                    .map(|&[x, y]| pos(projection.project(Vec2::new(x, y))))
-                    .collect();
-                painter.add(Shape::line(pts, stroke));
-            }
+        let origin = egui::vec2(left as f32, top as f32);
+        for line in &self.contours.lines {
+            let pts: Vec<Pos2> = line.iter().map(|&p| p + origin).collect();
+            painter.add(Shape::line(pts, stroke));
         }
     }
 
@@ -500,16 +555,26 @@ impl PlotView {
             return;
         };
         let head_index = t.points.len() - 1;
-        let h = pos(projection.project(head));
-        let line: Vec<Pos2> = trail
-            .upto(head_index, None)
-            .into_iter()
-            .map(|p| Pos2::new(p[0] as f32 + origin.x, p[1] as f32 + origin.y))
-            .chain(std::iter::once(h))
-            .collect();
+        let head_px = projection.project(head);
+        let h = pos(head_px);
+        // the trail is decimated in the frame's own pixels
+        let head_local = [
+            head_px[0] - f64::from(origin.x),
+            head_px[1] - f64::from(origin.y),
+        ];
         let color = to_color(t.color);
         let width = if emphasised { 2.4 } else { 1.8 };
-        let pieces = split_at_sharp_turns(line);
+        let pieces: Vec<Vec<Pos2>> = trail
+            .upto(head_index, Some(head_local))
+            .into_iter()
+            .flat_map(|line| {
+                let line: Vec<Pos2> = line
+                    .into_iter()
+                    .map(|p| Pos2::new(p[0] as f32 + origin.x, p[1] as f32 + origin.y))
+                    .collect();
+                split_at_sharp_turns(line)
+            })
+            .collect();
         for piece in &pieces {
             painter.add(Shape::line(piece.clone(), Stroke::new(width + 2.0, HALO)));
         }

@@ -174,15 +174,19 @@ pub fn loss_plot(ui: &mut egui::Ui, session: &Session, curves: &mut LossCurves) 
                 let Some(pts) = c else { continue };
                 let o = &session.scene.optimizers[i];
                 let col = palette::color(i, o.color);
-                let shown: Vec<[f64; 2]> =
-                    pts.iter().copied().take_while(|p| p[0] <= step).collect();
+                // the run up to the step in full colour, the rest faint; the faint line
+                // would be hidden under the full one, so it starts where that ends
+                let n = pts.partition_point(|p| p[0] <= step);
+                let rest = &pts[n.saturating_sub(1)..];
+                if rest.len() >= 2 {
+                    pui.line(
+                        Line::new("", PlotPoints::new(rest.to_vec()))
+                            .color(Color32::from_rgba_unmultiplied(col[0], col[1], col[2], 60))
+                            .width(1.0),
+                    );
+                }
                 pui.line(
-                    Line::new("", PlotPoints::new(pts.clone()))
-                        .color(Color32::from_rgba_unmultiplied(col[0], col[1], col[2], 60))
-                        .width(1.0),
-                );
-                pui.line(
-                    Line::new(o.spec.label.clone(), PlotPoints::new(shown))
+                    Line::new(o.spec.label.clone(), PlotPoints::new(pts[..n].to_vec()))
                         .color(Color32::from_rgb(col[0], col[1], col[2]))
                         .width(2.0),
                 );

@@ -329,22 +329,11 @@ pub(crate) fn encode(
     }
     let (w, h) = (canvas.layout.width as u32, canvas.layout.height as u32);
     let (wu, hu) = (w as usize, h as usize);
-    let mask = raster::plot_mask(canvas);
     let mut background = raster::pixmap(w, h)?;
-    raster::paint(
-        &mut background,
-        canvas,
-        &canvas.static_items(),
-        mask.as_ref(),
-    );
+    raster::paint(&mut background, canvas, &canvas.static_items());
     let render = |step: usize| -> Result<Pixmap, ExportError> {
         let mut frame = background.clone();
-        raster::paint(
-            &mut frame,
-            canvas,
-            &canvas.dynamic_items(step),
-            mask.as_ref(),
-        );
+        raster::paint(&mut frame, canvas, &canvas.dynamic_items(step));
         Ok(frame)
     };
 

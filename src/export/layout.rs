@@ -11,6 +11,7 @@ use crate::engine::{Trajectory, Vec2};
 use crate::figure::model::{
     Figure, LegendEntry, MarkKind, SurfaceLayer, TrailEnd, axis_ticks, sig,
 };
+use crate::figure::polyline::simplify;
 use crate::figure::projection::{Projection, fit_aspect};
 use crate::figure::trail::Trail;
 use crate::scene::Scene;
@@ -578,8 +579,11 @@ impl<'a> Canvas<'a> {
                 continue;
             };
             let head_px = self.projection.project(head);
-            let line = trail.upto(t.points.len() - 1, Some(head_px));
-            let subpaths = clip_polyline(&line, bounds);
+            let subpaths: Vec<Vec<[f64; 2]>> = trail
+                .upto(t.points.len() - 1, Some(head_px))
+                .iter()
+                .flat_map(|line| clip_polyline(line, bounds))
+                .collect();
             let label = ("optimizer", t.label.to_string());
             let rgb = [t.color[0], t.color[1], t.color[2], 255];
             let mut halo = PathItem::stroked(
@@ -1007,47 +1011,6 @@ fn clip_segment(p: [f64; 2], q: [f64; 2], b: [f64; 4]) -> Option<([f64; 2], [f64
     Some((a, c, t0 > 0.0, t1 < 1.0))
 }
 
-/// Douglas–Peucker: the fewest points that stay within `tolerance` of the polyline.
-pub(crate) fn simplify(line: &[[f64; 2]], tolerance: f64) -> Vec<[f64; 2]> {
-    if line.len() <= 2 {
-        return line.to_vec();
-    }
-    let mut keep = vec![false; line.len()];
-    keep[0] = true;
-    keep[line.len() - 1] = true;
-    let mut stack = vec![(0, line.len() - 1)];
-    let tol2 = tolerance * tolerance;
-    while let Some((a, b)) = stack.pop() {
-        if b <= a + 1 {
-            continue;
-        }
-        let (p, q) = (line[a], line[b]);
-        let (dx, dy) = (q[0] - p[0], q[1] - p[1]);
-        let len2 = dx * dx + dy * dy;
-        let mut worst = (0.0, a);
-        for (k, r) in line.iter().enumerate().take(b).skip(a + 1) {
-            let d2 = if len2 == 0.0 {
-                (r[0] - p[0]).powi(2) + (r[1] - p[1]).powi(2)
-            } else {
-                let cross = dx * (r[1] - p[1]) - dy * (r[0] - p[0]);
-                cross * cross / len2
-            };
-            if d2 > worst.0 {
-                worst = (d2, k);
-            }
-        }
-        if worst.0 > tol2 {
-            keep[worst.1] = true;
-            stack.push((a, worst.1));
-            stack.push((worst.1, b));
-        }
-    }
-    line.iter()
-        .zip(keep)
-        .filter_map(|(p, k)| k.then_some(*p))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1082,14 +1045,6 @@ mod tests {
         assert!(clip_polyline(&far, b).is_empty());
         let nan = [[1.0, 1.0], [f64::NAN, 2.0], [3.0, 3.0], [4.0, 4.0]];
         assert_eq!(clip_polyline(&nan, b), vec![vec![[3.0, 3.0], [4.0, 4.0]]]);
-    }
-
-    #[test]
-    fn simplify_drops_collinear_points_only() {
-        let line: Vec<[f64; 2]> = (0..100).map(|i| [i as f64, 0.0]).collect();
-        assert_eq!(simplify(&line, 0.1), vec![[0.0, 0.0], [99.0, 0.0]]);
-        let bent = [[0.0, 0.0], [5.0, 5.0], [10.0, 0.0]];
-        assert_eq!(simplify(&bent, 0.1).len(), 3);
     }
 
     #[test]

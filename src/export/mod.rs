@@ -18,6 +18,7 @@
 
 mod gif;
 mod layout;
+mod png;
 mod raster;
 mod svg;
 mod text;
@@ -215,10 +216,9 @@ pub fn render_rgba(req: &FigureRequest) -> Result<tiny_skia::Pixmap, ExportError
     check(req)?;
     let canvas = Canvas::new(req)?;
     let mut pixmap = raster::pixmap(req.width, req.height)?;
-    let mask = raster::plot_mask(&canvas);
     let mut items = canvas.static_items();
     items.extend(canvas.dynamic_items(req.step));
-    raster::paint(&mut pixmap, &canvas, &items, mask.as_ref());
+    raster::paint(&mut pixmap, &canvas, &items);
     Ok(pixmap)
 }
 
@@ -227,11 +227,26 @@ pub fn render_png(req: &FigureRequest) -> Result<Vec<u8>, ExportError> {
     encode_png(&render_rgba(req)?)
 }
 
-/// An opaque rendered figure as a PNG file.
+/// A rendered figure as a PNG file. Figures are opaque and take the fast RGB encoder; a
+/// pixmap with any transparency is written as RGBA by tiny-skia's.
 pub fn encode_png(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, ExportError> {
-    pixmap
-        .encode_png()
-        .map_err(|e| ExportError::Encode(e.to_string()))
+    let data = pixmap.data();
+    let opaque = data.chunks_exact(4).all(|p| p[3] == 255);
+    let (w, h) = (pixmap.width() as usize, pixmap.height() as usize);
+    let fast = opaque.then(|| {
+        png::encode_rgb(w, h, |row, out| {
+            let src = &data[row * 4 * w..(row + 1) * 4 * w];
+            for (o, p) in out.chunks_exact_mut(3).zip(src.chunks_exact(4)) {
+                o.copy_from_slice(&p[..3]);
+            }
+        })
+    });
+    match fast.flatten() {
+        Some(png) => Ok(png),
+        None => pixmap
+            .encode_png()
+            .map_err(|e| ExportError::Encode(e.to_string())),
+    }
 }
 
 /// The figure as an SVG document.

@@ -1,13 +1,29 @@
 //! The CPU painter: drawing items onto a tiny-skia pixmap (PNG and GIF frames).
+//!
+//! Items are prepared once (paths built, strokes outlined) and then painted band by band:
+//! each horizontal band of the image is a contiguous slice of the pixmap, painted on its own
+//! core with the item geometry shifted up by the band's top (a whole number of pixels, which
+//! is exact in floating point) and clipped at the band's edges. Anti-aliasing works on whole
+//! rows, so a banded picture matches one painted whole up to rounding where a line crosses
+//! a band edge. The colour map, the colour bar and the background are copied or filled
+//! directly: they sit on whole pixels and are opaque.
 
 use super::ExportError;
 use super::layout::{Anchor, Canvas, Drawn, Item, PathItem, Rgba, Stroke};
 use super::text;
 use crate::figure::colormap;
+use rayon::prelude::*;
 use tiny_skia::{
-    Color, FillRule, IntSize, LineCap, LineJoin, Mask, Paint, Path, PathBuilder, Pixmap,
-    PixmapPaint, Rect, Transform,
+    FillRule, IntSize, LineCap, LineJoin, Mask, Paint, Path, PathBuilder, Pixmap, PixmapMut, Rect,
+    Transform,
 };
+
+/// Bands per thread: a few, so a band crowded with lines does not leave a core idle.
+const BANDS_PER_THREAD: usize = 3;
+
+/// Bands are at least this many rows, so per-band overhead (clipping every path to it)
+/// stays small.
+const MIN_BAND_ROWS: usize = 64;
 
 /// An empty pixmap of the request's size.
 pub(crate) fn pixmap(width: u32, height: u32) -> Result<Pixmap, ExportError> {
@@ -15,18 +31,32 @@ pub(crate) fn pixmap(width: u32, height: u32) -> Result<Pixmap, ExportError> {
         .ok_or_else(|| ExportError::Encode(format!("cannot allocate a {width}×{height} image")))
 }
 
-/// The mask that keeps plot items inside the plot rectangle.
-pub(crate) fn plot_mask(canvas: &Canvas) -> Option<Mask> {
+/// The plot rectangle in whole pixels: columns `x0..x1`, rows `y0..y1`, inside the image.
+fn plot_pixels(canvas: &Canvas) -> [usize; 4] {
     let [l, t, w, h] = canvas.layout.plot;
-    let mut mask = Mask::new(canvas.layout.width as u32, canvas.layout.height as u32)?;
-    let rect = Rect::from_xywh(l as f32, t as f32, w as f32, h as f32)?;
-    mask.fill_path(
-        &PathBuilder::from_rect(rect),
-        FillRule::Winding,
-        false,
-        Transform::identity(),
-    );
-    Some(mask)
+    let (width, height) = (canvas.layout.width, canvas.layout.height);
+    let clamp = |v: f64, hi: f64| v.round().clamp(0.0, hi) as usize;
+    [
+        clamp(l, width),
+        clamp(t, height),
+        clamp(l + w, width),
+        clamp(t + h, height),
+    ]
+}
+
+/// The mask that keeps plot items inside the plot rectangle, for rows `top .. top + rows`
+/// of the image.
+fn plot_mask(canvas: &Canvas, top: usize, rows: usize) -> Option<Mask> {
+    let width = canvas.layout.width as usize;
+    let [x0, y0, x1, y1] = plot_pixels(canvas);
+    let size = IntSize::from_wh(u32::try_from(width).ok()?, u32::try_from(rows).ok()?)?;
+    let mut data = vec![0u8; width * rows];
+    for (r, row) in data.chunks_exact_mut(width).enumerate() {
+        if (y0..y1).contains(&(top + r)) {
+            row[x0..x1].fill(255);
+        }
+    }
+    Mask::from_vec(data, size)
 }
 
 fn paint_of(c: Rgba) -> Paint<'static> {
@@ -90,42 +120,78 @@ fn rect_path([x, y, w, h]: [f64; 4], radius: f64) -> Option<Path> {
     pb.finish()
 }
 
-fn fill_and_stroke(
-    pixmap: &mut Pixmap,
-    path: &Path,
+/// An item ready to paint in any band.
+enum Prepared<'a> {
+    /// A filled area (a stroke is prepared as its outline, filled).
+    Fill {
+        path: Path,
+        paint: Paint<'static>,
+        clip: bool,
+    },
+    /// A stroke at most a pixel wide, which tiny-skia draws as a hairline of reduced coverage
+    /// rather than as an outline.
+    Hairline {
+        path: Path,
+        paint: Paint<'static>,
+        stroke: tiny_skia::Stroke,
+        clip: bool,
+    },
+    /// Painted directly: background, colour map, colour bar, text.
+    Direct(&'a Item),
+}
+
+/// The fill and stroke of `path` as prepared items, in that order.
+fn fill_and_stroke<'a>(
+    out: &mut Vec<Prepared<'a>>,
+    path: Path,
     fill: Option<Rgba>,
     stroke: Option<&Stroke>,
     round: bool,
-    mask: Option<&Mask>,
+    clip: bool,
 ) {
-    if let Some(f) = fill {
-        pixmap.fill_path(
-            path,
-            &paint_of(f),
-            FillRule::Winding,
-            Transform::identity(),
-            mask,
-        );
-    }
     if let Some(s) = stroke {
-        pixmap.stroke_path(
+        let st = stroke_of(s, round);
+        let paint = paint_of(s.color);
+        if let Some(f) = fill {
+            out.push(Prepared::Fill {
+                path: path.clone(),
+                paint: paint_of(f),
+                clip,
+            });
+        }
+        // tiny-skia's own rule (`treat_as_hairline`) for an untransformed anti-aliased stroke
+        if st.width <= 1.0 {
+            out.push(Prepared::Hairline {
+                path,
+                paint,
+                stroke: st,
+                clip,
+            });
+        } else if let Some(outline) = path.stroke(&st, 1.0) {
+            out.push(Prepared::Fill {
+                path: outline,
+                paint,
+                clip,
+            });
+        }
+    } else if let Some(f) = fill {
+        out.push(Prepared::Fill {
             path,
-            &paint_of(s.color),
-            &stroke_of(s, round),
-            Transform::identity(),
-            mask,
-        );
+            paint: paint_of(f),
+            clip,
+        });
     }
 }
 
-/// Paints `items` in order; items marked `clip` stay inside the plot (`mask`).
-pub(crate) fn paint(pixmap: &mut Pixmap, canvas: &Canvas, items: &[Drawn], mask: Option<&Mask>) {
+/// Builds the paths of `items` and outlines their strokes, once for all bands.
+fn prepare(items: &[Drawn]) -> Vec<Prepared<'_>> {
+    let mut out = Vec::with_capacity(items.len());
     for d in items {
-        let mask = if d.clip { mask } else { None };
+        let clip = d.clip;
         match &d.item {
-            Item::Background(c) => pixmap.fill(Color::from_rgba8(c[0], c[1], c[2], c[3])),
-            Item::ColorMap => paint_colormap(pixmap, canvas),
-            Item::ColorBar { rect } => paint_colorbar(pixmap, *rect),
+            Item::Background(_) | Item::ColorMap | Item::ColorBar { .. } | Item::Text(_) => {
+                out.push(Prepared::Direct(&d.item));
+            }
             Item::Rect {
                 rect,
                 radius,
@@ -134,7 +200,7 @@ pub(crate) fn paint(pixmap: &mut Pixmap, canvas: &Canvas, items: &[Drawn], mask:
                 ..
             } => {
                 if let Some(path) = rect_path(*rect, *radius) {
-                    fill_and_stroke(pixmap, &path, *fill, stroke.as_ref(), false, mask);
+                    fill_and_stroke(&mut out, path, *fill, stroke.as_ref(), false, clip);
                 }
             }
             Item::Circle {
@@ -147,64 +213,161 @@ pub(crate) fn paint(pixmap: &mut Pixmap, canvas: &Canvas, items: &[Drawn], mask:
                 if let Some(path) =
                     PathBuilder::from_circle(center[0] as f32, center[1] as f32, *radius as f32)
                 {
-                    fill_and_stroke(pixmap, &path, *fill, stroke.as_ref(), false, mask);
+                    fill_and_stroke(&mut out, path, *fill, stroke.as_ref(), false, clip);
                 }
             }
             Item::Path(p) => {
                 if let Some(path) = polyline_path(p) {
-                    fill_and_stroke(pixmap, &path, p.fill, p.stroke.as_ref(), p.round, mask);
+                    fill_and_stroke(&mut out, path, p.fill, p.stroke.as_ref(), p.round, clip);
                 }
             }
-            Item::Text(t) => {
-                let w = text::width(&t.text, t.em);
-                let x = match t.anchor {
-                    Anchor::Start => t.at[0],
-                    Anchor::Middle => t.at[0] - 0.5 * w,
-                    Anchor::End => t.at[0] - w,
-                };
-                let size = [pixmap.width(), pixmap.height()];
-                text::draw(
-                    pixmap.data_mut(),
-                    size,
-                    &t.text,
-                    t.em,
-                    [x, t.at[1]],
-                    t.color,
-                );
+        }
+    }
+    out
+}
+
+/// Paints `items` in order over the whole pixmap; items marked `clip` stay inside the plot.
+/// Bands are painted in parallel when the image is large enough.
+pub(crate) fn paint(pixmap: &mut Pixmap, canvas: &Canvas, items: &[Drawn]) {
+    let prepared = prepare(items);
+    let (width, height) = (pixmap.width() as usize, pixmap.height() as usize);
+    let threads = rayon::current_num_threads();
+    let bands = (threads * BANDS_PER_THREAD)
+        .min(height / MIN_BAND_ROWS)
+        .max(1);
+    let rows = height.div_ceil(bands);
+    let band = |(k, data): (usize, &mut [u8])| {
+        let top = k * rows;
+        let band_rows = data.len() / (4 * width);
+        let Some(mut target) = PixmapMut::from_bytes(data, width as u32, band_rows as u32) else {
+            return;
+        };
+        let mask = plot_mask(canvas, top, band_rows);
+        paint_band(&mut target, top, canvas, &prepared, mask.as_ref());
+    };
+    let data = pixmap.data_mut();
+    if bands > 1 && threads > 1 {
+        data.par_chunks_mut(4 * width * rows)
+            .enumerate()
+            .for_each(band);
+    } else {
+        data.chunks_mut(4 * width * rows).enumerate().for_each(band);
+    }
+}
+
+/// Paints rows `top .. top + target.height()` of the image into `target`.
+fn paint_band(
+    target: &mut PixmapMut,
+    top: usize,
+    canvas: &Canvas,
+    items: &[Prepared],
+    mask: Option<&Mask>,
+) {
+    let ts = Transform::from_translate(0.0, -(top as f32));
+    for p in items {
+        match p {
+            Prepared::Fill { path, paint, clip } => {
+                let mask = if *clip { mask } else { None };
+                target.fill_path(path, paint, FillRule::Winding, ts, mask);
             }
+            Prepared::Hairline {
+                path,
+                paint,
+                stroke,
+                clip,
+            } => {
+                let mask = if *clip { mask } else { None };
+                target.stroke_path(path, paint, stroke, ts, mask);
+            }
+            Prepared::Direct(item) => paint_direct(target, top, canvas, item),
         }
     }
 }
 
-fn paint_colormap(pixmap: &mut Pixmap, canvas: &Canvas) {
-    let layer = &canvas.layer;
-    let Some(size) = IntSize::from_wh(layer.size[0] as u32, layer.size[1] as u32) else {
-        return;
-    };
-    // opaque, so the unmultiplied colours are also the premultiplied ones
-    let Some(image) = Pixmap::from_vec(layer.rgba.clone(), size) else {
-        return;
-    };
-    let [l, t, _, _] = canvas.layout.plot;
-    pixmap.draw_pixmap(
-        l as i32,
-        t as i32,
-        image.as_ref(),
-        &PixmapPaint::default(),
-        Transform::identity(),
-        None,
-    );
+fn paint_direct(target: &mut PixmapMut, top: usize, canvas: &Canvas, item: &Item) {
+    match item {
+        Item::Background(c) => {
+            let px = premultiplied(*c);
+            for p in target.data_mut().chunks_exact_mut(4) {
+                p.copy_from_slice(&px);
+            }
+        }
+        Item::ColorMap => paint_colormap(target, top, canvas),
+        Item::ColorBar { rect } => paint_colorbar(target, top, *rect),
+        Item::Text(t) => {
+            let w = text::width(&t.text, t.em);
+            let x = match t.anchor {
+                Anchor::Start => t.at[0],
+                Anchor::Middle => t.at[0] - 0.5 * w,
+                Anchor::End => t.at[0] - w,
+            };
+            let size = [target.width(), target.height()];
+            text::draw(
+                target.data_mut(),
+                size,
+                top as i64,
+                &t.text,
+                t.em,
+                [x, t.at[1]],
+                t.color,
+            );
+        }
+        Item::Rect { .. } | Item::Circle { .. } | Item::Path(_) => {}
+    }
 }
 
-fn paint_colorbar(pixmap: &mut Pixmap, [x, y, w, h]: [f64; 4]) {
+fn premultiplied(c: Rgba) -> [u8; 4] {
+    let a = u16::from(c[3]);
+    let m = |v: u8| ((u16::from(v) * a + 127) / 255) as u8;
+    [m(c[0]), m(c[1]), m(c[2]), c[3]]
+}
+
+/// The surface layer's colour map over the plot rectangle. It is opaque and on whole pixels,
+/// so drawing it is copying its rows.
+fn paint_colormap(target: &mut PixmapMut, top: usize, canvas: &Canvas) {
+    let layer = &canvas.layer;
+    let [lw, lh] = layer.size;
+    if layer.rgba().len() != 4 * lw * lh {
+        return;
+    }
+    let [l, t, _, _] = canvas.layout.plot;
+    let (width, rows) = (target.width() as usize, target.height() as usize);
+    let (left, plot_top) = (l.max(0.0) as usize, t.max(0.0) as usize);
+    if left >= width {
+        return;
+    }
+    let cols = lw.min(width - left);
+    let data = target.data_mut();
+    for r in 0..rows {
+        let Some(src_row) = (top + r).checked_sub(plot_top).filter(|&s| s < lh) else {
+            continue;
+        };
+        let src = &layer.rgba()[4 * src_row * lw..4 * (src_row * lw + cols)];
+        let dst = &mut data[4 * (r * width + left)..4 * (r * width + left + cols)];
+        dst.copy_from_slice(src);
+    }
+}
+
+/// A vertical viridis bar, low values at the bottom: one colour per row of `rect` (whole
+/// pixels, as the layout places it).
+fn paint_colorbar(target: &mut PixmapMut, top: usize, [x, y, w, h]: [f64; 4]) {
     let rows = h.round().max(1.0) as u32;
+    let (width, band_rows) = (target.width() as usize, target.height() as usize);
+    let x0 = (x.round().max(0.0) as usize).min(width);
+    let x1 = ((x + w).round().max(0.0) as usize).clamp(x0, width);
+    let data = target.data_mut();
     for r in 0..rows {
         let t = 1.0 - (f64::from(r) + 0.5) / f64::from(rows);
         let c = colormap::viridis(t);
-        if let Some(rect) = Rect::from_xywh(x as f32, (y + f64::from(r)) as f32, w as f32, 1.0) {
-            let mut paint = paint_of([c[0], c[1], c[2], 255]);
-            paint.anti_alias = false;
-            pixmap.fill_rect(rect, &paint, Transform::identity(), None);
+        let row = (y + f64::from(r)).round();
+        if row < 0.0 {
+            continue;
+        }
+        let Some(local) = (row as usize).checked_sub(top).filter(|&k| k < band_rows) else {
+            continue;
+        };
+        for p in data[4 * (local * width + x0)..4 * (local * width + x1)].chunks_exact_mut(4) {
+            p.copy_from_slice(&[c[0], c[1], c[2], 255]);
         }
     }
 }

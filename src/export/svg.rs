@@ -119,7 +119,7 @@ fn colormap_png(canvas: &Canvas) -> Result<Vec<u8>, ExportError> {
     let layer = &canvas.layer;
     let size = IntSize::from_wh(layer.size[0] as u32, layer.size[1] as u32)
         .ok_or_else(|| ExportError::Encode("the colour map is empty".to_string()))?;
-    let image = Pixmap::from_vec(layer.rgba.clone(), size)
+    let image = Pixmap::from_vec(layer.rgba().to_vec(), size)
         .ok_or_else(|| ExportError::Encode("the colour map has the wrong size".to_string()))?;
     image
         .encode_png()

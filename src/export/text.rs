@@ -182,17 +182,20 @@ fn outlines(text: &str, em: f64, x: f64, y: f64) -> Vec<OutlinedGlyph> {
         .collect()
 }
 
-/// Paints `text` (baseline starting at `(x, y)`) onto premultiplied RGBA8 `data` of
-/// `width × height` pixels, in `color` (unmultiplied RGBA).
+/// Paints `text` (baseline starting at `(x, y)`) onto premultiplied RGBA8 `data`: rows
+/// `top .. top + size[1]` of an image `size[0]` pixels wide (a horizontal band of it, or all
+/// of it with `top = 0`), in `color` (unmultiplied RGBA). Glyphs are placed in image
+/// coordinates whatever the band, so a text painted band by band is the same as painted whole.
 pub(crate) fn draw(
     data: &mut [u8],
     size: [u32; 2],
+    top: i64,
     text: &str,
     em: f64,
     [x, y]: [f64; 2],
     color: [u8; 4],
 ) {
-    let [w, h] = [size[0] as i64, size[1] as i64];
+    let [w, h] = [i64::from(size[0]), i64::from(size[1])];
     let alpha = f32::from(color[3]) / 255.0;
     let rgb = [
         f32::from(color[0]),
@@ -202,8 +205,11 @@ pub(crate) fn draw(
     for g in outlines(text, em, x, y) {
         let b = g.px_bounds();
         let (x0, y0) = (b.min.x as i64, b.min.y as i64);
+        if y0 >= top + h || (b.max.y as i64) < top {
+            continue;
+        }
         g.draw(|gx, gy, coverage| {
-            let (px, py) = (x0 + i64::from(gx), y0 + i64::from(gy));
+            let (px, py) = (x0 + i64::from(gx), y0 + i64::from(gy) - top);
             if px < 0 || py < 0 || px >= w || py >= h {
                 return;
             }

@@ -12,8 +12,9 @@ use rayon::prelude::*;
 /// is comparable to the work itself.
 const PARALLEL_MIN_POINTS: usize = 1 << 16;
 
-/// Rows per rayon task: large enough that scheduling is negligible next to the formula.
-const PARALLEL_MIN_ROWS: usize = 8;
+/// Points per rayon task at least (whole rows, at least 8): large enough that scheduling is
+/// negligible next to the cheapest formulas (a 512² Rosenbrock grid is 16 tasks of ~5 µs).
+const PARALLEL_MIN_TASK_POINTS: usize = 1 << 14;
 
 /// The surface sampled at pixel centres of a view box.
 ///
@@ -35,39 +36,49 @@ impl Grid {
     /// A zero dimension gives an empty grid; if `nx * ny` overflows `usize` the grid is empty
     /// too (`nx = ny = 0`), since no such allocation could succeed anyway.
     pub fn evaluate(surface: &Surface, view: ViewBox, nx: usize, ny: usize) -> Grid {
-        let Some(len) = nx.checked_mul(ny) else {
-            return Grid {
-                nx: 0,
-                ny: 0,
-                view,
-                values: Vec::new(),
-            };
-        };
         let mut grid = Grid {
-            nx,
-            ny,
+            nx: 0,
+            ny: 0,
             view,
-            values: vec![0.0; len],
+            values: Vec::new(),
         };
+        grid.reevaluate(surface, view, nx, ny);
+        grid
+    }
+
+    /// As [`Grid::evaluate`], into this grid's storage: what a view that is redrawn while
+    /// the surface changes uses, so the samples' memory is allocated (and its pages faulted
+    /// in) once instead of every frame.
+    pub fn reevaluate(&mut self, surface: &Surface, view: ViewBox, nx: usize, ny: usize) {
+        self.view = view;
+        let Some(len) = nx.checked_mul(ny) else {
+            self.nx = 0;
+            self.ny = 0;
+            self.values.clear();
+            return;
+        };
+        self.nx = nx;
+        self.ny = ny;
+        // every value is overwritten below, so only new length needs filling
+        self.values.resize(len, 0.0);
         if len == 0 {
-            return grid;
+            return;
         }
         // Converting the loop index to f64 inside the hot loop costs about 3× (it blocks
         // vectorisation), so the abscissae are computed once and shared by every row.
-        let xs: Vec<f64> = (0..nx).map(|i| grid.x(i)).collect();
-        let ys: Vec<f64> = (0..ny).map(|j| grid.y(j)).collect();
+        let xs: Vec<f64> = (0..nx).map(|i| self.x(i)).collect();
+        let ys: Vec<f64> = (0..ny).map(|j| self.y(j)).collect();
         let fill = |(row, &y): (&mut [f64], &f64)| fill_row(surface, row, &xs, y);
         if len >= PARALLEL_MIN_POINTS && rayon::current_num_threads() > 1 {
             // Each value depends only on its own (x, y), so the split cannot change any bit.
-            grid.values
+            self.values
                 .par_chunks_mut(nx)
                 .zip(ys.par_iter())
-                .with_min_len(PARALLEL_MIN_ROWS)
+                .with_min_len((PARALLEL_MIN_TASK_POINTS / nx).max(8))
                 .for_each(fill);
         } else {
-            grid.values.chunks_mut(nx).zip(ys.iter()).for_each(fill);
+            self.values.chunks_mut(nx).zip(ys.iter()).for_each(fill);
         }
-        grid
     }
 
     /// Width of one pixel in parameter units.
@@ -109,15 +120,50 @@ impl Grid {
 
     /// The smallest and largest finite samples, or `None` if there are none.
     pub fn finite_range(&self) -> Option<(f64, f64)> {
-        self.values
-            .iter()
-            .copied()
-            .filter(|v| v.is_finite())
-            .fold(None, |acc, v| match acc {
-                None => Some((v, v)),
-                Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
-            })
+        let (lo, hi) =
+            if self.values.len() >= PARALLEL_MIN_POINTS && rayon::current_num_threads() > 1 {
+                self.values.par_chunks(1 << 14).map(finite_min_max).reduce(
+                    || (f64::INFINITY, f64::NEG_INFINITY),
+                    |a, b| (a.0.min(b.0), a.1.max(b.1)),
+                )
+            } else {
+                finite_min_max(&self.values)
+            };
+        (lo <= hi).then_some((lo, hi))
     }
+}
+
+/// Lanes of [`finite_min_max`]: independent running extremes the compiler keeps in vector
+/// registers.
+const LANES: usize = 8;
+
+/// The smallest and largest finite values, `(∞, −∞)` if there are none. Branch-free so it
+/// vectorises: `|v| < ∞` holds exactly for finite `v`, and comparisons with
+/// NaN are false.
+fn finite_min_max(values: &[f64]) -> (f64, f64) {
+    let mut lo = [f64::INFINITY; LANES];
+    let mut hi = [f64::NEG_INFINITY; LANES];
+    let mut chunks = values.chunks_exact(LANES);
+    for c in &mut chunks {
+        for k in 0..LANES {
+            let v = c[k];
+            let finite = v.abs() < f64::INFINITY;
+            lo[k] = if finite && v < lo[k] { v } else { lo[k] };
+            hi[k] = if finite && v > hi[k] { v } else { hi[k] };
+        }
+    }
+    let (mut l, mut h) = (f64::INFINITY, f64::NEG_INFINITY);
+    for &v in chunks.remainder() {
+        if v.abs() < f64::INFINITY {
+            l = l.min(v);
+            h = h.max(v);
+        }
+    }
+    for k in 0..LANES {
+        l = l.min(lo[k]);
+        h = h.max(hi[k]);
+    }
+    (l, h)
 }
 
 /// One row of samples.

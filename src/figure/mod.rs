@@ -7,5 +7,6 @@ pub mod grid;
 pub mod levels;
 pub mod model;
 pub mod palette;
+pub mod polyline;
 pub mod projection;
 pub mod trail;

@@ -17,15 +17,24 @@ pub const CONTOUR_LEVELS: usize = 24;
 
 /// The surface over one view: sampled, coloured, contoured.
 #[derive(Clone, Debug)]
-pub struct SurfaceLayer {
+pub struct SurfaceLayer<P = [u8; 4]> {
     pub surface: Surface,
     pub view: ViewBox,
     pub scale: ColorScale,
-    /// Width and height of `rgba` in pixels.
+    /// Width and height of `pixels`.
     pub size: [usize; 2],
-    /// Unmultiplied RGBA8, top row first.
-    pub rgba: Vec<u8>,
+    /// The colour map, opaque, top row first: unmultiplied RGBA8 unless computed with
+    /// another pixel type ([`SurfaceLayer::compute_with`]).
+    pub pixels: Vec<P>,
     pub contours: Vec<ContourLevel>,
+}
+
+/// Sample grids kept between recomputations of a layer (a view redrawn while the surface
+/// changes), so their memory is allocated and faulted in once.
+#[derive(Clone, Debug, Default)]
+pub struct LayerScratch {
+    raster: Option<Grid>,
+    contour: Option<Grid>,
 }
 
 impl SurfaceLayer {
@@ -37,25 +46,66 @@ impl SurfaceLayer {
         size: [usize; 2],
         contour_resolution: usize,
     ) -> Self {
+        Self::compute_with(
+            surface,
+            view,
+            size,
+            contour_resolution,
+            &mut LayerScratch::default(),
+            |rgba| rgba,
+        )
+    }
+}
+
+impl<P: Copy + Default + Send + Sync> SurfaceLayer<P> {
+    /// As [`SurfaceLayer::compute`], reusing `scratch` and making each pixel of the colour
+    /// map with `pixel` from its RGBA (see [`colormap::colorize_as`]). The colour map and the
+    /// contours are computed side by side.
+    pub fn compute_with(
+        surface: &Surface,
+        view: ViewBox,
+        size: [usize; 2],
+        contour_resolution: usize,
+        scratch: &mut LayerScratch,
+        pixel: impl Fn([u8; 4]) -> P + Send,
+    ) -> Self {
         let size = [size[0].max(1), size[1].max(1)];
-        let grid = Grid::evaluate(surface, view, size[0], size[1]);
-        let scale = ColorScale::from_grid(&grid);
-        let rgba = colormap::colorize(&grid, &scale);
+        let grid = scratch
+            .raster
+            .get_or_insert_with(|| Grid::evaluate(surface, view, 0, 0));
+        grid.reevaluate(surface, view, size[0], size[1]);
+        let grid = &*grid;
+        let scale = ColorScale::from_grid(grid);
         let long = size[0].max(size[1]);
         let c = [
             (size[0] * contour_resolution / long).max(8),
             (size[1] * contour_resolution / long).max(8),
         ];
-        let cgrid = Grid::evaluate(surface, view, c[0], c[1]);
-        let lines = contours(&cgrid, &scale.levels(CONTOUR_LEVELS));
+        let cgrid = scratch
+            .contour
+            .get_or_insert_with(|| Grid::evaluate(surface, view, 0, 0));
+        let (pixels, lines) = rayon::join(
+            || colormap::colorize_as(grid, &scale, pixel),
+            || {
+                cgrid.reevaluate(surface, view, c[0], c[1]);
+                contours(cgrid, &scale.levels(CONTOUR_LEVELS))
+            },
+        );
         SurfaceLayer {
             surface: *surface,
             view,
             scale,
             size,
-            rgba,
+            pixels,
             contours: lines,
         }
+    }
+}
+
+impl SurfaceLayer {
+    /// The colour map as RGBA8 bytes, top row first.
+    pub fn rgba(&self) -> &[u8] {
+        self.pixels.as_flattened()
     }
 }
 
