@@ -177,13 +177,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 grid: grid as usize,
                 levels: levels as usize,
             };
-            let mut report = crate::bench::run(&scene, &opts);
-            let runs = crate::export::compute_runs(&scene);
-            let render = crate::bench::time(1, 5, || {
-                let req = crate::export::FigureRequest::whole(&scene, &runs, 1600, 1200);
-                std::hint::black_box(crate::export::render_png(&req).ok());
-            });
-            report["render_png_ms"] = render.json();
+            let report = crate::bench::run(&scene, &opts);
             let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
             text.push('\n');
             emit(text.as_bytes(), None)

@@ -3,11 +3,16 @@
 use super::plot::sig;
 use super::state::{Clock, Session};
 use crate::figure::palette;
+use crate::figure::polyline::simplify_indices;
 use egui::{Color32, Slider};
 use egui_plot::{GridMark, Line, Plot, PlotPoints, VLine};
 
 /// Points per loss curve at most; longer runs are thinned evenly (the last point is kept).
-const MAX_LOSS_POINTS: usize = 2000;
+const MAX_LOSS_POINTS: usize = 10_000;
+
+/// Loss curves are drawn simplified to within this many pixels of the thinned curve: a
+/// smooth descent over thousands of steps is a few dozen points on screen.
+const LOSS_TOLERANCE_PX: f64 = 0.25;
 
 /// Loss curves thinned for drawing, per generation of the runs.
 #[derive(Default)]
@@ -17,6 +22,10 @@ pub struct LossCurves {
     curves: Vec<Option<Vec<[f64; 2]>>>,
     /// The loss subtracted so that surfaces with negative minima still fit a log scale.
     pub floor: f64,
+    /// `curves` simplified at the plot's scale, and the generation and scale (pixels per
+    /// unit on each axis) they were simplified for.
+    shown: Vec<Option<Vec<[f64; 2]>>>,
+    shown_key: Option<(u64, [u64; 2])>,
 }
 
 impl LossCurves {
@@ -59,6 +68,35 @@ impl LossCurves {
             })
             .collect();
         self.generation = Some(session.generation);
+        self.shown_key = None;
+    }
+
+    /// Simplifies the curves for `scale` (pixels per unit of step and of log10 loss) unless
+    /// they already are.
+    fn simplify_for(&mut self, scale: [f64; 2]) {
+        let key = (
+            self.generation.unwrap_or(0),
+            [scale[0].to_bits(), scale[1].to_bits()],
+        );
+        if self.shown_key == Some(key) && self.shown.len() == self.curves.len() {
+            return;
+        }
+        let mut px: Vec<[f64; 2]> = Vec::new();
+        self.shown = self
+            .curves
+            .iter()
+            .map(|c| {
+                c.as_ref().map(|pts| {
+                    px.clear();
+                    px.extend(pts.iter().map(|p| [p[0] * scale[0], p[1] * scale[1]]));
+                    simplify_indices(&px, LOSS_TOLERANCE_PX)
+                        .into_iter()
+                        .map(|k| pts[k])
+                        .collect()
+                })
+            })
+            .collect();
+        self.shown_key = Some(key);
     }
 }
 
@@ -170,23 +208,50 @@ pub fn loss_plot(ui: &mut egui::Ui, session: &Session, curves: &mut LossCurves) 
             ))
         })
         .show(ui, |pui| {
+            // the scale of the last frame: when it changes, the curves are simplified again
+            // on the next frame
+            let t = pui.transform();
+            let (frame, bounds) = (t.frame(), t.bounds());
+            let scale = [
+                f64::from(frame.width()) / bounds.width(),
+                f64::from(frame.height()) / bounds.height(),
+            ];
+            if scale.iter().all(|s| s.is_finite() && *s > 0.0) {
+                curves.simplify_for(scale);
+            }
             for (i, c) in curves.curves.iter().enumerate() {
                 let Some(pts) = c else { continue };
+                let shown = curves
+                    .shown
+                    .get(i)
+                    .and_then(Option::as_ref)
+                    .filter(|_| curves.shown_key.is_some())
+                    .unwrap_or(pts);
                 let o = &session.scene.optimizers[i];
                 let col = palette::color(i, o.color);
-                // the run up to the step in full colour, the rest faint; the faint line
-                // would be hidden under the full one, so it starts where that ends
+                // the run up to the step in full colour, the rest faint; both meet at the
+                // last (unsimplified) point up to the step, so the full line ends there
                 let n = pts.partition_point(|p| p[0] <= step);
-                let rest = &pts[n.saturating_sub(1)..];
+                let split = pts.get(n.wrapping_sub(1)).copied();
+                let m = shown.partition_point(|p| p[0] <= step);
+                let mut done: Vec<[f64; 2]> = shown[..m].to_vec();
+                let mut rest: Vec<[f64; 2]> = Vec::with_capacity(shown.len() - m + 1);
+                if let Some(p) = split {
+                    if done.last() != Some(&p) {
+                        done.push(p);
+                    }
+                    rest.push(p);
+                }
+                rest.extend_from_slice(&shown[m..]);
                 if rest.len() >= 2 {
                     pui.line(
-                        Line::new("", PlotPoints::new(rest.to_vec()))
+                        Line::new("", PlotPoints::new(rest))
                             .color(Color32::from_rgba_unmultiplied(col[0], col[1], col[2], 60))
                             .width(1.0),
                     );
                 }
                 pui.line(
-                    Line::new(o.spec.label.clone(), PlotPoints::new(pts[..n].to_vec()))
+                    Line::new(o.spec.label.clone(), PlotPoints::new(done))
                         .color(Color32::from_rgb(col[0], col[1], col[2]))
                         .width(2.0),
                 );

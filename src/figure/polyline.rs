@@ -2,8 +2,17 @@
 
 /// Douglas–Peucker: the fewest points that stay within `tolerance` of the polyline.
 pub fn simplify(line: &[[f64; 2]], tolerance: f64) -> Vec<[f64; 2]> {
+    simplify_indices(line, tolerance)
+        .into_iter()
+        .map(|k| line[k])
+        .collect()
+}
+
+/// As [`simplify`], the indices of the points kept (increasing; the first and last always),
+/// so a caller can keep its own coordinates for them.
+pub fn simplify_indices(line: &[[f64; 2]], tolerance: f64) -> Vec<usize> {
     if line.len() <= 2 {
-        return line.to_vec();
+        return (0..line.len()).collect();
     }
     let mut keep = vec![false; line.len()];
     keep[0] = true;
@@ -35,9 +44,9 @@ pub fn simplify(line: &[[f64; 2]], tolerance: f64) -> Vec<[f64; 2]> {
             stack.push((worst.1, b));
         }
     }
-    line.iter()
-        .zip(keep)
-        .filter_map(|(p, k)| k.then_some(*p))
+    keep.iter()
+        .enumerate()
+        .filter_map(|(k, &kept)| kept.then_some(k))
         .collect()
 }
 
@@ -51,5 +60,7 @@ mod tests {
         assert_eq!(simplify(&line, 0.1), vec![[0.0, 0.0], [99.0, 0.0]]);
         let bent = [[0.0, 0.0], [5.0, 5.0], [10.0, 0.0]];
         assert_eq!(simplify(&bent, 0.1).len(), 3);
+        assert_eq!(simplify_indices(&bent, 10.0), vec![0, 2]);
+        assert!(simplify_indices(&[], 1.0).is_empty());
     }
 }
