@@ -177,10 +177,13 @@ pub fn run(scene: &Scene, opts: &BenchOptions) -> serde_json::Value {
             "ui": frames.animate_ui.json(),
             "tessellate": frames.animate_tessellate.json(),
         });
+        out["pan_frame_ms"] = frames.pan.json();
+        out["pan_frame_cpu_time_ms"] = frames.pan_cpu.map(round3).into();
         out["trail_points"] = frames.trail_points.into();
         out["frame_vertices"] = serde_json::json!({
             "slider": frames.vertices[0],
             "animation": frames.vertices[1],
+            "pan": frames.vertices[2],
         });
     }
     #[cfg(not(feature = "gui"))]
@@ -190,6 +193,10 @@ pub fn run(scene: &Scene, opts: &BenchOptions) -> serde_json::Value {
     if wanted("render") {
         let runs = crate::export::compute_runs(scene);
         let req = crate::export::FigureRequest::whole(scene, &runs, 1600, 1200);
+        out["render_png_ms"] = time(1, 9, || {
+            std::hint::black_box(crate::export::render_png(&req).ok());
+        })
+        .json();
         let mut pixmap = None;
         out["render_rgba_ms"] = time(1, 5, || {
             pixmap = crate::export::render_rgba(&req).ok();
@@ -222,10 +229,15 @@ pub struct Frames {
     pub animate: Timing,
     pub animate_ui: Timing,
     pub animate_tessellate: Timing,
+    /// A frame of a pan with the pointer: the view moves, so the colour map, the contours and
+    /// the trails are recomputed.
+    pub pan: Timing,
+    /// CPU time of the whole process per pan frame, on average.
+    pub pan_cpu: Option<f64>,
     /// Trajectory points over all optimizers.
     pub trail_points: usize,
-    /// Vertices tessellated in the last slider and animation frames.
-    pub vertices: [usize; 2],
+    /// Vertices tessellated in the last slider, animation and pan frames.
+    pub vertices: [usize; 3],
 }
 
 /// One full frame of the real app while a slider moves, headless: the edit re-runs every
@@ -237,6 +249,7 @@ pub struct Frames {
 pub fn frame_cpu(scene: &Scene) -> Frames {
     const SLIDER_FRAMES: u32 = 100;
     const ANIMATION_FRAMES: u32 = 100;
+    const PAN_FRAMES: u32 = 100;
     use crate::app::LosscapeApp;
     let ctx = egui::Context::default();
     crate::app::setup_fonts(&ctx);
@@ -246,11 +259,12 @@ pub fn frame_cpu(scene: &Scene) -> Frames {
     let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1600.0, 1000.0));
     let mut t = 0.0;
     // (ui ms, tessellate ms, vertices) of one frame
-    let mut frame = |app: &mut LosscapeApp| -> (f64, f64, usize) {
+    let mut frame = |app: &mut LosscapeApp, events: Vec<egui::Event>| -> (f64, f64, usize) {
         t += 1.0 / 60.0;
         let input = egui::RawInput {
             screen_rect: Some(screen),
             time: Some(t),
+            events,
             ..Default::default()
         };
         let t0 = Instant::now();
@@ -310,7 +324,7 @@ pub fn frame_cpu(scene: &Scene) -> Frames {
         let t1 = Instant::now();
         app.session.rerun();
         let rerun = t1.elapsed().as_secs_f64() * 1e3;
-        let (u, ts, v) = frame(&mut app);
+        let (u, ts, v) = frame(&mut app, Vec::new());
         slider_vertices = v;
         if k >= 5 {
             total.push(t0.elapsed().as_secs_f64() * 1e3);
@@ -346,7 +360,7 @@ pub fn frame_cpu(scene: &Scene) -> Frames {
         let t0 = Instant::now();
         step = (step + last / 97 + 1) % (last + 1);
         app.session.clock.step = step;
-        let (u, ts, v) = frame(&mut app);
+        let (u, ts, v) = frame(&mut app, Vec::new());
         animate_vertices = v;
         if k >= 5 {
             a_total.push(t0.elapsed().as_secs_f64() * 1e3);
@@ -362,11 +376,71 @@ pub fn frame_cpu(scene: &Scene) -> Frames {
     let mut idle = Vec::new();
     for k in 0..25 {
         let t0 = Instant::now();
-        frame(&mut app);
+        frame(&mut app, Vec::new());
         if k >= 5 {
             idle.push(t0.elapsed().as_secs_f64() * 1e3);
         }
     }
+    // a pan: the left button held on the plot (away from the start marker) and moved a few
+    // pixels each frame, so the view changes every frame and the colour map, the contours
+    // and every trail are recomputed for it
+    let (mut pan, mut pan_vertices) = (Vec::new(), 0);
+    let pan_cpu = app.plot.transform.map(|t| {
+        let frame_rect = t.frame();
+        let start = t.position_from_point(&egui_plot::PlotPoint::new(
+            app.session.scene.start.x,
+            app.session.scene.start.y,
+        ));
+        // grab a quarter of the way in from the corner farthest from the start
+        let corners = [
+            frame_rect.left_top(),
+            frame_rect.right_top(),
+            frame_rect.left_bottom(),
+            frame_rect.right_bottom(),
+        ];
+        let far = corners
+            .into_iter()
+            .max_by(|a, b| a.distance(start).total_cmp(&b.distance(start)))
+            .unwrap_or(frame_rect.center());
+        let mut at = far + (frame_rect.center() - far) * 0.25;
+        frame(&mut app, vec![egui::Event::PointerMoved(at)]);
+        frame(
+            &mut app,
+            vec![egui::Event::PointerButton {
+                pos: at,
+                button: egui::PointerButton::Primary,
+                pressed: true,
+                modifiers: egui::Modifiers::NONE,
+            }],
+        );
+        let mut cpu_start = None;
+        for k in 0..PAN_FRAMES + 5 {
+            if k == 5 {
+                cpu_start = process_cpu_ms();
+            }
+            // back and forth, so the view stays near the scene's
+            let dir = if (k / 20) % 2 == 0 { 1.0 } else { -1.0 };
+            at += egui::vec2(3.0 * dir, 2.0 * dir);
+            let t0 = Instant::now();
+            let (_, _, v) = frame(&mut app, vec![egui::Event::PointerMoved(at)]);
+            pan_vertices = v;
+            if k >= 5 {
+                pan.push(t0.elapsed().as_secs_f64() * 1e3);
+            }
+        }
+        frame(
+            &mut app,
+            vec![egui::Event::PointerButton {
+                pos: at,
+                button: egui::PointerButton::Primary,
+                pressed: false,
+                modifiers: egui::Modifiers::NONE,
+            }],
+        );
+        cpu_start
+            .zip(process_cpu_ms())
+            .map(|(a, b)| (b - a) / f64::from(PAN_FRAMES))
+    });
     Frames {
         slider: Timing::from_samples(total),
         slider_cpu,
@@ -377,7 +451,9 @@ pub fn frame_cpu(scene: &Scene) -> Frames {
         animate: Timing::from_samples(a_total),
         animate_ui: Timing::from_samples(a_ui),
         animate_tessellate: Timing::from_samples(a_tess),
+        pan: Timing::from_samples(pan),
+        pan_cpu: pan_cpu.flatten(),
         trail_points,
-        vertices: [slider_vertices, animate_vertices],
+        vertices: [slider_vertices, animate_vertices, pan_vertices],
     }
 }
