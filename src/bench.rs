@@ -8,12 +8,15 @@
 //! core), the contours on one thread, and the parts of a frame and of a render.
 //!
 //! For profiling, `LOSSCAPE_BENCH_ONLY` may name the stages to run (comma-separated: `grid`,
-//! `contours`, `trajectories`, `frame`, `render`); the rest are left out of the report.
+//! `contours`, `trajectories`, `trails`, `frame`, `render`); the rest are left out of the
+//! report.
 
 use crate::engine;
 use crate::figure::contour::contours;
 use crate::figure::grid::Grid;
 use crate::figure::levels::ColorScale;
+use crate::figure::projection::Projection;
+use crate::figure::trail::Trail;
 use crate::scene::Scene;
 use std::time::Instant;
 
@@ -161,6 +164,18 @@ pub fn run(scene: &Scene, opts: &BenchOptions) -> serde_json::Value {
         })
         .json();
     }
+    if wanted("trails") {
+        // what a zoom costs the trails: every trajectory decimated again for a new scale
+        // (a pan keeps the scale and reuses them), on a 1000-pixel view
+        let runs = engine::run(&problem, &specs);
+        let points: Vec<Option<&[engine::Vec2]>> =
+            runs.iter().map(|t| Some(t.points.as_slice())).collect();
+        let projection = Projection::new(view, [0.0, 0.0, 1000.0, 1000.0]);
+        out["trails_rebuild_ms"] = time_auto(|| {
+            std::hint::black_box(Trail::build_all(points.clone(), &projection, 0.4));
+        })
+        .json();
+    }
     #[cfg(feature = "gui")]
     if wanted("frame") {
         let frames = frame_cpu(scene);
@@ -179,6 +194,8 @@ pub fn run(scene: &Scene, opts: &BenchOptions) -> serde_json::Value {
         });
         out["pan_frame_ms"] = frames.pan.json();
         out["pan_frame_cpu_time_ms"] = frames.pan_cpu.map(round3).into();
+        out["zoom_frame_ms"] = frames.zoom.json();
+        out["zoom_frame_cpu_time_ms"] = frames.zoom_cpu.map(round3).into();
         out["trail_points"] = frames.trail_points.into();
         out["frame_vertices"] = serde_json::json!({
             "slider": frames.vertices[0],
@@ -234,6 +251,9 @@ pub struct Frames {
     pub pan: Timing,
     /// CPU time of the whole process per pan frame, on average.
     pub pan_cpu: Option<f64>,
+    /// A frame of a zoom about the pointer (4 % per frame).
+    pub zoom: Timing,
+    pub zoom_cpu: Option<f64>,
     /// Trajectory points over all optimizers.
     pub trail_points: usize,
     /// Vertices tessellated in the last slider, animation and pan frames.
@@ -384,8 +404,8 @@ pub fn frame_cpu(scene: &Scene) -> Frames {
     // a pan: the left button held on the plot (away from the start marker) and moved a few
     // pixels each frame, so the view changes every frame and the colour map, the contours
     // and every trail are recomputed for it
-    let (mut pan, mut pan_vertices) = (Vec::new(), 0);
-    let pan_cpu = app.plot.transform.map(|t| {
+    let (mut pan, mut zoom, mut pan_vertices) = (Vec::new(), Vec::new(), 0);
+    let pan_zoom_cpu = app.plot.transform.map(|t| {
         let frame_rect = t.frame();
         let start = t.position_from_point(&egui_plot::PlotPoint::new(
             app.session.scene.start.x,
@@ -437,9 +457,31 @@ pub fn frame_cpu(scene: &Scene) -> Frames {
                 modifiers: egui::Modifiers::NONE,
             }],
         );
-        cpu_start
+        let pan_cpu = cpu_start
             .zip(process_cpu_ms())
-            .map(|(a, b)| (b - a) / f64::from(PAN_FRAMES))
+            .map(|(a, b)| (b - a) / f64::from(PAN_FRAMES));
+        // a zoom: 4 % per frame about the pointer, in for 20 frames, then out
+        let mut cpu_start = None;
+        for k in 0..PAN_FRAMES + 5 {
+            if k == 5 {
+                cpu_start = process_cpu_ms();
+            }
+            let factor = if (k / 20) % 2 == 0 { 1.04 } else { 1.0 / 1.04 };
+            let t0 = Instant::now();
+            frame(
+                &mut app,
+                vec![egui::Event::PointerMoved(at), egui::Event::Zoom(factor)],
+            );
+            if k >= 5 {
+                zoom.push(t0.elapsed().as_secs_f64() * 1e3);
+            }
+        }
+        (
+            pan_cpu,
+            cpu_start
+                .zip(process_cpu_ms())
+                .map(|(a, b)| (b - a) / f64::from(PAN_FRAMES)),
+        )
     });
     Frames {
         slider: Timing::from_samples(total),
@@ -452,7 +494,9 @@ pub fn frame_cpu(scene: &Scene) -> Frames {
         animate_ui: Timing::from_samples(a_ui),
         animate_tessellate: Timing::from_samples(a_tess),
         pan: Timing::from_samples(pan),
-        pan_cpu: pan_cpu.flatten(),
+        pan_cpu: pan_zoom_cpu.and_then(|c| c.0),
+        zoom: Timing::from_samples(zoom),
+        zoom_cpu: pan_zoom_cpu.and_then(|c| c.1),
         trail_points,
         vertices: [slider_vertices, animate_vertices, pan_vertices],
     }

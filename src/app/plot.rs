@@ -23,6 +23,9 @@ const CONTOUR_GRID: usize = 260;
 /// How close (in points) a press must be to the start marker to drag it.
 const GRAB_RADIUS: f32 = 12.0;
 
+/// Trails are decimated to within this many pixels of the trajectory.
+const TRAIL_TOLERANCE_PX: f64 = 0.4;
+
 /// Contour lines are simplified to within this many pixels before they are painted.
 const CONTOUR_TOLERANCE_PX: f64 = 0.25;
 
@@ -41,11 +44,34 @@ impl Raster {
     }
 }
 
-/// Trails decimated for one view and panel size; every step is a prefix of them.
+/// One trajectory decimated at one scale, in [`Projection::scale_only`] pixels: a pan keeps
+/// the scale, so it only shifts the trail, and a zoom only stretches it (within
+/// [`reusable`]), so the 100,000-point trails of a long run are not decimated again every
+/// frame of a drag or a scroll.
+struct CachedTrail {
+    /// The runs' generation it was built from.
+    generation: u64,
+    /// Pixels per parameter unit.
+    scale: [f64; 2],
+    trail: Trail,
+}
+
+/// Every run's trail, each for the scale it was last drawn at (grid panels keep their own);
+/// every animation step is a prefix of it.
 #[derive(Default)]
 struct TrailCache {
-    key: Option<(u64, [u64; 4], [u32; 2])>,
-    trails: Vec<Option<Trail>>,
+    trails: Vec<Option<CachedTrail>>,
+}
+
+/// How much a trail decimated at one scale may be stretched to draw it at another: zooming
+/// in by `k` stretches its error (at most the tolerance) by `k` too, so up to 1.25× keeps it
+/// within half a pixel; zooming out shrinks the error and only leaves more points than
+/// needed, up to 2× as many.
+const TRAIL_STRETCH: [f64; 2] = [0.5, 1.25];
+
+/// Whether a trail decimated at `built` pixels per unit can be drawn, stretched, at `now`.
+fn reusable(built: [f64; 2], now: [f64; 2]) -> bool {
+    (0..2).all(|a| (TRAIL_STRETCH[0]..=TRAIL_STRETCH[1]).contains(&(now[a] / built[a])))
 }
 
 /// The contour lines of one surface layer in a panel's pixels (relative to its top-left
@@ -354,17 +380,12 @@ impl PlotView {
         );
         let painter = ui.painter_at(frame);
         let projection = Projection::new(visible, rect4(frame));
-        self.update_trails(session, &visible, frame.size());
+        let all: Vec<usize> = (0..session.runs.len()).collect();
+        self.update_trails(session, &all, projection.pixels_per_unit());
         let figure = Figure::build(&session.scene, &session.runs, visible, session.clock.step);
         self.paint_contours(&painter, &projection);
         for t in &figure.trails {
-            self.paint_trail(
-                &painter,
-                &projection,
-                frame.min,
-                t,
-                session.selected == t.index,
-            );
+            self.paint_trail(&painter, &projection, t, session.selected == t.index);
         }
         paint_marks(&painter, &projection, &figure);
         paint_legend(&painter, frame, &figure.legend);
@@ -445,10 +466,10 @@ impl PlotView {
                         let painter = ui.painter_at(frame);
                         let projection = Projection::new(v, rect4(frame));
                         self.paint_contours(&painter, &projection);
-                        self.update_trails(session, &v, frame.size());
+                        self.update_trails(session, &[i], projection.pixels_per_unit());
                         let figure = Figure::build(&session.scene, &session.runs, v, step);
                         for t in figure.trails.iter().filter(|t| t.index == i) {
-                            self.paint_trail(&painter, &projection, frame.min, t, true);
+                            self.paint_trail(&painter, &projection, t, true);
                         }
                         paint_marks(&painter, &projection, &figure);
                         if resp.response.clicked() {
@@ -502,26 +523,34 @@ impl PlotView {
         }
     }
 
-    /// Recomputes the decimated trails when the runs, the view or the panel size changed.
-    fn update_trails(&mut self, session: &Session, view: &ViewBox, size: egui::Vec2) {
-        let key = (
-            session.generation,
-            view_key(view),
-            [size.x.round() as u32, size.y.round() as u32],
-        );
-        if self.trails.key == Some(key) && self.trails.trails.len() == session.runs.len() {
+    /// Decimates again, in parallel, the trails of `which` whose run or scale changed.
+    fn update_trails(&mut self, session: &Session, which: &[usize], scale: [f64; 2]) {
+        let cache = &mut self.trails.trails;
+        cache.resize_with(session.runs.len(), || None);
+        let fresh = |c: &Option<CachedTrail>| {
+            c.as_ref()
+                .is_some_and(|c| c.generation == session.generation && reusable(c.scale, scale))
+        };
+        let stale: Vec<usize> = which
+            .iter()
+            .copied()
+            .filter(|&i| i < cache.len() && !fresh(&cache[i]))
+            .collect();
+        if stale.is_empty() {
             return;
         }
-        let projection = Projection::new(*view, [0.0, 0.0, size.x as f64, size.y as f64]);
-        self.trails.trails = session
-            .runs
+        let points: Vec<Option<&[Vec2]>> = stale
             .iter()
-            .map(|r| {
-                r.as_ref()
-                    .map(|t| Trail::build(&t.points, &projection, 0.4))
-            })
+            .map(|&i| session.runs[i].as_ref().map(|t| t.points.as_slice()))
             .collect();
-        self.trails.key = Some(key);
+        let built = Trail::build_all(points, &Projection::scale_only(scale), TRAIL_TOLERANCE_PX);
+        for (i, trail) in stale.into_iter().zip(built) {
+            cache[i] = trail.map(|trail| CachedTrail {
+                generation: session.generation,
+                scale,
+                trail,
+            });
+        }
     }
 }
 
@@ -546,31 +575,35 @@ impl PlotView {
         &self,
         painter: &egui::Painter,
         projection: &Projection,
-        origin: Pos2,
         t: &FigureTrail,
         emphasised: bool,
     ) {
         let Some(head) = t.head() else { return };
-        let Some(trail) = self.trails.trails.get(t.index).and_then(Option::as_ref) else {
+        let Some(cached) = self.trails.trails.get(t.index).and_then(Option::as_ref) else {
             return;
         };
         let head_index = t.points.len() - 1;
         let head_px = projection.project(head);
         let h = pos(head_px);
-        // the trail is decimated in the frame's own pixels
+        // the trail is decimated in scale-only pixels: this view is them stretched to its
+        // scale and shifted by where it puts the parameter origin
+        let origin = projection.project(Vec2::zeros());
+        let now = projection.pixels_per_unit();
+        let k = [now[0] / cached.scale[0], now[1] / cached.scale[1]];
         let head_local = [
-            head_px[0] - f64::from(origin.x),
-            head_px[1] - f64::from(origin.y),
+            (head_px[0] - origin[0]) / k[0],
+            (head_px[1] - origin[1]) / k[1],
         ];
         let color = to_color(t.color);
         let width = if emphasised { 2.4 } else { 1.8 };
-        let pieces: Vec<Vec<Pos2>> = trail
+        let pieces: Vec<Vec<Pos2>> = cached
+            .trail
             .upto(head_index, Some(head_local))
             .into_iter()
             .flat_map(|line| {
                 let line: Vec<Pos2> = line
                     .into_iter()
-                    .map(|p| Pos2::new(p[0] as f32 + origin.x, p[1] as f32 + origin.y))
+                    .map(|p| pos([p[0] * k[0] + origin[0], p[1] * k[1] + origin[1]]))
                     .collect();
                 split_at_sharp_turns(line)
             })

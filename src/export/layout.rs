@@ -312,14 +312,12 @@ impl<'a> Canvas<'a> {
         let size = layout.plot_size();
         let resolution = (size[0].max(size[1]) / 3).clamp(CONTOUR_GRID[0], CONTOUR_GRID[1]);
         let layer = SurfaceLayer::compute(&req.scene.surface, v, size, resolution);
-        let trails = req
+        let points: Vec<Option<&[Vec2]>> = req
             .runs
             .iter()
-            .map(|r| {
-                r.as_ref()
-                    .map(|t| Trail::build(&t.points, &projection, TRAIL_TOLERANCE_PX))
-            })
+            .map(|r| r.as_ref().map(|t| t.points.as_slice()))
             .collect();
+        let trails = Trail::build_all(points, &projection, TRAIL_TOLERANCE_PX);
         Ok(Canvas {
             scene: req.scene,
             runs: req.runs,

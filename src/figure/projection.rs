@@ -33,6 +33,27 @@ impl Projection {
         )
     }
 
+    /// A projection with the given pixels per unit that puts the parameter origin at pixel
+    /// (0, 0). Every projection with the same scale is this one shifted by its
+    /// `project(origin)`, so work done in these pixels (decimating a trail) survives a pan.
+    pub fn scale_only(pixels_per_unit: [f64; 2]) -> Self {
+        Projection {
+            view: ViewBox {
+                x: [0.0, 1.0],
+                y: [-1.0, 0.0],
+            },
+            rect: [0.0, 0.0, pixels_per_unit[0], pixels_per_unit[1]],
+        }
+    }
+
+    /// Pixels per parameter unit, horizontally and vertically.
+    pub fn pixels_per_unit(&self) -> [f64; 2] {
+        [
+            self.rect[2] / self.view.width(),
+            self.rect[3] / self.view.height(),
+        ]
+    }
+
     /// Parameter units per pixel, horizontally and vertically.
     pub fn units_per_pixel(&self) -> [f64; 2] {
         [
@@ -75,6 +96,29 @@ pub fn fit_aspect(view: ViewBox, w: f64, h: f64) -> ViewBox {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_projection_is_its_scale_only_projection_shifted() {
+        let p = Projection::new(
+            ViewBox {
+                x: [-2.5, 3.0],
+                y: [0.25, 4.0],
+            },
+            [10.0, 20.0, 550.0, 375.0],
+        );
+        let s = Projection::scale_only(p.pixels_per_unit());
+        let origin = p.project(Vec2::zeros());
+        for q in [
+            Vec2::new(0.0, 0.0),
+            Vec2::new(-2.5, 4.0),
+            Vec2::new(1.7, 0.3),
+        ] {
+            let (a, b) = (p.project(q), s.project(q));
+            assert!((a[0] - (b[0] + origin[0])).abs() < 1e-9, "{a:?} {b:?}");
+            assert!((a[1] - (b[1] + origin[1])).abs() < 1e-9, "{a:?} {b:?}");
+        }
+        assert_eq!(s.project(Vec2::new(1.0, 1.0)), [100.0, -100.0]);
+    }
 
     #[test]
     fn unproject_inverts_project() {
