@@ -764,3 +764,22 @@ fn disabled_optimizers_are_left_out() {
         ]
     );
 }
+
+#[test]
+fn the_png_is_the_painted_figure_whatever_the_size() {
+    // render_png compresses each band as it is painted: its file must decode to exactly what
+    // render_rgba paints, at sizes that split into bands unevenly (and into one band)
+    let s = scene("rosenbrock-race");
+    let runs = compute_runs(&s);
+    for (w, h) in [(1600, 1200), (1023, 777), (640, 129), (300, 64), (200, 150)] {
+        let req = FigureRequest::whole(&s, &runs, w, h);
+        let png = export::render_png(&req).expect("renders");
+        let decoded = Pixmap::decode_png(&png).expect("a valid PNG");
+        let painted = export::render_rgba(&req).expect("paints");
+        assert_eq!((decoded.width(), decoded.height()), (w, h));
+        assert!(
+            decoded.data() == painted.data(),
+            "{w}×{h}: the PNG differs from the painted figure"
+        );
+    }
+}

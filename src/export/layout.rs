@@ -345,6 +345,14 @@ impl<'a> Canvas<'a> {
         p[0] >= l - margin && p[0] <= l + w + margin && p[1] >= t - margin && p[1] <= t + h + margin
     }
 
+    /// Everything of the figure at `step`: [`Canvas::static_items`] then
+    /// [`Canvas::dynamic_items`].
+    pub(crate) fn items(&self, step: usize) -> Vec<Drawn> {
+        let mut items = self.static_items();
+        items.extend(self.dynamic_items(step));
+        items
+    }
+
     /// What every frame of an animation shares: the colour map, contours, axes, colour bar,
     /// title and claim.
     pub(crate) fn static_items(&self) -> Vec<Drawn> {
