@@ -520,3 +520,52 @@ fn menus_open_in_the_grid_layout_too() {
         "the File menu opened"
     );
 }
+
+#[test]
+fn the_wheel_zooms_the_plot_about_the_pointer() {
+    let mut h = harness_with("rosenbrock-race");
+    h.state_mut().session.clock.step = h.state().session.last_step();
+    h.run();
+    let before = h.state().plot.visible.expect("the plot was drawn");
+    let t = h.state().plot.transform.expect("the plot was drawn");
+    let anchor = egui_plot::PlotPoint::new(0.5, 1.0);
+    let p = t.position_from_point(&anchor);
+    h.hover_at(p);
+    h.run();
+    for _ in 0..3 {
+        h.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: egui::vec2(0.0, 50.0),
+            modifiers: egui::Modifiers::NONE,
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Wheel,
+        });
+        h.run();
+    }
+    let after = h.state().plot.visible.expect("the plot was drawn");
+    let (w0, w1) = (before.x[1] - before.x[0], after.x[1] - after.x[0]);
+    assert!(w1 < 0.8 * w0, "wheel up zooms in: width {w0} -> {w1}");
+    // the point under the pointer stays under it
+    let t = h.state().plot.transform.expect("the plot was drawn");
+    let q = t.value_from_position(p);
+    let tol = 0.02 * w1;
+    assert!(
+        (q.x - anchor.x).abs() < tol && (q.y - anchor.y).abs() < tol,
+        "{q:?} drifted from {anchor:?}"
+    );
+    // the start did not move: the wheel is not a click
+    assert_eq!(h.state().session.scene.start, Vec2::new(-1.5, 2.0));
+    // wheel down zooms back out
+    for _ in 0..6 {
+        h.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: egui::vec2(0.0, -50.0),
+            modifiers: egui::Modifiers::NONE,
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Wheel,
+        });
+        h.run();
+    }
+    let out = h.state().plot.visible.expect("the plot was drawn");
+    assert!(out.x[1] - out.x[0] > w0, "wheel down zooms out");
+}

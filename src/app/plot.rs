@@ -260,6 +260,8 @@ impl PlotView {
             .default_y_bounds(view.y[0], view.y[1])
             .allow_double_click_reset(true)
             .allow_boxed_zoom(false)
+            // the wheel zooms (see `wheel_zoom`); Ctrl + wheel and pinch zoom too
+            .allow_scroll(false)
             .show_grid(false)
             .label_formatter(move |pos| {
                 let p = match pos {
@@ -325,6 +327,7 @@ impl PlotView {
             if let Some(img) = image {
                 pui.image(img);
             }
+            wheel_zoom(pui);
         });
         self.reset_view = false;
         let t = resp.transform;
@@ -458,6 +461,7 @@ impl PlotView {
                                 if let Some(img) = image {
                                     pui.image(img);
                                 }
+                                wheel_zoom(pui);
                             });
                         let t = resp.transform;
                         let v = bounds_to_view(t.bounds());
@@ -551,6 +555,15 @@ impl PlotView {
                 trail,
             });
         }
+    }
+}
+
+/// The mouse wheel over a plot zooms about the pointer, as in map viewers (egui_plot would pan
+/// with it); dragging pans. Each notch (about 50 points of scroll) zooms by about 28 %.
+fn wheel_zoom(pui: &mut egui_plot::PlotUi) {
+    let dy = pui.ctx().input(|i| i.smooth_scroll_delta.y);
+    if dy != 0.0 && pui.response().hovered() {
+        pui.zoom_bounds_around_hovered(egui::Vec2::splat((dy / 200.0).exp()));
     }
 }
 

@@ -243,17 +243,22 @@ pub fn loss_plot(ui: &mut egui::Ui, session: &Session, curves: &mut LossCurves) 
                     rest.push(p);
                 }
                 rest.extend_from_slice(&shown[m..]);
+                // no bands: egui_plot merges points that share a pixel column into a band
+                // and interpolates between columns, which turns a simplified curve (a steep
+                // drop, then one long segment) into a filled triangle
                 if rest.len() >= 2 {
                     pui.line(
                         Line::new("", PlotPoints::new(rest))
                             .color(Color32::from_rgba_unmultiplied(col[0], col[1], col[2], 60))
-                            .width(1.0),
+                            .width(1.0)
+                            .allow_band(false),
                     );
                 }
                 pui.line(
                     Line::new(o.spec.label.clone(), PlotPoints::new(done))
                         .color(Color32::from_rgb(col[0], col[1], col[2]))
-                        .width(2.0),
+                        .width(2.0)
+                        .allow_band(false),
                 );
             }
             pui.vline(
