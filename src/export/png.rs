@@ -34,97 +34,66 @@ pub(crate) fn encode_rgb<'a>(
     height: usize,
     rgb: impl Fn(usize, &mut [u8]) + Sync + 'a,
 ) -> Option<Vec<u8>> {
-    dimensions(width, height)?;
+    let w32 = u32::try_from(width)
+        .ok()
+        .filter(|&w| w > 0 && w < 1 << 31)?;
+    let h32 = u32::try_from(height)
+        .ok()
+        .filter(|&h| h > 0 && h < 1 << 31)?;
+    let stride = 3 * width;
     let strips = height.div_ceil(STRIP_ROWS);
     let encode_strip = |s: usize| -> Option<Strip> {
         let rows = s * STRIP_ROWS..((s + 1) * STRIP_ROWS).min(height);
-        compress_strip(width, rows.start, rows.len(), height, &rgb)
+        let mut raw = Vec::with_capacity(rows.len() * (stride + 1));
+        let mut row = vec![0u8; stride];
+        for r in rows {
+            rgb(r, &mut row);
+            // filter type 1, `Sub`: each byte minus the same channel of the pixel to its left
+            raw.push(1);
+            raw.extend_from_slice(&row[..3]);
+            raw.extend(row[3..].iter().zip(&row).map(|(&x, &a)| x.wrapping_sub(a)));
+        }
+        let adler = miniz_oxide::mz_adler32_oxide(1, &raw);
+        let flags = create_comp_flags_from_zip_params(LEVEL, -15, 0);
+        let mut compressor = CompressorOxide::new(flags);
+        // the chunk: length (filled in below), type, data, CRC
+        let mut chunk = Vec::with_capacity(raw.len() / 4 + 64);
+        chunk.extend_from_slice(&[0, 0, 0, 0]);
+        chunk.extend_from_slice(b"IDAT");
+        if s == 0 {
+            // zlib header: deflate, 32 KiB window, fastest; (0x78 · 256 + 0x01) % 31 == 0
+            chunk.extend_from_slice(&[0x78, 0x01]);
+        }
+        let last = s + 1 == strips;
+        let flush = if last {
+            TDEFLFlush::Finish
+        } else {
+            TDEFLFlush::Sync
+        };
+        let (status, consumed) = compress_to_output(&mut compressor, &raw, flush, |out| {
+            chunk.extend_from_slice(out);
+            true
+        });
+        let ok = if last {
+            status == TDEFLStatus::Done
+        } else {
+            status == TDEFLStatus::Okay
+        };
+        if !ok || consumed != raw.len() {
+            return None;
+        }
+        Some(Strip {
+            chunk,
+            adler,
+            len: raw.len(),
+        })
     };
     let parts: Vec<Option<Strip>> = if strips > 1 && rayon::current_num_threads() > 1 {
         (0..strips).into_par_iter().map(encode_strip).collect()
     } else {
         (0..strips).map(encode_strip).collect()
     };
-    assemble(width, height, parts.into_iter().collect::<Option<_>>()?)
-}
-
-/// `width` and `height` as PNG stores them, if they are within its 31 bits and not zero.
-fn dimensions(width: usize, height: usize) -> Option<(u32, u32)> {
-    let w = u32::try_from(width)
-        .ok()
-        .filter(|&w| w > 0 && w < 1 << 31)?;
-    let h = u32::try_from(height)
-        .ok()
-        .filter(|&h| h > 0 && h < 1 << 31)?;
-    Some((w, h))
-}
-
-/// Rows `top .. top + rows` of a `width × height` image (`rgb(row)` as in [`encode_rgb`]),
-/// filtered and compressed as one strip of the image's zlib stream: the stream's header if it
-/// is the first strip, its end if it is the last. Strips are compressed independently, in
-/// any order and on any core, then put together by [`assemble`].
-pub(crate) fn compress_strip(
-    width: usize,
-    top: usize,
-    rows: usize,
-    height: usize,
-    rgb: impl Fn(usize, &mut [u8]),
-) -> Option<Strip> {
-    let stride = 3 * width;
-    let mut raw = Vec::with_capacity(rows * (stride + 1));
-    let mut row = vec![0u8; stride];
-    for r in top..top + rows {
-        rgb(r, &mut row);
-        // filter type 1, `Sub`: each byte minus the same channel of the pixel to its left
-        raw.push(1);
-        raw.extend_from_slice(&row[..3.min(stride)]);
-        raw.extend(
-            row.iter()
-                .skip(3)
-                .zip(&row)
-                .map(|(&x, &a)| x.wrapping_sub(a)),
-        );
-    }
-    let adler = miniz_oxide::mz_adler32_oxide(1, &raw);
-    let flags = create_comp_flags_from_zip_params(LEVEL, -15, 0);
-    let mut compressor = CompressorOxide::new(flags);
-    // the chunk: length (filled in below), type, data, CRC
-    let mut chunk = Vec::with_capacity(raw.len() / 4 + 64);
-    chunk.extend_from_slice(&[0, 0, 0, 0]);
-    chunk.extend_from_slice(b"IDAT");
-    if top == 0 {
-        // zlib header: deflate, 32 KiB window, fastest; (0x78 · 256 + 0x01) % 31 == 0
-        chunk.extend_from_slice(&[0x78, 0x01]);
-    }
-    let last = top + rows >= height;
-    let flush = if last {
-        TDEFLFlush::Finish
-    } else {
-        TDEFLFlush::Sync
-    };
-    let (status, consumed) = compress_to_output(&mut compressor, &raw, flush, |out| {
-        chunk.extend_from_slice(out);
-        true
-    });
-    let ok = if last {
-        status == TDEFLStatus::Done
-    } else {
-        status == TDEFLStatus::Okay
-    };
-    if !ok || consumed != raw.len() {
-        return None;
-    }
-    Some(Strip {
-        chunk,
-        adler,
-        len: raw.len(),
-    })
-}
-
-/// The PNG file of a `width × height` RGB image from the [`compress_strip`]s of all its
-/// rows, top strip first.
-pub(crate) fn assemble(width: usize, height: usize, mut parts: Vec<Strip>) -> Option<Vec<u8>> {
-    let (w32, h32) = dimensions(width, height)?;
+    let mut parts: Vec<Strip> = parts.into_iter().collect::<Option<_>>()?;
     let adler = parts
         .iter()
         .fold(1u32, |a, p| adler32_combine(a, p.adler, p.len));
@@ -153,7 +122,7 @@ pub(crate) fn assemble(width: usize, height: usize, mut parts: Vec<Strip>) -> Op
 
 /// One strip's IDAT chunk without its CRC (length still zero), and the Adler-32 and length of
 /// its uncompressed bytes.
-pub(crate) struct Strip {
+struct Strip {
     chunk: Vec<u8>,
     adler: u32,
     len: usize,
