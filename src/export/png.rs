@@ -82,10 +82,13 @@ pub(crate) fn encode_rgb<'a>(
         if !ok || consumed != raw.len() {
             return None;
         }
+        // the last strip's CRC waits for the stream's checksum
+        let crc = (!last).then(|| crc32(&chunk[4..]));
         Some(Strip {
             chunk,
             adler,
             len: raw.len(),
+            crc,
         })
     };
     let parts: Vec<Option<Strip>> = if strips > 1 && rayon::current_num_threads() > 1 {
@@ -112,7 +115,7 @@ pub(crate) fn encode_rgb<'a>(
     for mut p in parts {
         let len = u32::try_from(p.chunk.len() - 8).ok()?;
         p.chunk[..4].copy_from_slice(&len.to_be_bytes());
-        let crc = crc32(&p.chunk[4..]);
+        let crc = p.crc.unwrap_or_else(|| crc32(&p.chunk[4..]));
         png.extend_from_slice(&p.chunk);
         png.extend_from_slice(&crc.to_be_bytes());
     }
@@ -126,6 +129,8 @@ struct Strip {
     chunk: Vec<u8>,
     adler: u32,
     len: usize,
+    /// The chunk's CRC, once its data is complete (all but the last strip).
+    crc: Option<u32>,
 }
 
 fn write_chunk(png: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
