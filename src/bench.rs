@@ -85,6 +85,7 @@ fn time_one_thread(f: impl FnMut() + Send) -> Option<Timing> {
     Some(pool.install(|| time_auto(f)))
 }
 
+#[cfg(feature = "gui")]
 /// CPU time used so far by the whole process (all threads), in milliseconds, from
 /// `/proc/self/stat` (so at the kernel's tick resolution, 10 ms: only meaningful over many
 /// repetitions). `None` where there is no such file.
