@@ -167,6 +167,60 @@ pub fn controls(ui: &mut egui::Ui, session: &mut Session) {
     }
 }
 
+/// Marks of the loss axis, which shows log10 of the loss between `lo` and `hi`: whole
+/// decades, at most about five of them; when fewer than two decades are in view, 1, 2 and 5
+/// times each decade, and failing that every multiple, so a curve that changes by less than
+/// a factor of ten still has labelled ticks.
+fn loss_marks(lo: f64, hi: f64) -> Vec<GridMark> {
+    if !(lo.is_finite() && hi.is_finite() && lo < hi) {
+        return Vec::new();
+    }
+    // decades as integers; far beyond f64's exponents nothing is drawn anyway
+    let (a, b) = (lo.floor().max(-400.0) as i64, hi.ceil().min(400.0) as i64);
+    let every = ((b - a) / 4).max(1);
+    let decades: Vec<i64> = (a.div_euclid(every)..=b.div_euclid(every))
+        .map(|q| q * every)
+        .collect();
+    let in_view = |v: &f64| (lo..=hi).contains(v);
+    if decades.iter().map(|&k| k as f64).filter(in_view).count() >= 2 {
+        return decades
+            .into_iter()
+            .map(|k| GridMark {
+                value: k as f64,
+                step_size: every as f64,
+            })
+            .collect();
+    }
+    for multiples in [
+        &[1.0, 2.0, 5.0][..],
+        &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0],
+    ] {
+        let marks: Vec<GridMark> = (a..=b)
+            .flat_map(|k| multiples.iter().map(move |m| k as f64 + f64::log10(*m)))
+            .filter(in_view)
+            .map(|value| GridMark {
+                value,
+                step_size: 0.1,
+            })
+            .collect();
+        if marks.len() >= 2 {
+            return marks;
+        }
+    }
+    Vec::new()
+}
+
+/// The label of a mark of [`loss_marks`]: `2e-3` for log10(0.002).
+fn loss_label(value: f64) -> String {
+    let mut exponent = value.floor();
+    let mut mantissa = 10f64.powf(value - exponent).round();
+    if mantissa >= 10.0 {
+        mantissa = 1.0;
+        exponent += 1.0;
+    }
+    format!("{mantissa}e{exponent}")
+}
+
 /// Loss (minus the lowest known loss) against step on a log scale, with the current step.
 pub fn loss_plot(ui: &mut egui::Ui, session: &Session, curves: &mut LossCurves) {
     curves.update(session);
@@ -182,20 +236,8 @@ pub fn loss_plot(ui: &mut egui::Ui, session: &Session, curves: &mut LossCurves) 
         .allow_scroll(false)
         .x_axis_label("step")
         .y_axis_label(title)
-        .y_grid_spacer(|input| {
-            let (lo, hi) = input.bounds;
-            let (lo, hi) = (lo.floor() as i64, hi.ceil() as i64);
-            // few enough decades that egui_plot has room to label them
-            let every = ((hi - lo) / 4).max(1);
-            (lo..=hi)
-                .filter(|k| k % every == 0)
-                .map(|k| GridMark {
-                    value: k as f64,
-                    step_size: every as f64,
-                })
-                .collect()
-        })
-        .y_axis_formatter(|mark, _| format!("1e{}", mark.value.round() as i64))
+        .y_grid_spacer(|input| loss_marks(input.bounds.0, input.bounds.1))
+        .y_axis_formatter(|mark, _| loss_label(mark.value))
         .label_formatter(move |pos| {
             let p = match pos {
                 egui_plot::HoverPosition::NearDataPoint { position, .. }
@@ -267,4 +309,40 @@ pub fn loss_plot(ui: &mut egui::Ui, session: &Session, curves: &mut LossCurves) 
                     .width(1.0),
             );
         });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(lo: f64, hi: f64) -> Vec<String> {
+        loss_marks(lo, hi)
+            .iter()
+            .filter(|m| (lo..=hi).contains(&m.value))
+            .map(|m| loss_label(m.value))
+            .collect()
+    }
+
+    #[test]
+    fn whole_decades_when_two_are_in_view() {
+        assert_eq!(labels(-12.3, 2.2), ["1e-12", "1e-8", "1e-4", "1e0"]);
+        assert_eq!(labels(-0.5, 1.5), ["1e0", "1e1"]);
+    }
+
+    #[test]
+    fn less_than_a_decade_still_gets_labelled_ticks() {
+        // the long Rastrigin run: losses between 17.9 and 44
+        assert_eq!(labels(1.25, 1.65), ["2e1", "3e1", "4e1"]);
+        assert_eq!(labels(0.0, 0.5), ["1e0", "2e0"]);
+        assert_eq!(labels(-3.9, -3.1), ["2e-4", "5e-4"]);
+    }
+
+    #[test]
+    fn degenerate_and_huge_ranges_give_few_marks() {
+        assert!(loss_marks(1.0, 1.0).is_empty());
+        assert!(loss_marks(f64::NAN, 1.0).is_empty());
+        assert!(loss_marks(0.0, f64::INFINITY).is_empty());
+        assert!(loss_marks(-1e300, 1e300).len() <= 6);
+        assert!(loss_marks(-30.0, 30.0).len() <= 6);
+    }
 }
