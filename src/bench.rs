@@ -247,12 +247,13 @@ pub struct Frames {
     pub animate: Timing,
     pub animate_ui: Timing,
     pub animate_tessellate: Timing,
-    /// A frame of a pan with the pointer: the view moves, so the colour map, the contours and
-    /// the trails are recomputed.
+    /// A frame of a pan with the pointer: the view moves, so the colour map and the contours
+    /// are recomputed (the trails are reused, shifted).
     pub pan: Timing,
     /// CPU time of the whole process per pan frame, on average.
     pub pan_cpu: Option<f64>,
-    /// A frame of a zoom about the pointer (4 % per frame).
+    /// A frame of a zoom about the pointer (4 % per frame): the colour map and contours are
+    /// recomputed, the trails stretched, and decimated again every few frames.
     pub zoom: Timing,
     pub zoom_cpu: Option<f64>,
     /// Trajectory points over all optimizers.
@@ -403,8 +404,8 @@ pub fn frame_cpu(scene: &Scene) -> Frames {
         }
     }
     // a pan: the left button held on the plot (away from the start marker) and moved a few
-    // pixels each frame, so the view changes every frame and the colour map, the contours
-    // and every trail are recomputed for it
+    // pixels each frame, so the view changes every frame: the colour map and the contours
+    // are recomputed for it, the trails only shifted
     let (mut pan, mut zoom, mut pan_vertices) = (Vec::new(), Vec::new(), 0);
     let pan_zoom_cpu = app.plot.transform.map(|t| {
         let frame_rect = t.frame();

@@ -535,10 +535,12 @@ impl PlotView {
             c.as_ref()
                 .is_some_and(|c| c.generation == session.generation && reusable(c.scale, scale))
         };
+        // a run not computed (yet) has nothing to decimate: no work every frame for it
         let stale: Vec<usize> = which
             .iter()
             .copied()
             .filter(|&i| i < cache.len() && !fresh(&cache[i]))
+            .filter(|&i| session.runs[i].is_some() || cache[i].is_some())
             .collect();
         if stale.is_empty() {
             return;
