@@ -15,6 +15,7 @@ use crate::figure::projection::{Projection, fit_aspect};
 use crate::figure::trail::Trail;
 use egui::{Align2, Color32, FontId, Pos2, Rect, Shape, Stroke, TextureHandle, TextureOptions};
 use egui_plot::{Plot, PlotBounds, PlotImage, PlotPoint, PlotTransform};
+use std::ops::Range;
 
 /// Longest side of the colour map, in pixels, however large the plot.
 const MAX_RASTER: usize = 1400;
@@ -383,8 +384,7 @@ impl PlotView {
         );
         let painter = ui.painter_at(frame);
         let projection = Projection::new(visible, rect4(frame));
-        let all: Vec<usize> = (0..session.runs.len()).collect();
-        self.update_trails(session, &all, projection.pixels_per_unit());
+        self.update_trails(session, 0..session.runs.len(), projection.pixels_per_unit());
         let figure = Figure::build(&session.scene, &session.runs, visible, session.clock.step);
         self.paint_contours(&painter, &projection);
         for t in &figure.trails {
@@ -470,7 +470,7 @@ impl PlotView {
                         let painter = ui.painter_at(frame);
                         let projection = Projection::new(v, rect4(frame));
                         self.paint_contours(&painter, &projection);
-                        self.update_trails(session, &[i], projection.pixels_per_unit());
+                        self.update_trails(session, i..i + 1, projection.pixels_per_unit());
                         let figure = Figure::build(&session.scene, &session.runs, v, step);
                         for t in figure.trails.iter().filter(|t| t.index == i) {
                             self.paint_trail(&painter, &projection, t, true);
@@ -528,7 +528,7 @@ impl PlotView {
     }
 
     /// Decimates again, in parallel, the trails of `which` whose run or scale changed.
-    fn update_trails(&mut self, session: &Session, which: &[usize], scale: [f64; 2]) {
+    fn update_trails(&mut self, session: &Session, which: Range<usize>, scale: [f64; 2]) {
         let cache = &mut self.trails.trails;
         cache.resize_with(session.runs.len(), || None);
         let fresh = |c: &Option<CachedTrail>| {
@@ -537,8 +537,6 @@ impl PlotView {
         };
         // a run not computed (yet) has nothing to decimate: no work every frame for it
         let stale: Vec<usize> = which
-            .iter()
-            .copied()
             .filter(|&i| i < cache.len() && !fresh(&cache[i]))
             .filter(|&i| session.runs[i].is_some() || cache[i].is_some())
             .collect();

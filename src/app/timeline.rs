@@ -22,10 +22,10 @@ pub struct LossCurves {
     curves: Vec<Option<Vec<[f64; 2]>>>,
     /// The loss subtracted so that surfaces with negative minima still fit a log scale.
     pub floor: f64,
-    /// `curves` simplified at the plot's scale, and the generation and scale (pixels per
-    /// unit on each axis) they were simplified for.
+    /// `curves` simplified at the plot's scale (empty until they are), and that scale
+    /// (pixels per unit on each axis).
     shown: Vec<Option<Vec<[f64; 2]>>>,
-    shown_key: Option<(u64, [u64; 2])>,
+    shown_scale: Option<[u64; 2]>,
 }
 
 impl LossCurves {
@@ -68,17 +68,15 @@ impl LossCurves {
             })
             .collect();
         self.generation = Some(session.generation);
-        self.shown_key = None;
+        self.shown.clear();
+        self.shown_scale = None;
     }
 
     /// Simplifies the curves for `scale` (pixels per unit of step and of log10 loss) unless
     /// they already are.
     fn simplify_for(&mut self, scale: [f64; 2]) {
-        let key = (
-            self.generation.unwrap_or(0),
-            [scale[0].to_bits(), scale[1].to_bits()],
-        );
-        if self.shown_key == Some(key) && self.shown.len() == self.curves.len() {
+        let key = [scale[0].to_bits(), scale[1].to_bits()];
+        if self.shown_scale == Some(key) {
             return;
         }
         let mut px: Vec<[f64; 2]> = Vec::new();
@@ -96,7 +94,7 @@ impl LossCurves {
                 })
             })
             .collect();
-        self.shown_key = Some(key);
+        self.shown_scale = Some(key);
     }
 }
 
@@ -263,12 +261,7 @@ pub fn loss_plot(ui: &mut egui::Ui, session: &Session, curves: &mut LossCurves) 
             }
             for (i, c) in curves.curves.iter().enumerate() {
                 let Some(pts) = c else { continue };
-                let shown = curves
-                    .shown
-                    .get(i)
-                    .and_then(Option::as_ref)
-                    .filter(|_| curves.shown_key.is_some())
-                    .unwrap_or(pts);
+                let shown = curves.shown.get(i).and_then(Option::as_ref).unwrap_or(pts);
                 let o = &session.scene.optimizers[i];
                 let col = palette::color(i, o.color);
                 // the run up to the step in full colour, the rest faint; both meet at the

@@ -21,8 +21,7 @@
 use super::projection::Projection;
 use crate::engine::Vec2;
 use rayon::prelude::*;
-use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
+use rustc_hash::FxHashSet;
 
 /// A trajectory decimated for one projection.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -96,32 +95,10 @@ fn floor_i64(v: f64) -> i64 {
     t.saturating_sub(i64::from((t as f64) > v))
 }
 
-/// A multiply–rotate hash (FxHash's) for the segment set: the keys are small integers made
-/// by this module, not input an adversary chooses, and SipHash cost as much as the rest of
-/// the bookkeeping for an optimizer bouncing across a ravine.
-#[derive(Default)]
-struct CellHasher(u64);
-
-impl Hasher for CellHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(word));
-        }
-    }
-    fn write_u64(&mut self, v: u64) {
-        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn write_i64(&mut self, v: i64) {
-        self.write_u64(v as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type SegmentSet = HashSet<(i64, i64, i64, i64), BuildHasherDefault<CellHasher>>;
+/// Segments already drawn, by the cells of their ends. FxHash rather than SipHash: the keys are
+/// small integers made here, not input an adversary chooses, and SipHash cost as much as the
+/// rest of the bookkeeping for an optimizer bouncing across a ravine.
+type SegmentSet = FxHashSet<(i64, i64, i64, i64)>;
 
 impl Trail {
     /// Reduces `points` so that every prefix stays within `tolerance_px` of the polyline
