@@ -91,6 +91,21 @@ fn exponential_surfaces_stay_finite_far_out() {
 }
 
 #[test]
+fn narrowing_valley_stays_finite_where_its_sigmoid_saturates() {
+    let s = Surface::new(SurfaceKind::NarrowingValley);
+    for &(x, y) in &[(-1e3, 2.0), (1e3, -2.0), (-800.0, 800.0), (0.0, 0.0)] {
+        let (f, g, h) = s.value_grad_hess(Vec2::new(x, y));
+        assert!(
+            f.is_finite() && g.iter().all(|v| v.is_finite()) && h.iter().all(|v| v.is_finite()),
+            "at ({x}, {y})"
+        );
+    }
+    // far on the sharp side the curvature across is `sharp`, far on the wide side `wide`
+    assert!((s.hessian(Vec2::new(-40.0, 0.0))[(1, 1)] - 20.0).abs() < 1e-9);
+    assert!((s.hessian(Vec2::new(40.0, 0.0))[(1, 1)] - 1.0).abs() < 1e-9);
+}
+
+#[test]
 fn every_surface_matches_its_formula_at_a_known_point() {
     let at = |kind, x, y| Surface::new(kind).value(Vec2::new(x, y));
     assert_eq!(at(SurfaceKind::Rosenbrock, 1.0, 1.0), 0.0);
@@ -112,6 +127,11 @@ fn every_surface_matches_its_formula_at_a_known_point() {
     let expected =
         0.05 * 2.0 - e(-1.0, -1.0, 1.0, 0.6) - e(1.2, 0.8, 0.6, 0.5) - e(-0.6, 1.4, 0.4, 0.4);
     assert!((wells - expected).abs() < 1e-12);
+    // ½·λ(x)·y² + μ((x/1.5)² − 1)² with λ(0) = (sharp + wide)/2
+    let valley = at(SurfaceKind::NarrowingValley, 0.0, 1.0);
+    assert!((valley - (0.5 * 10.5 + 0.2)).abs() < 1e-12);
+    assert_eq!(at(SurfaceKind::NarrowingValley, -1.5, 0.0), 0.0);
+    assert_eq!(at(SurfaceKind::NarrowingValley, 1.5, 0.0), 0.0);
     // quadratic: ½ wᵀ R diag(1, κ) Rᵀ w; at θ = 90° the stiff axis is x
     let q = Surface::new(SurfaceKind::Quadratic)
         .with_param("kappa", 10.0)

@@ -15,7 +15,15 @@ struct Case {
 }
 
 fn cases() -> Vec<Case> {
-    let text = include_str!("fixtures/torch_reference.json");
+    cases_of(include_str!("fixtures/torch_reference.json"))
+}
+
+/// `narrowing_valley` (the SAM lesson's surface): GD, SAM, Adam and damped Newton.
+fn valley_cases() -> Vec<Case> {
+    cases_of(include_str!("fixtures/torch_valley.json"))
+}
+
+fn cases_of(text: &str) -> Vec<Case> {
     let doc: Value = serde_json::from_str(text).expect("the fixture is JSON");
     let tol = &doc["tolerance"];
     assert_eq!(tol["abs"].as_f64(), Some(1e-6));
@@ -79,8 +87,19 @@ fn compare(case: &Case, rows: &[[f64; 4]]) -> f64 {
 fn library_matches_torch_on_every_public_case() {
     let cases = cases();
     assert_eq!(cases.len(), 47);
+    library_matches(&cases);
+}
+
+#[test]
+fn library_matches_torch_on_the_narrowing_valley() {
+    let cases = valley_cases();
+    assert_eq!(cases.len(), 4);
+    library_matches(&cases);
+}
+
+fn library_matches(cases: &[Case]) {
     let mut worst: f64 = 0.0;
-    for case in &cases {
+    for case in cases {
         let scene = scene::parse(&case.scene, &case.id).expect("the reference scene parses");
         let trajectories = engine::run(&scene.problem(), &scene.specs());
         assert_eq!(trajectories.len(), 1);
@@ -99,8 +118,17 @@ fn library_matches_torch_on_every_public_case() {
 
 #[test]
 fn trace_binary_matches_torch_on_every_public_case() {
+    trace_matches(cases());
+}
+
+#[test]
+fn trace_binary_matches_torch_on_the_narrowing_valley() {
+    trace_matches(valley_cases());
+}
+
+fn trace_matches(cases: Vec<Case>) {
     let dir = common::temp_dir();
-    for case in cases() {
+    for case in cases {
         let path = common::write(&dir, &format!("{}.toml", case.id), &case.scene);
         let out = common::losscape(&["trace", "--scene", path.to_str().expect("utf-8 path")]);
         assert!(

@@ -22,6 +22,7 @@ pub enum SurfaceKind {
     Plateau,
     Cliff,
     SharpFlat,
+    NarrowingValley,
 }
 
 /// A surface parameter: its key in the scene file, default and valid range.
@@ -100,8 +101,36 @@ const ROSEN_B: SurfaceParam = SurfaceParam {
     help: "steepness of the curved valley's walls",
 };
 
+const VALLEY_SHARP: SurfaceParam = SurfaceParam {
+    key: "sharp",
+    default: 20.0,
+    min: f64::MIN_POSITIVE,
+    max: f64::INFINITY,
+    slider: (1.0, 100.0),
+    log: true,
+    help: "curvature across the valley at its sharp end (x < 0)",
+};
+const VALLEY_WIDE: SurfaceParam = SurfaceParam {
+    key: "wide",
+    default: 1.0,
+    min: f64::MIN_POSITIVE,
+    max: f64::INFINITY,
+    slider: (0.1, 20.0),
+    log: true,
+    help: "curvature across the valley at its wide end (x > 0)",
+};
+const VALLEY_MU: SurfaceParam = SurfaceParam {
+    key: "mu",
+    default: 0.2,
+    min: f64::MIN_POSITIVE,
+    max: f64::INFINITY,
+    slider: (0.01, 2.0),
+    log: true,
+    help: "height of the ridge along the valley between its two minima",
+};
+
 impl SurfaceKind {
-    pub const ALL: [SurfaceKind; 11] = [
+    pub const ALL: [SurfaceKind; 12] = [
         SurfaceKind::Quadratic,
         SurfaceKind::Rosenbrock,
         SurfaceKind::Himmelblau,
@@ -113,6 +142,7 @@ impl SurfaceKind {
         SurfaceKind::Plateau,
         SurfaceKind::Cliff,
         SurfaceKind::SharpFlat,
+        SurfaceKind::NarrowingValley,
     ];
 
     /// The name used in scene files.
@@ -129,6 +159,7 @@ impl SurfaceKind {
             SurfaceKind::Plateau => "plateau",
             SurfaceKind::Cliff => "cliff",
             SurfaceKind::SharpFlat => "sharp_flat",
+            SurfaceKind::NarrowingValley => "narrowing_valley",
         }
     }
 
@@ -149,6 +180,7 @@ impl SurfaceKind {
             SurfaceKind::Plateau => "Plateau",
             SurfaceKind::Cliff => "Cliff",
             SurfaceKind::SharpFlat => "Sharp vs flat minima",
+            SurfaceKind::NarrowingValley => "Narrowing valley",
         }
     }
 
@@ -168,6 +200,9 @@ impl SurfaceKind {
             SurfaceKind::SharpFlat => {
                 "0.02 ‖w‖² − exp(−‖w − (−1, 0)‖² / 2·0.15²) − 0.8 exp(−‖w − (1.5, 0)‖² / 2)"
             }
+            SurfaceKind::NarrowingValley => {
+                "½ λ(x) y² + μ ((x/1.5)² − 1)²,  λ(x) = wide + (sharp − wide) σ(−2x)"
+            }
         }
     }
 
@@ -175,6 +210,7 @@ impl SurfaceKind {
         match self {
             SurfaceKind::Quadratic => &[KAPPA, THETA],
             SurfaceKind::Rosenbrock => &[ROSEN_A, ROSEN_B],
+            SurfaceKind::NarrowingValley => &[VALLEY_SHARP, VALLEY_WIDE, VALLEY_MU],
             _ => &[],
         }
     }
@@ -189,7 +225,7 @@ impl SurfaceKind {
             SurfaceKind::Himmelblau => ViewBox::square(5.0),
             SurfaceKind::Beale => ViewBox::square(4.5),
             SurfaceKind::Rastrigin => ViewBox::square(5.12),
-            SurfaceKind::SixHumpCamel => ViewBox {
+            SurfaceKind::SixHumpCamel | SurfaceKind::NarrowingValley => ViewBox {
                 x: [-3.0, 3.0],
                 y: [-2.0, 2.0],
             },
@@ -214,6 +250,7 @@ impl SurfaceKind {
             SurfaceKind::Plateau => (2.2, 1.5),
             SurfaceKind::Cliff => (2.0, 1.0),
             SurfaceKind::SharpFlat => (0.2, 1.8),
+            SurfaceKind::NarrowingValley => (-2.2, 1.6),
         };
         Vec2::new(x, y)
     }
@@ -231,7 +268,7 @@ const WELLS: [([f64; 2], f64, f64); 3] = [
 pub struct Surface {
     kind: SurfaceKind,
     /// Values of `kind.params()`, in that order.
-    values: [f64; 2],
+    values: [f64; 3],
     /// The quadratic's Hessian `[hxx, hxy, hyy]`, computed once from κ and θ.
     quad: [f64; 3],
 }
@@ -239,7 +276,7 @@ pub struct Surface {
 impl Surface {
     /// The surface with its default parameters.
     pub fn new(kind: SurfaceKind) -> Self {
-        let mut values = [0.0; 2];
+        let mut values = [0.0; 3];
         for (v, p) in values.iter_mut().zip(kind.params()) {
             *v = p.default;
         }
@@ -248,7 +285,7 @@ impl Surface {
 
     /// The surface with explicit parameter values (in the order of `kind.params()`);
     /// range checks belong to the scene layer.
-    pub fn with_values(kind: SurfaceKind, values: [f64; 2]) -> Self {
+    pub fn with_values(kind: SurfaceKind, values: [f64; 3]) -> Self {
         let mut s = Surface {
             kind,
             values,
@@ -271,7 +308,7 @@ impl Surface {
         self.kind
     }
 
-    pub fn values(&self) -> [f64; 2] {
+    pub fn values(&self) -> [f64; 3] {
         self.values
     }
 
@@ -299,7 +336,7 @@ impl Surface {
                 (x.sq().mul_c(hxx) + (x * y).mul_c(2.0 * hxy) + y.sq().mul_c(hyy)).mul_c(0.5)
             }
             SurfaceKind::Rosenbrock => {
-                let [a, b] = self.values;
+                let [a, b, _] = self.values;
                 (T::cst(a) - x).sq() + (y - x.sq()).sq().mul_c(b)
             }
             SurfaceKind::Himmelblau => {
@@ -344,6 +381,12 @@ impl Surface {
                 let sharp = (x.add_c(1.0).sq() + y.sq()).mul_c(-1.0 / (2.0 * 0.15 * 0.15));
                 let wide = (x.add_c(-1.5).sq() + y.sq()).mul_c(-0.5);
                 (x.sq() + y.sq()).mul_c(0.02) - sharp.exp() - wide.exp().mul_c(0.8)
+            }
+            SurfaceKind::NarrowingValley => {
+                let [sharp, wide, mu] = self.values;
+                let across = x.mul_c(-2.0).sigmoid().mul_c(sharp - wide).add_c(wide);
+                let along = x.mul_c(1.0 / 1.5).sq().add_c(-1.0).sq().mul_c(mu);
+                (across * y.sq()).mul_c(0.5) + along
             }
         }
     }
@@ -405,6 +448,7 @@ impl Surface {
             SurfaceKind::Wells => WELLS.iter().map(|(c, _, _)| (c[0], c[1])).collect(),
             SurfaceKind::Plateau | SurfaceKind::Cliff => vec![(0.0, 0.0)],
             SurfaceKind::SharpFlat => vec![(-1.0, 0.0), (1.5, 0.0)],
+            SurfaceKind::NarrowingValley => vec![(-1.5, 0.0), (1.5, 0.0)],
         };
         approx
             .into_iter()
@@ -415,7 +459,7 @@ impl Surface {
     /// Saddle points worth marking.
     pub fn saddles(&self) -> Vec<Vec2> {
         match self.kind {
-            SurfaceKind::Saddle => vec![Vec2::zeros()],
+            SurfaceKind::Saddle | SurfaceKind::NarrowingValley => vec![Vec2::zeros()],
             _ => vec![],
         }
     }

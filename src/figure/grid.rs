@@ -219,7 +219,7 @@ fn fill_row(surface: &Surface, row: &mut [f64], xs: &[f64], y: f64) {
     }
     specialise!(
         Quadratic Rosenbrock Himmelblau Beale Saddle Rastrigin SixHumpCamel Wells Plateau Cliff
-        SharpFlat
+        SharpFlat NarrowingValley
     );
 }
 

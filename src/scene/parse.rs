@@ -291,6 +291,8 @@ fn read_surface(r: &Reader, v: &Value) -> R<Surface> {
         let x = r.number(value, &format!("`{name}`"))?;
         if !(x.is_finite() && x >= param.min && x <= param.max) {
             let range = match (param.min.is_finite(), param.max.is_finite()) {
+                // the smallest positive float stands for an open bound at zero
+                (true, false) if param.min == f64::MIN_POSITIVE => "> 0".to_string(),
                 (true, true) => format!("in [{}, {}]", param.min, param.max),
                 (true, false) => format!("≥ {}", param.min),
                 (false, true) => format!("≤ {}", param.max),
