@@ -209,7 +209,7 @@ pub fn run(scene: &Scene, opts: &BenchOptions) -> serde_json::Value {
         out["frame_cpu_ms"] = serde_json::Value::Null;
     }
     if wanted("render") {
-        let runs = crate::export::compute_runs(scene);
+        let runs = crate::scene::Runs::compute(scene);
         let req = crate::export::FigureRequest::whole(scene, &runs, 1600, 1200);
         out["render_png_ms"] = time(1, 9, || {
             std::hint::black_box(crate::export::render_png(&req).ok());

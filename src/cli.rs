@@ -1,10 +1,9 @@
-//! The command line of CONTRACT.md. Every failure becomes one message on stderr and an exit
-//! code: 2 for bad input (scene, flag, output path), 1 for anything else.
+//! The command line (the README's "Command line"). Every failure becomes one message on
+//! stderr and an exit code: 2 for bad input (scene, flag, output path), 1 for anything else.
 
-use crate::engine;
+use crate::export::{Content, Format};
 use crate::scene::{BUILTINS, Scene, builtin};
-use crate::trace::{self, Format};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -33,8 +32,8 @@ pub enum Command {
         /// The scene: a .toml file or builtin:NAME.
         #[arg(long)]
         scene: String,
-        #[arg(long, value_enum, default_value_t = TraceFormat::Csv)]
-        format: TraceFormat,
+        #[arg(long, default_value = "csv", value_parser = data_format())]
+        format: Format,
         /// Write here instead of stdout (atomically: never half a file).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -91,10 +90,13 @@ pub enum Command {
     },
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum TraceFormat {
-    Csv,
-    Json,
+/// `--format` of `trace`: one of the data formats, by name.
+fn data_format() -> clap::builder::ValueParser {
+    use clap::builder::{PossibleValuesParser, TypedValueParser};
+    let names: Vec<&'static str> = Format::of(Content::Data).map(Format::extension).collect();
+    PossibleValuesParser::new(names)
+        .try_map(|name| Format::from_extension(&name).ok_or("not a data format"))
+        .into()
 }
 
 /// A failure with its exit code.
@@ -142,12 +144,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Some(Command::Trace { scene, format, out }) => {
             let scene = Scene::load(&scene)?;
-            let trajectories = engine::run(&scene.problem(), &scene.specs());
-            let format = match format {
-                TraceFormat::Csv => Format::Csv,
-                TraceFormat::Json => Format::Json,
-            };
-            let text = trace::render(format, &scene, &trajectories);
+            let runs = crate::scene::Runs::compute(&scene);
+            let text = format.render_data(&scene, &runs).unwrap_or_default();
             emit(text.as_bytes(), out.as_deref())
         }
         Some(Command::Render {
@@ -211,39 +209,42 @@ struct RenderArgs {
     fps: Option<f64>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum RenderKind {
-    Png,
-    Svg,
-    Gif,
-}
-
-/// The kind of output `--out` names, by its extension (any case).
-fn render_kind(out: &std::path::Path) -> Result<RenderKind, CliError> {
+/// The format `--out` names by its extension (any case): a figure or an animation.
+fn render_format(out: &std::path::Path) -> Result<Format, CliError> {
+    let figures: Vec<String> = Format::ALL
+        .into_iter()
+        .filter(|f| f.content() != Content::Data)
+        .map(|f| format!(".{f}"))
+        .collect();
+    let choice = match figures.split_last() {
+        Some((last, rest)) => format!("use {} or {last}", rest.join(", ")),
+        None => String::new(),
+    };
     let ext = out
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase());
     match ext.as_deref() {
-        Some("png") => Ok(RenderKind::Png),
-        Some("svg") => Ok(RenderKind::Svg),
-        Some("gif") => Ok(RenderKind::Gif),
-        Some(other) => Err(CliError::bad_input(format!(
-            "unknown extension \".{other}\" in --out {}: use .png, .svg or .gif",
-            out.display()
-        ))),
         None => Err(CliError::bad_input(format!(
-            "--out {} has no extension: use .png, .svg or .gif",
+            "--out {} has no extension: {choice}",
             out.display()
         ))),
+        Some(ext) => Format::from_extension(ext)
+            .filter(|f| f.content() != Content::Data)
+            .ok_or_else(|| {
+                CliError::bad_input(format!(
+                    "unknown extension \".{ext}\" in --out {}: {choice}",
+                    out.display()
+                ))
+            }),
     }
 }
 
 fn render(args: RenderArgs) -> Result<(), CliError> {
     use crate::export::{self, ExportError, FigureRequest, GifOptions, MAX_FPS, MAX_FRAMES};
     let out = args.out;
-    let kind = render_kind(&out)?;
+    let format = render_format(&out)?;
     // flags that do not apply to this kind of output are mistakes, not to be ignored silently
-    if kind == RenderKind::Gif {
+    if format.content() == Content::Animation {
         if args.step.is_some() {
             return Err(CliError::bad_input(
                 "--step only applies to still images (.png, .svg): a GIF runs from step 0 to the last step",
@@ -292,7 +293,7 @@ fn render(args: RenderArgs) -> Result<(), CliError> {
     let opts = GifOptions { frames, fps };
 
     let scene = Scene::load(&args.scene)?;
-    let last = export::last_step(&scene);
+    let last = scene.last_step();
     let step = match args.step {
         None => last,
         Some(s) => usize::try_from(s)
@@ -305,7 +306,7 @@ fn render(args: RenderArgs) -> Result<(), CliError> {
                 ))
             })?,
     };
-    let runs = export::compute_runs(&scene);
+    let runs = crate::scene::Runs::compute(&scene);
     let req = FigureRequest {
         step,
         ..FigureRequest::whole(&scene, &runs, width, height)
@@ -327,10 +328,9 @@ fn render(args: RenderArgs) -> Result<(), CliError> {
         },
     };
     interrupt::install();
-    let bytes = match kind {
-        RenderKind::Png => export::render_png(&req).map_err(failed)?,
-        RenderKind::Svg => export::render_svg(&req).map_err(failed)?.into_bytes(),
-        RenderKind::Gif => {
+    let bytes = match format.render_still(&req) {
+        Some(bytes) => bytes.map_err(failed)?,
+        None => {
             let mut bar = ProgressBar::new(&out);
             let mut failure = None;
             let written = crate::io::write_atomic_with(&out, |w| {

@@ -1,23 +1,17 @@
-//! Trajectories as data: the CSV and JSON of `losscape trace` (CONTRACT.md), also used by the
-//! app's "Export trajectories".
+//! Trajectories as data: the CSV and JSON of `losscape trace` (described in the README's
+//! "Command line"), also used by the app's "Export trajectories" (both through
+//! [`crate::export::Format`]).
 
-use crate::engine::Trajectory;
-use crate::scene::Scene;
+use crate::scene::{Runs, Scene};
 use std::fmt::Write as _;
 
-/// Output formats of `trace`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    Csv,
-    Json,
-}
-
-/// `label,step,x,y,loss`, one row per iterate, numbers in Rust's round-tripping `{}` form.
-pub fn to_csv(scene: &Scene, trajectories: &[Trajectory]) -> String {
-    let rows: usize = trajectories.iter().map(|t| t.points.len()).sum();
+/// `label,step,x,y,loss`, one row per iterate of every optimizer that ran, numbers in Rust's
+/// round-tripping `{}` form.
+pub fn to_csv(scene: &Scene, runs: &Runs) -> String {
+    let rows: usize = runs.iter().flatten().map(|t| t.points.len()).sum();
     let mut out = String::with_capacity(32 + rows * 64);
     out.push_str("label,step,x,y,loss\n");
-    for (o, t) in scene.enabled().zip(trajectories) {
+    for (o, t) in runs.ran(scene) {
         let label = csv_field(&o.spec.label);
         for (k, (p, f)) in t.points.iter().zip(&t.losses).enumerate() {
             let _ = writeln!(out, "{label},{k},{},{},{f}", p.x, p.y);
@@ -43,11 +37,10 @@ fn json_num(v: f64) -> serde_json::Value {
 }
 
 /// Per optimizer: `label`, `kind`, `status`, `status_step` and `points` as `[step, x, y, loss]`.
-pub fn to_json(scene: &Scene, trajectories: &[Trajectory]) -> String {
+pub fn to_json(scene: &Scene, runs: &Runs) -> String {
     use serde_json::{Value, json};
-    let optimizers: Vec<Value> = scene
-        .enabled()
-        .zip(trajectories)
+    let optimizers: Vec<Value> = runs
+        .ran(scene)
         .map(|(o, t)| {
             let points: Vec<Value> = t
                 .points
@@ -76,11 +69,4 @@ pub fn to_json(scene: &Scene, trajectories: &[Trajectory]) -> String {
     let mut s = doc.to_string();
     s.push('\n');
     s
-}
-
-pub fn render(format: Format, scene: &Scene, trajectories: &[Trajectory]) -> String {
-    match format {
-        Format::Csv => to_csv(scene, trajectories),
-        Format::Json => to_json(scene, trajectories),
-    }
 }

@@ -6,12 +6,10 @@
 //! at them before committing.
 
 use losscape::engine::{Trajectory, ViewBox};
-use losscape::export::{
-    self, ExportError, FigureRequest, GifOptions, MAX_SIZE, MIN_SIZE, compute_runs,
-};
+use losscape::export::{self, ExportError, FigureRequest, GifOptions, MAX_SIZE, MIN_SIZE};
 use losscape::figure::model::CONTOUR_LEVELS;
 use losscape::figure::palette;
-use losscape::scene::{BUILTINS, Scene, builtin};
+use losscape::scene::{BUILTINS, Runs, Scene, builtin};
 use std::path::PathBuf;
 use tiny_skia::Pixmap;
 
@@ -64,7 +62,7 @@ fn every_builtin_renders_to_png_and_svg() {
     let (w, h) = (320, 240);
     for b in BUILTINS {
         let s = scene(b.name);
-        let runs = compute_runs(&s);
+        let runs = Runs::compute(&s);
         let req = FigureRequest::whole(&s, &runs, w, h);
 
         let img = export::render_rgba(&req).unwrap_or_else(|e| panic!("{}: {e}", b.name));
@@ -188,7 +186,7 @@ fn check_svg(svg: &str, s: &Scene, runs: &[Option<Trajectory>], w: u32, h: u32) 
 #[test]
 fn labels_and_title_are_text_in_the_svg() {
     let s = scene("learning-rates");
-    let runs = compute_runs(&s);
+    let runs = Runs::compute(&s);
     let svg = export::render_svg(&FigureRequest::whole(&s, &runs, 1600, 1200)).expect("svg");
     let doc = roxmltree::Document::parse(&svg).expect("parses");
     let texts: Vec<&str> = doc
@@ -227,7 +225,7 @@ fn trajectory_colours_appear_where_the_trajectories_are() {
     let mut checked = 0;
     for b in BUILTINS {
         let s = scene(b.name);
-        let runs = compute_runs(&s);
+        let runs = Runs::compute(&s);
         let none: Vec<Option<Trajectory>> = vec![None; runs.len()];
         let bare = export::render_rgba(&FigureRequest::whole(&s, &none, w, h)).expect("renders");
         let [l, t, pw, ph] = export::plot_rect(&s, w, h);
@@ -291,7 +289,7 @@ fn trajectory_colours_appear_where_the_trajectories_are() {
 #[test]
 fn the_head_marker_sits_on_the_trajectory_at_the_step() {
     let s = scene("momentum-ravine");
-    let runs = compute_runs(&s);
+    let runs = Runs::compute(&s);
     for step in [0, 7, 40] {
         let req = FigureRequest {
             step,
@@ -333,7 +331,7 @@ fn golden_path(name: &str) -> PathBuf {
 /// across platforms, far less than any visible change).
 fn golden(name: &str) {
     let s = scene(name);
-    let runs = compute_runs(&s);
+    let runs = Runs::compute(&s);
     let png = export::render_png(&FigureRequest::whole(&s, &runs, 400, 300)).expect("png");
     let path = golden_path(name);
     if std::env::var_os("LOSSCAPE_UPDATE_GOLDEN").is_some_and(|v| v == "1") {
@@ -439,7 +437,7 @@ fn gif_bytes(req: &FigureRequest, opts: &GifOptions) -> Vec<u8> {
 #[test]
 fn gif_has_the_frames_size_and_delay_asked_and_ends_on_the_png() {
     let s = scene("momentum-ravine");
-    let runs = compute_runs(&s);
+    let runs = Runs::compute(&s);
     let req = FigureRequest::whole(&s, &runs, 320, 240);
     let opts = GifOptions {
         frames: 6,
@@ -468,7 +466,7 @@ fn gif_has_the_frames_size_and_delay_asked_and_ends_on_the_png() {
 #[test]
 fn gif_frame_delays_follow_the_rate_and_short_animations_work() {
     let s = scene("saddle-escape");
-    let runs = compute_runs(&s);
+    let runs = Runs::compute(&s);
     for (fps, delay) in [(30.0, 3), (100.0, 1), (0.5, 200)] {
         let req = FigureRequest::whole(&s, &runs, 240, 180);
         let d = decode_gif(&gif_bytes(&req, &GifOptions { frames: 2, fps }));
@@ -506,7 +504,7 @@ fn gif_frame_delays_follow_the_rate_and_short_animations_work() {
 #[test]
 fn gif_progress_can_cancel() {
     let s = scene("saddle-escape");
-    let runs = compute_runs(&s);
+    let runs = Runs::compute(&s);
     let req = FigureRequest::whole(&s, &runs, 240, 180);
     let mut out = Vec::new();
     let mut seen = 0;
@@ -547,7 +545,7 @@ fn a_write_error_is_reported_not_swallowed() {
         }
     }
     let s = scene("saddle-escape");
-    let runs = compute_runs(&s);
+    let runs = Runs::compute(&s);
     let req = FigureRequest::whole(&s, &runs, 240, 180);
     let r = export::render_gif(&req, &GifOptions::default(), &mut Full, &mut |_, _| true);
     match r {
@@ -559,7 +557,7 @@ fn a_write_error_is_reported_not_swallowed() {
 #[test]
 fn invalid_requests_are_errors_with_one_clear_sentence() {
     let s = scene("saddle-escape");
-    let runs = compute_runs(&s);
+    let runs = Runs::compute(&s);
     let ok = FigureRequest::whole(&s, &runs, 240, 180);
     for (w, h) in [
         (MIN_SIZE - 1, 100),
@@ -666,7 +664,7 @@ fn invalid_requests_are_errors_with_one_clear_sentence() {
 #[test]
 fn tiny_images_are_just_the_plot() {
     let s = scene("rosenbrock-race");
-    let runs = compute_runs(&s);
+    let runs = Runs::compute(&s);
     let req = FigureRequest::whole(&s, &runs, 16, 16);
     let img = export::render_rgba(&req).expect("renders");
     assert_eq!((img.width(), img.height()), (16, 16));
@@ -678,7 +676,7 @@ fn tiny_images_are_just_the_plot() {
 #[test]
 fn views_are_fitted_so_the_surface_is_not_distorted() {
     let s = scene("rosenbrock-race");
-    let runs = compute_runs(&s);
+    let runs = Runs::compute(&s);
     for (w, h) in [(1600, 1200), (1920, 1080), (600, 900)] {
         let req = FigureRequest::whole(&s, &runs, w, h);
         let p = export::projection(&req);
@@ -707,7 +705,7 @@ fn long_trajectories_are_decimated() {
     for o in &mut s.optimizers {
         o.spec.hyper.lr *= 0.01;
     }
-    let runs = compute_runs(&s);
+    let runs = Runs::compute(&s);
     assert!(runs.iter().flatten().all(|r| r.points.len() == 100_001));
     let req = FigureRequest::whole(&s, &runs, 800, 600);
     let svg = export::render_svg(&req).expect("svg");
@@ -726,7 +724,7 @@ fn long_trajectories_are_decimated() {
 #[test]
 fn exports_are_deterministic() {
     let s = scene("sgd-decay");
-    let runs = compute_runs(&s);
+    let runs = Runs::compute(&s);
     let req = FigureRequest::whole(&s, &runs, 320, 240);
     assert_eq!(
         export::render_png(&req).expect("png"),
@@ -747,7 +745,7 @@ fn exports_are_deterministic() {
 fn disabled_optimizers_are_left_out() {
     let mut s = scene("learning-rates");
     s.optimizers[1].enabled = false;
-    let runs = compute_runs(&s);
+    let runs = Runs::compute(&s);
     assert!(runs[1].is_none() && runs[0].is_some() && runs[2].is_some());
     let svg = export::render_svg(&FigureRequest::whole(&s, &runs, 640, 480)).expect("svg");
     let doc = roxmltree::Document::parse(&svg).expect("parses");
@@ -770,7 +768,7 @@ fn the_png_is_the_painted_figure_whatever_the_size() {
     // render_png compresses each band as it is painted: its file must decode to exactly what
     // render_rgba paints, at sizes that split into bands unevenly (and into one band)
     let s = scene("rosenbrock-race");
-    let runs = compute_runs(&s);
+    let runs = Runs::compute(&s);
     for (w, h) in [(1600, 1200), (1023, 777), (640, 129), (300, 64), (200, 150)] {
         let req = FigureRequest::whole(&s, &runs, w, h);
         let png = export::render_png(&req).expect("renders");

@@ -151,3 +151,78 @@ fn trace_matches(cases: Vec<Case>) {
         compare(&case, &rows);
     }
 }
+
+/// `sgd` is torch's `SGD`, which is also what made the `gd` cases; with `noise = 0` (as the
+/// torch data sets write it) it must follow every `gd` case. These derived cases are sgd's
+/// torch reference.
+fn sgd_cases() -> Vec<Case> {
+    cases()
+        .into_iter()
+        .filter(|c| c.scene.contains("kind = \"gd\""))
+        .map(|c| Case {
+            // the label, which the trace's first column must repeat
+            id: c.id,
+            // the optimizer table is the scene's last, so the key lands in it
+            scene: format!(
+                "{}noise = 0.0\n",
+                c.scene.replace("kind = \"gd\"", "kind = \"sgd\"")
+            ),
+            expected: c.expected,
+        })
+        .collect()
+}
+
+#[test]
+fn sgd_without_noise_matches_torch_on_every_gd_case() {
+    let cases = sgd_cases();
+    assert!(!cases.is_empty());
+    library_matches(&cases);
+    trace_matches(cases);
+}
+
+/// The optimizer catalog is derived from one registration list, so every kind it holds must be
+/// nameable in a scene file (and written back the same), and checked against torch by at least
+/// one case.
+#[test]
+fn every_optimizer_kind_is_reachable_from_a_scene_file_and_checked_against_torch() {
+    use losscape::engine::OptimizerKind;
+    let all: Vec<Case> = cases()
+        .into_iter()
+        .chain(valley_cases())
+        .chain(sgd_cases())
+        .collect();
+    let kinds_of = |case: &Case| -> Vec<OptimizerKind> {
+        let s = scene::parse(&case.scene, &case.id).expect("the reference scene parses");
+        s.optimizers.iter().map(|o| o.spec.kind).collect()
+    };
+    let covered: Vec<OptimizerKind> = all.iter().flat_map(kinds_of).collect();
+    for kind in OptimizerKind::ALL {
+        let text = format!(
+            "[surface]\nkind = \"quadratic\"\n\n[[optimizer]]\nkind = \"{}\"\n",
+            kind.key()
+        );
+        let s = scene::parse(&text, "catalog").unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+        assert_eq!(s.optimizers[0].spec.kind, kind);
+        assert_eq!(s.optimizers[0].spec.hyper, kind.defaults());
+        assert_eq!(scene::parse(&s.to_toml(), "catalog").as_ref(), Ok(&s));
+        assert!(
+            covered.contains(&kind),
+            "{kind:?} has no torch reference case in tests/fixtures"
+        );
+    }
+}
+
+/// Every surface of the catalog can be named in a scene file with each of its parameters.
+#[test]
+fn every_surface_kind_is_reachable_from_a_scene_file() {
+    use losscape::engine::SurfaceKind;
+    for kind in SurfaceKind::ALL {
+        let mut text = format!("[surface]\nkind = \"{}\"\n", kind.key());
+        for p in kind.params() {
+            text.push_str(&format!("{} = {:?}\n", p.key, p.default));
+        }
+        let s = scene::parse(&text, "catalog").unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+        assert_eq!(s.surface, losscape::engine::Surface::new(kind));
+        assert_eq!(s.start, kind.default_start());
+    }
+}

@@ -3,8 +3,8 @@
 //! with progress and cancellation, superseded by the next edit. On the web, where there are no
 //! threads, large scenes advance in time-boxed slices across frames instead.
 
-use crate::engine::{self, Control, Trajectory};
-use crate::scene::Scene;
+use crate::engine::{self, Control};
+use crate::scene::{Runs, Scene};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
@@ -28,8 +28,6 @@ impl Progress {
     }
 }
 
-type Runs = Vec<Option<Trajectory>>;
-
 struct Job {
     control: Arc<Control>,
     total: u64,
@@ -48,16 +46,6 @@ fn total_updates(scene: &Scene) -> u64 {
     scene.enabled().count() as u64 * scene.steps
 }
 
-/// Places computed trajectories of the enabled optimizers back among all of them.
-fn align(scene: &Scene, computed: Vec<Trajectory>) -> Runs {
-    let mut computed = computed.into_iter();
-    scene
-        .optimizers
-        .iter()
-        .map(|o| if o.enabled { computed.next() } else { None })
-        .collect()
-}
-
 impl Compute {
     /// Starts computing `scene`, cancelling any run still going. Returns the result at once
     /// when the scene is small.
@@ -65,7 +53,7 @@ impl Compute {
         self.cancel();
         let total = total_updates(scene);
         if total <= SYNC_LIMIT {
-            return Some(align(scene, engine::run(&scene.problem(), &scene.specs())));
+            return Some(Runs::compute(scene));
         }
         self.job = Some(Job::spawn(scene.clone(), total));
         None
@@ -118,7 +106,7 @@ impl Job {
         std::thread::spawn(move || {
             let out = engine::run_with(&scene.problem(), &scene.specs(), &c)
                 .ok()
-                .map(|t| align(&scene, t));
+                .map(|t| Runs::place(&scene, t));
             // the receiver is gone when a newer run replaced this one
             let _ = tx.send(out);
         });
@@ -167,7 +155,7 @@ impl Job {
             let Some(s) = self.sliced.steppers.iter_mut().find(|s| !s.is_finished()) else {
                 let steppers = std::mem::take(&mut self.sliced.steppers);
                 let t = steppers.into_iter().map(|s| s.into_trajectory()).collect();
-                return JobState::Done(align(&self.sliced.scene, t));
+                return JobState::Done(Runs::place(&self.sliced.scene, t));
             };
             let n = s.advance(4096);
             self.control.updates.fetch_add(n, Ordering::Relaxed);
@@ -179,6 +167,7 @@ impl Job {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::Trajectory;
 
     #[test]
     fn large_runs_finish_in_the_background_and_match_the_direct_run() {
@@ -196,7 +185,7 @@ mod tests {
             std::thread::sleep(std::time::Duration::from_millis(5));
         };
         let direct = engine::run(&scene.problem(), &scene.specs());
-        let got: Vec<Trajectory> = runs.into_iter().flatten().collect();
+        let got: Vec<Trajectory> = runs.iter().flatten().cloned().collect();
         assert_eq!(got, direct);
     }
 

@@ -3,9 +3,8 @@
 
 use super::plot::sig;
 use super::state::Session;
-use crate::engine::optim::{Knob, OptimizerKind, Scale};
-use crate::engine::surface::SurfaceParam;
-use crate::engine::{Schedule, Surface, SurfaceKind};
+use crate::engine::optim::{Knob, OptimizerKind};
+use crate::engine::{Param, Scale, Schedule, Surface, SurfaceKind};
 use crate::figure::palette;
 use crate::scene::{MAX_STEPS, SceneOptimizer};
 use egui::{Color32, RichText, Slider, SliderClamping};
@@ -25,16 +24,17 @@ pub struct Controls {
     shared_lr: f64,
 }
 
-/// A slider over one hyperparameter on its natural scale; true when it changed.
-pub fn knob_slider(ui: &mut egui::Ui, knob: Knob, value: &mut f64) -> bool {
-    let info = knob.info();
-    let (lo, hi) = info.slider;
-    match info.scale {
+/// The one slider of the app: a surface parameter or a hyperparameter on its natural scale
+/// (a checkbox for a switch). An edit past the valid range is pulled back into it. True when
+/// the value changed.
+pub fn param_slider(ui: &mut egui::Ui, p: &Param, value: &mut f64) -> bool {
+    let (lo, hi) = p.slider;
+    let changed = match p.scale {
         Scale::Toggle => {
             let mut on = *value != 0.0;
             let changed = ui
-                .checkbox(&mut on, info.label)
-                .on_hover_text(info.help)
+                .checkbox(&mut on, p.label)
+                .on_hover_text(p.help)
                 .changed();
             *value = f64::from(u8::from(on));
             changed
@@ -45,18 +45,18 @@ pub fn knob_slider(ui: &mut egui::Ui, knob: Knob, value: &mut f64) -> bool {
                     .logarithmic(true)
                     .clamping(SliderClamping::Never)
                     .custom_formatter(|v, _| sig(v))
-                    .text(info.label),
+                    .text(p.label),
             )
-            .on_hover_text(info.help)
+            .on_hover_text(p.help)
             .changed(),
         Scale::Linear => ui
             .add(
                 Slider::new(value, lo..=hi)
                     .clamping(SliderClamping::Never)
                     .custom_formatter(|v, _| sig(v))
-                    .text(info.label),
+                    .text(p.label),
             )
-            .on_hover_text(info.help)
+            .on_hover_text(p.help)
             .changed(),
         Scale::OneMinusLog => {
             // the slider moves u = −log₁₀(1 − v): 0.9, 0.99, 0.999 are evenly spaced
@@ -67,51 +67,18 @@ pub fn knob_slider(ui: &mut egui::Ui, knob: Knob, value: &mut f64) -> bool {
                     Slider::new(&mut u, 0.0..=to_u(hi))
                         .custom_formatter(|u, _| sig(1.0 - 10f64.powf(-u)))
                         .custom_parser(move |s| s.trim().parse::<f64>().ok().map(to_u))
-                        .text(info.label),
+                        .text(p.label),
                 )
-                .on_hover_text(info.help)
+                .on_hover_text(p.help)
                 .changed();
             if changed {
                 *value = 1.0 - 10f64.powf(-u);
             }
             changed
         }
-    }
-}
-
-/// Keeps an edited value inside the knob's valid range.
-fn clamp_to_range(knob: Knob, v: f64) -> f64 {
-    use crate::engine::optim::Range;
-    if !v.is_finite() {
-        return knob.info().slider.0;
-    }
-    match knob.info().range {
-        Range::AtLeast(lo) => v.max(lo),
-        Range::Above(lo) => v.max(lo + f64::EPSILON * lo.abs().max(1e-300)),
-        Range::HalfOpen(lo, hi) => v.clamp(lo, hi - 1e-12),
-        Range::Closed(lo, hi) => v.clamp(lo, hi),
-        Range::Bool => f64::from(u8::from(v != 0.0)),
-    }
-}
-
-fn surface_slider(ui: &mut egui::Ui, p: &SurfaceParam, value: &mut f64) -> bool {
-    let (lo, hi) = p.slider;
-    let changed = ui
-        .add(
-            Slider::new(value, lo..=hi)
-                .logarithmic(p.log)
-                .clamping(SliderClamping::Never)
-                .custom_formatter(|v, _| sig(v))
-                .text(p.key),
-        )
-        .on_hover_text(p.help)
-        .changed();
+    };
     if changed {
-        *value = if value.is_finite() {
-            value.clamp(p.min, p.max)
-        } else {
-            p.default
-        };
+        *value = p.clamp(*value);
     }
     changed
 }
@@ -158,7 +125,7 @@ impl Controls {
         );
         for p in session.scene.surface.kind().params() {
             let mut v = session.scene.surface.param(p.key).unwrap_or(p.default);
-            if surface_slider(ui, p, &mut v) {
+            if param_slider(ui, p, &mut v) {
                 session.scene.surface = session.scene.surface.with_param(p.key, v);
                 rerun = true;
             }
@@ -241,8 +208,10 @@ impl Controls {
         }
         if self.same_lr {
             let mut lr = self.shared_lr;
-            if knob_slider(ui, Knob::Lr, &mut lr) {
-                self.shared_lr = clamp_to_range(Knob::Lr, lr);
+            // a non-finite edit keeps the rate it had
+            let p = Knob::Lr.info().with_default(self.shared_lr);
+            if param_slider(ui, &p, &mut lr) {
+                self.shared_lr = lr;
                 for o in &mut session.scene.optimizers {
                     o.spec.hyper.lr = self.shared_lr;
                 }
@@ -339,13 +308,13 @@ fn optimizer_settings(ui: &mut egui::Ui, o: &mut SceneOptimizer, same_lr: bool) 
             .changed();
         ui.label(RichText::new(spec.kind.display_name()).weak());
     });
-    for knob in spec.kind.knobs() {
+    for (knob, p) in spec.kind.params() {
         if knob == Knob::Lr && same_lr {
             continue;
         }
         let mut v = spec.hyper.get(knob);
-        if knob_slider(ui, knob, &mut v) {
-            spec.hyper.set(knob, clamp_to_range(knob, v));
+        if param_slider(ui, &p, &mut v) {
+            spec.hyper.set(knob, v);
             changed = true;
         }
     }

@@ -3,9 +3,9 @@
 //! helper thread with progress and Cancel; files are written aside and renamed, so a failure
 //! or a cancel never leaves half a file.
 
-use crate::engine::{Trajectory, ViewBox};
-use crate::export::{self, ExportError, FigureRequest, GifOptions};
-use crate::scene::Scene;
+use crate::engine::ViewBox;
+use crate::export::{self, ExportError, FigureRequest, Format, GifOptions};
+use crate::scene::{Runs, Scene};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
@@ -19,18 +19,13 @@ pub const PRESETS: [(&str, u32, u32); 5] = [
     ("1200 × 1200", 1200, 1200),
 ];
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FigureFormat {
-    Png,
-    Svg,
-}
-
 /// What the export dialogs remember.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExportSettings {
     pub width: u32,
     pub height: u32,
-    pub format: FigureFormat,
+    /// A still format (PNG or SVG).
+    pub format: Format,
     pub frames: u32,
     pub fps: f64,
     /// Animate up to the last step rather than the current one.
@@ -42,7 +37,7 @@ impl Default for ExportSettings {
         ExportSettings {
             width: 1920,
             height: 1080,
-            format: FigureFormat::Png,
+            format: Format::Png,
             frames: 120,
             fps: 30.0,
             to_last_step: true,
@@ -53,7 +48,7 @@ impl Default for ExportSettings {
 /// Everything an off-screen render needs, owned so it can move to another thread.
 pub struct Snapshot {
     pub scene: Scene,
-    pub runs: Vec<Option<Trajectory>>,
+    pub runs: Runs,
     pub view: ViewBox,
     pub step: usize,
 }
@@ -107,12 +102,10 @@ pub fn start_figure(snapshot: Snapshot, settings: &ExportSettings, path: PathBuf
     let (w, h, format) = (settings.width, settings.height, settings.format);
     spawn(format!("figure {w} × {h}"), 1, move |_done, _cancel| {
         let req = snapshot.request(w, h);
-        let bytes = match format {
-            FigureFormat::Png => export::render_png(&req).map_err(|e| describe(&e, &path))?,
-            FigureFormat::Svg => export::render_svg(&req)
-                .map_err(|e| describe(&e, &path))?
-                .into_bytes(),
-        };
+        let bytes = format
+            .render_still(&req)
+            .ok_or_else(|| format!("{} is not a still figure format.", format.name()))?
+            .map_err(|e| describe(&e, &path))?;
         crate::io::write_atomic(&path, &bytes).map_err(|e| {
             format!(
                 "Could not save {}: {e}. Nothing was written.",

@@ -3,6 +3,7 @@
 //! prompt where no native dialog is available (a bare X server, a kiosk) or for tests, and
 //! atomic writes. In the browser: the file picker for opening, downloads for saving.
 
+use crate::export::{Content, Format};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, channel};
 
@@ -12,10 +13,8 @@ pub enum FileAction {
     OpenScene,
     SaveScene,
     ExportTrajectories,
-    /// A PNG or SVG figure.
-    ExportFigure {
-        svg: bool,
-    },
+    /// A still figure (PNG or SVG).
+    ExportFigure(Format),
     ExportAnimation,
 }
 
@@ -25,20 +24,20 @@ impl FileAction {
             FileAction::OpenScene => "Open scene",
             FileAction::SaveScene => "Save scene as",
             FileAction::ExportTrajectories => "Export trajectories (CSV or JSON)",
-            FileAction::ExportFigure { .. } => "Save figure as",
+            FileAction::ExportFigure(_) => "Save figure as",
             FileAction::ExportAnimation => "Save animation as",
         }
     }
     pub fn is_save(&self) -> bool {
         !matches!(self, FileAction::OpenScene)
     }
-    fn filter(&self) -> (&'static str, &'static [&'static str]) {
+    fn filter(&self) -> (&'static str, Vec<&'static str>) {
+        let of = |content| Format::of(content).map(Format::extension).collect();
         match self {
-            FileAction::OpenScene | FileAction::SaveScene => ("Scene", &["toml"]),
-            FileAction::ExportTrajectories => ("Trajectories", &["csv", "json"]),
-            FileAction::ExportFigure { svg: false } => ("PNG image", &["png"]),
-            FileAction::ExportFigure { svg: true } => ("SVG image", &["svg"]),
-            FileAction::ExportAnimation => ("GIF animation", &["gif"]),
+            FileAction::OpenScene | FileAction::SaveScene => ("Scene", vec!["toml"]),
+            FileAction::ExportTrajectories => ("Trajectories", of(Content::Data)),
+            FileAction::ExportFigure(f) => (f.name(), vec![f.extension()]),
+            FileAction::ExportAnimation => (Format::Gif.name(), of(Content::Animation)),
         }
     }
 }
@@ -75,14 +74,7 @@ pub fn save_bytes(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let name = path
             .file_name()
             .map_or_else(|| "losscape".into(), |n| n.to_string_lossy().into_owned());
-        let mime = match path.extension().and_then(|e| e.to_str()) {
-            Some("png") => "image/png",
-            Some("svg") => "image/svg+xml",
-            Some("gif") => "image/gif",
-            Some("json") => "application/json",
-            Some("csv") => "text/csv",
-            _ => "application/octet-stream",
-        };
+        let mime = Format::from_path(path).map_or("application/octet-stream", Format::mime);
         crate::web::download(&name, bytes, mime).map_err(std::io::Error::other)
     }
     #[cfg(not(target_arch = "wasm32"))]
@@ -116,7 +108,7 @@ impl Files {
                 let _ = tx.send(Some(Chosen::Path(action, PathBuf::from(suggested_name))));
             } else {
                 let (name, ext) = action.filter();
-                let dialog = rfd::AsyncFileDialog::new().add_filter(name, ext);
+                let dialog = rfd::AsyncFileDialog::new().add_filter(name, &ext);
                 wasm_bindgen_futures::spawn_local(async move {
                     let answer = match dialog.pick_file().await {
                         Some(file) => Some(Chosen::Contents(
@@ -149,7 +141,7 @@ impl Files {
         let (name, ext) = action.filter();
         let dialog = rfd::FileDialog::new()
             .set_title(action.title())
-            .add_filter(name, ext)
+            .add_filter(name, &ext)
             .set_file_name(suggested_name);
         let save = action.is_save();
         std::thread::spawn(move || {
@@ -161,10 +153,6 @@ impl Files {
             let _ = tx.send(path.map(|p| Chosen::Path(action, p)));
         });
         self.pending = Some(rx);
-    }
-
-    pub fn is_busy(&self) -> bool {
-        self.pending.is_some()
     }
 
     /// What was chosen, once the dialog closes; `None` while it is open or when cancelled.

@@ -637,7 +637,7 @@ impl LosscapeApp {
                     self.toast(ctx, format!("Opened {}", path.display()));
                 }
             }
-            FileAction::ExportFigure { .. } => {
+            FileAction::ExportFigure(_) => {
                 self.job = Some(export::start_figure(
                     self.snapshot(),
                     &self.export,
@@ -663,17 +663,12 @@ impl LosscapeApp {
         let bytes = match action {
             FileAction::SaveScene => self.session.scene.to_toml(),
             FileAction::ExportTrajectories => {
-                let format = if path
-                    .extension()
-                    .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-                {
-                    crate::trace::Format::Json
-                } else {
-                    crate::trace::Format::Csv
-                };
-                let runs: Vec<crate::engine::Trajectory> =
-                    self.session.runs.iter().flatten().cloned().collect();
-                crate::trace::render(format, &self.session.scene, &runs)
+                let format = crate::export::Format::from_path(path)
+                    .filter(|f| f.content() == crate::export::Content::Data)
+                    .unwrap_or(crate::export::Format::Csv);
+                format
+                    .render_data(&self.session.scene, &self.session.runs)
+                    .unwrap_or_default()
             }
             _ => return,
         };
@@ -708,8 +703,8 @@ impl LosscapeApp {
             if dialog == ExportDialog::Figure {
                 ui.horizontal(|ui| {
                     ui.label("Format");
-                    ui.radio_value(&mut s.format, export::FigureFormat::Png, "PNG");
-                    ui.radio_value(&mut s.format, export::FigureFormat::Svg, "SVG (vector)");
+                    ui.radio_value(&mut s.format, crate::export::Format::Png, "PNG");
+                    ui.radio_value(&mut s.format, crate::export::Format::Svg, "SVG (vector)");
                 });
             }
             ui.horizontal_wrapped(|ui| {
@@ -748,14 +743,14 @@ impl LosscapeApp {
         });
         if go {
             let (action, ext) = match dialog {
-                ExportDialog::Figure => {
-                    let svg = self.export.format == export::FigureFormat::Svg;
-                    (
-                        FileAction::ExportFigure { svg },
-                        if svg { "svg" } else { "png" },
-                    )
-                }
-                ExportDialog::Animation => (FileAction::ExportAnimation, "gif"),
+                ExportDialog::Figure => (
+                    FileAction::ExportFigure(self.export.format),
+                    self.export.format.extension(),
+                ),
+                ExportDialog::Animation => (
+                    FileAction::ExportAnimation,
+                    crate::export::Format::Gif.extension(),
+                ),
             };
             self.files.ask(action, &self.suggested_name(ext));
             open = false;

@@ -4,7 +4,7 @@
 
 use super::compute::{Compute, Progress};
 use crate::engine::{Trajectory, ViewBox};
-use crate::scene::Scene;
+use crate::scene::{Runs, Scene};
 
 /// How optimizers share the plot.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -85,7 +85,7 @@ impl Clock {
 pub struct Session {
     pub scene: Scene,
     /// One entry per scene optimizer; `None` while disabled or not yet computed.
-    pub runs: Vec<Option<Trajectory>>,
+    pub runs: Runs,
     pub clock: Clock,
     pub layout: Layout,
     /// The optimizer whose details the info panel shows.
@@ -103,7 +103,7 @@ impl Session {
     pub fn new(scene: Scene) -> Self {
         let clock = Clock::new(scene.steps);
         let mut s = Session {
-            runs: vec![None; scene.optimizers.len()],
+            runs: Runs::pending(&scene),
             scene,
             clock,
             layout: Layout::Overlay,
@@ -120,7 +120,7 @@ impl Session {
     /// Replaces the scene (a lesson, an opened file) and starts its animation.
     pub fn load(&mut self, scene: Scene) {
         self.clock = Clock::new(scene.steps);
-        self.runs = vec![None; scene.optimizers.len()];
+        self.runs = Runs::pending(&scene);
         self.scene = scene;
         self.selected = 0;
         self.view = None;
@@ -131,7 +131,7 @@ impl Session {
     /// large ones continue in the background (see [`Session::poll`]).
     pub fn rerun(&mut self) {
         if self.runs.len() != self.scene.optimizers.len() {
-            self.runs = vec![None; self.scene.optimizers.len()];
+            self.runs = Runs::pending(&self.scene);
         }
         self.selected = self
             .selected
@@ -148,7 +148,7 @@ impl Session {
         }
     }
 
-    fn install(&mut self, runs: Vec<Option<Trajectory>>) {
+    fn install(&mut self, runs: Runs) {
         if runs.len() == self.scene.optimizers.len() {
             self.runs = runs;
             self.generation += 1;
@@ -158,7 +158,7 @@ impl Session {
 
     /// The trajectory of optimizer `i`, if it is enabled and computed.
     pub fn run(&self, i: usize) -> Option<&Trajectory> {
-        self.runs.get(i).and_then(Option::as_ref)
+        self.runs.get(i)
     }
 
     pub fn progress(&self) -> Option<Progress> {
@@ -167,7 +167,7 @@ impl Session {
 
     /// The last animation step: the scene's number of updates.
     pub fn last_step(&self) -> usize {
-        usize::try_from(self.scene.steps).unwrap_or(usize::MAX)
+        self.scene.last_step()
     }
 
     pub fn view_box(&self) -> ViewBox {

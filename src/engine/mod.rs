@@ -2,15 +2,17 @@
 //! no files: everything else in losscape is built on it.
 
 pub mod optim;
+pub mod param;
 pub mod real;
 pub mod run;
 pub mod schedule;
-pub mod surface;
+pub mod surfaces;
 
 pub use optim::{Hyper, Knob, OptimizerKind};
+pub use param::{Param, Range, Scale};
 pub use run::{Control, OptimizerSpec, Problem, Status, Stepper, Trajectory, run, run_with};
 pub use schedule::Schedule;
-pub use surface::{Surface, SurfaceKind, ViewBox};
+pub use surfaces::{Surface, SurfaceKind, ViewBox};
 
 /// A point or gradient in parameter space.
 pub type Vec2 = nalgebra::Vector2<f64>;

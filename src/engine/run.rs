@@ -4,9 +4,9 @@
 //! slider drags and exports are instant and deterministic. A [`Stepper`] can also advance in
 //! slices, for work that must be spread over frames or cancelled.
 
-use super::optim::{self, OptimizerKind, Probe, Rule, StepContext};
+use super::optim::{self, Knob, OptimizerKind, Probe, Rule, StepContext};
 use super::schedule::{Schedule, clip_norm};
-use super::surface::Surface;
+use super::surfaces::Surface;
 use super::{Mat2, Vec2};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -37,14 +37,6 @@ impl OptimizerSpec {
             clip_norm: None,
             schedule: None,
             basis_rotation: 0.0,
-        }
-    }
-
-    /// The learning rate of update `k = t − 1`.
-    pub fn lr_at(&self, k: u64) -> f64 {
-        match &self.schedule {
-            Some(s) => s.lr(self.hyper.lr, k),
-            None => self.hyper.lr,
         }
     }
 }
@@ -208,7 +200,8 @@ impl Stepper {
             oracle,
             lr: spec.hyper.lr,
             schedule: spec.schedule,
-            noise: if spec.kind == OptimizerKind::Sgd {
+            // only kinds with a `noise` hyperparameter (SGD) see a noisy gradient
+            noise: if spec.kind.knobs().any(|k| k == Knob::Noise) {
                 spec.hyper.noise
             } else {
                 0.0

@@ -10,12 +10,13 @@
 //! ```no_run
 //! use losscape::export::{self, FigureRequest};
 //! let scene = losscape::scene::builtin("rosenbrock-race").unwrap();
-//! let runs = export::compute_runs(&scene);
+//! let runs = losscape::scene::Runs::compute(&scene);
 //! let req = FigureRequest::whole(&scene, &runs, 1600, 1200);
 //! let png = export::render_png(&req).unwrap();
 //! # let _ = png;
 //! ```
 
+mod format;
 mod gif;
 mod layout;
 mod png;
@@ -23,9 +24,10 @@ mod raster;
 mod svg;
 mod text;
 
-use crate::engine::{self, Trajectory, ViewBox};
+use crate::engine::{Trajectory, ViewBox};
 use crate::figure::projection::{Projection, fit_aspect};
 use crate::scene::Scene;
+pub use format::{Content, Format};
 use layout::{Canvas, Layout};
 
 /// Smallest width and height of an export, in pixels.
@@ -42,7 +44,7 @@ pub const MAX_FPS: f64 = 100.0;
 pub struct FigureRequest<'a> {
     pub scene: &'a Scene,
     /// One entry per scene optimizer, `None` for disabled ones (as `Session::runs` in the
-    /// app); see [`compute_runs`].
+    /// app); see [`crate::scene::Runs`].
     pub runs: &'a [Option<Trajectory>],
     /// The region of parameter space the plot area shows. It is widened along one axis to
     /// the plot area's shape ([`fit_view`]) so the surface is never distorted: a unit is as
@@ -68,7 +70,7 @@ impl<'a> FigureRequest<'a> {
             scene,
             runs,
             view: fit_view(scene, scene.view_box(), width, height),
-            step: last_step(scene),
+            step: scene.last_step(),
             width,
             height,
         }
@@ -166,21 +168,6 @@ pub fn check_size(width: i64, height: i64) -> Result<(u32, u32), ExportError> {
     }
 }
 
-/// The scene's trajectories, one entry per optimizer (`None` for disabled ones).
-pub fn compute_runs(scene: &Scene) -> Vec<Option<Trajectory>> {
-    let mut computed = engine::run(&scene.problem(), &scene.specs()).into_iter();
-    scene
-        .optimizers
-        .iter()
-        .map(|o| if o.enabled { computed.next() } else { None })
-        .collect()
-}
-
-/// The last step of the scene (what `--step` defaults to).
-pub fn last_step(scene: &Scene) -> usize {
-    usize::try_from(scene.steps).unwrap_or(usize::MAX)
-}
-
 /// Left, top, width and height (whole pixels) of the plot area in a `width × height` export
 /// of `scene` (the header depends on the scene's title and claim).
 pub fn plot_rect(scene: &Scene, width: u32, height: u32) -> [f64; 4] {
@@ -274,6 +261,6 @@ pub fn render_gif(
     check(req)?;
     opts.validate()?;
     let canvas = Canvas::new(req)?;
-    let last = req.step.min(last_step(req.scene));
+    let last = req.step.min(req.scene.last_step());
     gif::encode(&canvas, last, opts, out, progress)
 }

@@ -156,49 +156,10 @@ fn adler32_combine(a: u32, b: u32, len_b: usize) -> u32 {
     (sum1 | (sum2 << 16)) as u32
 }
 
-/// CRC-32 (ISO-HDLC, as PNG uses), eight bytes at a time.
+/// CRC-32 (ISO-HDLC, as PNG uses); crc32fast picks the fastest kernel the CPU has.
 fn crc32(data: &[u8]) -> u32 {
-    let t = &*CRC_TABLES;
-    let mut crc = !0u32;
-    let mut chunks = data.chunks_exact(8);
-    for c in &mut chunks {
-        let lo = crc ^ u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
-        crc = t[7][(lo & 0xff) as usize]
-            ^ t[6][((lo >> 8) & 0xff) as usize]
-            ^ t[5][((lo >> 16) & 0xff) as usize]
-            ^ t[4][(lo >> 24) as usize]
-            ^ t[3][c[4] as usize]
-            ^ t[2][c[5] as usize]
-            ^ t[1][c[6] as usize]
-            ^ t[0][c[7] as usize];
-    }
-    for &b in chunks.remainder() {
-        crc = t[0][((crc ^ u32::from(b)) & 0xff) as usize] ^ (crc >> 8);
-    }
-    !crc
+    crc32fast::hash(data)
 }
-
-static CRC_TABLES: std::sync::LazyLock<[[u32; 256]; 8]> = std::sync::LazyLock::new(|| {
-    let mut t = [[0u32; 256]; 8];
-    for (n, entry) in t[0].iter_mut().enumerate() {
-        let mut c = n as u32;
-        for _ in 0..8 {
-            c = if c & 1 != 0 {
-                0xedb8_8320 ^ (c >> 1)
-            } else {
-                c >> 1
-            };
-        }
-        *entry = c;
-    }
-    for k in 1..8 {
-        for n in 0..256 {
-            let prev = t[k - 1][n];
-            t[k][n] = (prev >> 8) ^ t[0][(prev & 0xff) as usize];
-        }
-    }
-    t
-});
 
 #[cfg(test)]
 mod tests {

@@ -5,9 +5,8 @@
 //! pixel centres (not pixel corners) so that a grid of `nx × ny` samples maps one-to-one onto
 //! an `nx × ny` image covering the view box, with no half-pixel shift at the edges.
 
-use crate::engine::{Surface, SurfaceKind, ViewBox};
+use crate::engine::{Surface, ViewBox};
 use rayon::prelude::*;
-use std::f64::consts::PI;
 
 /// Grids at least this large are split over threads; below it the cost of waking the pool
 /// is comparable to the work itself.
@@ -69,11 +68,10 @@ impl Grid {
         // vectorisation), so the abscissae are computed once and shared by every row.
         let xs: Vec<f64> = (0..nx).map(|i| self.x(i)).collect();
         let ys: Vec<f64> = (0..ny).map(|j| self.y(j)).collect();
-        let columns = separable_columns(surface, &xs);
-        let fill = |(row, &y): (&mut [f64], &f64)| match &columns {
-            Some(columns) => fill_separable_row(row, columns, y),
-            None => fill_row(surface, row, &xs, y),
-        };
+        // the surface's own fast paths: its kind matched outside the row loop, and the
+        // column parts of a separable surface computed once
+        let plan = surface.row_plan(&xs);
+        let fill = |(row, &y): (&mut [f64], &f64)| surface.fill_row(&plan, row, &xs, y);
         if len >= PARALLEL_MIN_POINTS && rayon::current_num_threads() > 1 {
             // Each value depends only on its own (x, y), so the split cannot change any bit.
             self.values
@@ -171,62 +169,10 @@ fn finite_min_max(values: &[f64]) -> (f64, f64) {
     (l, h)
 }
 
-/// Rastrigin is a function of x plus one of y, so a grid needs its cosines once per column
-/// and once per row instead of once per point. Returns the x part of every column, or
-/// `None` for a surface without this form.
-///
-/// The sums are formed in the order `Surface::eval` forms them,
-/// `((20 + x²) − 10 cos 2πx) + y² − 10 cos 2πy`, so every sample is bit for bit what the
-/// formula gives (tested).
-fn separable_columns(surface: &Surface, xs: &[f64]) -> Option<Vec<f64>> {
-    (surface.kind() == SurfaceKind::Rastrigin).then(|| {
-        xs.iter()
-            .map(|&x| 20.0 + x * x - (x * (2.0 * PI)).cos() * 10.0)
-            .collect()
-    })
-}
-
-/// One row of a separable surface from its column parts (see [`separable_columns`]).
-fn fill_separable_row(row: &mut [f64], columns: &[f64], y: f64) {
-    let y2 = y * y;
-    let cy = (y * (2.0 * PI)).cos() * 10.0;
-    for (v, &c) in row.iter_mut().zip(columns) {
-        *v = c + y2 - cy;
-    }
-}
-
-/// One row of samples.
-///
-/// Written so the formula dispatch (the `match` on the kind inside `eval`) leaves the loop:
-/// the surface is copied into a local, whose fields the optimiser then knows cannot change
-/// while the row is written (through a reference it must assume they might, and reloads
-/// them every point), and the kind is matched outside the loop, so inside each arm `eval`
-/// is straight-line arithmetic that vectorises. Together these make Rosenbrock about 3×
-/// faster. The match is exhaustive so a new surface cannot be forgotten.
-#[inline(always)]
-fn fill_row(surface: &Surface, row: &mut [f64], xs: &[f64], y: f64) {
-    let surface = *surface;
-    macro_rules! specialise {
-        ($($kind:ident)*) => {
-            match surface.kind() {
-                $(SurfaceKind::$kind => {
-                    for (v, &x) in row.iter_mut().zip(xs) {
-                        *v = surface.eval(x, y);
-                    }
-                })*
-            }
-        };
-    }
-    specialise!(
-        Quadratic Rosenbrock Himmelblau Beale Saddle Rastrigin SixHumpCamel Wells Plateau Cliff
-        SharpFlat NarrowingValley
-    );
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::Vec2;
+    use crate::engine::{SurfaceKind, Vec2};
 
     #[test]
     fn values_are_the_surface_at_pixel_centres() {
@@ -259,14 +205,18 @@ mod tests {
             y: [-3.3, 5.12],
         };
         let g = Grid::evaluate(&s, view, 301, 257);
-        assert!(separable_columns(&s, &[0.0]).is_some());
+        assert!(s.row_plan(&[0.0]).is_separable());
         for j in 0..g.ny {
             for i in 0..g.nx {
                 let want = s.eval(g.x(i), g.y(j));
                 assert_eq!(g.get(i, j).to_bits(), want.to_bits(), "({i}, {j})");
             }
         }
-        assert!(separable_columns(&Surface::new(SurfaceKind::Rosenbrock), &[0.0]).is_none());
+        assert!(
+            !Surface::new(SurfaceKind::Rosenbrock)
+                .row_plan(&[0.0])
+                .is_separable()
+        );
     }
 
     #[test]

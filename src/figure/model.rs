@@ -8,7 +8,6 @@ use super::contour::{ContourLevel, contours};
 use super::grid::Grid;
 use super::levels::ColorScale;
 use super::palette;
-use crate::engine::optim::OptimizerKind;
 use crate::engine::{Status, Surface, Trajectory, Vec2, ViewBox};
 use crate::scene::Scene;
 
@@ -239,7 +238,7 @@ impl<'a> Figure<'a> {
             subtitle: scene.description.clone(),
             view,
             step,
-            last_step: usize::try_from(scene.steps).unwrap_or(usize::MAX),
+            last_step: scene.last_step(),
             marks,
             trails,
             legend,
@@ -265,26 +264,20 @@ pub fn status_text(scene: &Scene, index: usize, run: &Trajectory, step: usize) -
     }
 }
 
-/// For GD-like methods, the largest stable learning rate given the curvature at the start.
+/// For kinds with a stability bound (GD, momentum…), the largest stable learning rate given
+/// the curvature at the start, in the words of the optimizer's catalog entry.
 fn stable_bound_hint(scene: &Scene, spec: &crate::engine::OptimizerSpec) -> String {
-    let lam = scene.surface.hessian_eigenvalues(scene.start)[1];
-    if !(lam > 0.0 && lam.is_finite()) {
+    let (Some(stability), Some(bound)) = (
+        spec.kind.stability(),
+        scene.surface.stable_lr(scene.start, spec.kind, &spec.hyper),
+    ) else {
         return String::new();
-    }
-    match spec.kind {
-        OptimizerKind::Gd | OptimizerKind::Sgd => {
-            format!(
-                " (lr {} > 2/λmax = {} at the start)",
-                sig(spec.hyper.lr),
-                sig(2.0 / lam)
-            )
-        }
-        OptimizerKind::Momentum | OptimizerKind::Nesterov => format!(
-            " (stable only for lr < 2(1 + μ)/λmax = {} at the start)",
-            sig(2.0 * (1.0 + spec.hyper.momentum) / lam)
-        ),
-        _ => String::new(),
-    }
+    };
+    let text = stability
+        .explain
+        .replace("{lr}", &sig(spec.hyper.lr))
+        .replace("{bound}", &sig(bound));
+    format!(" ({text})")
 }
 
 /// Four significant digits, in exponent form where that reads better.

@@ -1,5 +1,5 @@
-//! The built-in scenes: one per lesson of LESSONS.md plus showcases, embedded in the binary
-//! so losscape works from any folder.
+//! The built-in scenes: one per lesson (each claim checked by tests/lessons.rs) plus
+//! showcases, embedded in the binary so losscape works from any folder.
 
 use super::{Scene, SceneError, SceneErrorKind, parse};
 
@@ -10,7 +10,7 @@ pub struct Builtin {
     pub name: &'static str,
     /// The menu group it appears under.
     pub group: &'static str,
-    /// The lesson of LESSONS.md it shows, if any.
+    /// The lesson it shows, if any.
     pub lesson: Option<u8>,
     pub source: &'static str,
 }

@@ -1,14 +1,16 @@
 //! Scenes: a surface, a start, a number of steps and the optimizers to race, read from TOML
-//! files (CONTRACT.md), validated, written back, and shipped built in as the lessons.
+//! files (the README's "Scene files"), validated, written back, and shipped built in as the lessons.
 
 mod builtin;
 mod error;
 pub mod link;
 mod parse;
+mod runs;
 
 pub use builtin::{BUILTINS, Builtin, DEFAULT_SCENE, builtin};
 pub use error::{SceneError, SceneErrorKind, line_col};
 pub use parse::{DEFAULT_STEPS, MAX_STEPS, parse, parse_color};
+pub use runs::Runs;
 
 use crate::engine::optim::{Knob, OptimizerKind};
 use crate::engine::{OptimizerSpec, Problem, Schedule, Surface, Vec2, ViewBox};
@@ -98,6 +100,11 @@ impl Scene {
 
     pub fn specs(&self) -> Vec<OptimizerSpec> {
         self.enabled().map(|o| o.spec.clone()).collect()
+    }
+
+    /// The last step of the animation and of every figure: the number of updates.
+    pub fn last_step(&self) -> usize {
+        usize::try_from(self.steps).unwrap_or(usize::MAX)
     }
 
     pub fn view_box(&self) -> ViewBox {

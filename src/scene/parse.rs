@@ -137,6 +137,15 @@ impl Reader<'_> {
         ])
     }
 
+    /// The one check of a surface parameter or hyperparameter against its valid range.
+    fn check_range(&self, v: &Value, x: f64, range: crate::engine::Range, what: &str) -> R<()> {
+        if range.contains(x) {
+            Ok(())
+        } else {
+            Err(self.err(v.span(), format!("{what} must be {range}, got {x}")))
+        }
+    }
+
     fn unknown_key(
         &self,
         key: &Spanned<std::borrow::Cow<str>>,
@@ -289,20 +298,7 @@ fn read_surface(r: &Reader, v: &Value) -> R<Surface> {
             return Err(r.unknown_key(key, &format!("[surface] of kind `{kind_name}`"), &valid));
         };
         let x = r.number(value, &format!("`{name}`"))?;
-        if !(x.is_finite() && x >= param.min && x <= param.max) {
-            let range = match (param.min.is_finite(), param.max.is_finite()) {
-                // the smallest positive float stands for an open bound at zero
-                (true, false) if param.min == f64::MIN_POSITIVE => "> 0".to_string(),
-                (true, true) => format!("in [{}, {}]", param.min, param.max),
-                (true, false) => format!("≥ {}", param.min),
-                (false, true) => format!("≤ {}", param.max),
-                (false, false) => "finite".to_string(),
-            };
-            return Err(r.err(
-                value.span(),
-                format!("[surface] `{name}` must be {range}, got {x}"),
-            ));
-        }
+        r.check_range(value, x, param.range, &format!("[surface] `{name}`"))?;
         surface = surface.with_param(name, x);
     }
     Ok(surface)
@@ -422,13 +418,8 @@ fn read_optimizer(r: &Reader, v: &Value, number: usize) -> R<SceneOptimizer> {
 
 /// Sets the knobs of one key: a number, a switch, or a pair such as `betas`.
 fn read_knobs(r: &Reader, v: &Value, key: &Key, place: &str, spec: &mut OptimizerSpec) -> R<()> {
-    let check = |knob: Knob, x: f64, span: Range<usize>, what: &str| -> R<()> {
-        let range = knob.info().range;
-        if range.contains(x) {
-            Ok(())
-        } else {
-            Err(r.err(span, format!("{place}: {what} must be {range}, got {x}")))
-        }
+    let check = |knob: Knob, x: f64, v: &Value, what: &str| {
+        r.check_range(v, x, knob.info().range, &format!("{place}: {what}"))
     };
     match key.knobs {
         [knob @ (Knob::Centered | Knob::BiasCorrection)] => {
@@ -438,7 +429,7 @@ fn read_knobs(r: &Reader, v: &Value, key: &Key, place: &str, spec: &mut Optimize
         [knob] => {
             let what = format!("`{}`", key.name);
             let x = r.number(v, &format!("{place}: {what}"))?;
-            check(*knob, x, v.span(), &what)?;
+            check(*knob, x, v, &what)?;
             spec.hyper.set(*knob, x);
         }
         knobs => {
@@ -456,7 +447,7 @@ fn read_knobs(r: &Reader, v: &Value, key: &Key, place: &str, spec: &mut Optimize
             for (i, (knob, item)) in knobs.iter().zip(items.iter()).enumerate() {
                 let what = format!("`{}[{i}]`", key.name);
                 let x = r.number(item, &format!("{place}: {what}"))?;
-                check(*knob, x, item.span(), &what)?;
+                check(*knob, x, item, &what)?;
                 spec.hyper.set(*knob, x);
             }
         }

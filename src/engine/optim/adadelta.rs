@@ -1,7 +1,18 @@
 //! Adadelta, as `torch.optim.Adadelta` computes it.
 
-use super::{Hyper, Rule, StepContext, ema, sqrt, square};
+use super::{Entry, Hyper, Rule, StepContext, ema, sqrt, square};
 use crate::engine::Vec2;
+use super::hyper::{eps, lr, rho};
+
+pub const ENTRY: Entry = Entry {
+    key: "adadelta",
+    name: "Adadelta",
+    hyper: &[lr(1.0), rho(0.9), eps(1e-6)],
+    rule: "v ← ρ·v + (1 − ρ)·g²\nδ = √(u + ε)/√(v + ε) · g\nu ← ρ·u + (1 − ρ)·δ²\nw ← w − lr·δ",
+    about: "Scales steps by the ratio of the RMS of past updates to the RMS of gradients, so it needs no learning rate of its own; ε sets the size of the first steps.",
+    stability: None,
+    build: |h| Box::new(Adadelta::new(h)),
+};
 
 /// `v ← ρ·v + (1 − ρ)·g²`; `δ = √(u + ε)/√(v + ε) · g`; `u ← ρ·u + (1 − ρ)·δ²`; `w ← w − lr·δ`.
 pub struct Adadelta {

@@ -1,7 +1,18 @@
 //! AdaGrad, as `torch.optim.Adagrad` computes it.
 
-use super::{Hyper, Rule, StepContext, sqrt, square};
+use super::{Entry, Hyper, Rule, StepContext, sqrt, square};
 use crate::engine::Vec2;
+use super::hyper::{eps, initial_accumulator_value, lr, lr_decay};
+
+pub const ENTRY: Entry = Entry {
+    key: "adagrad",
+    name: "AdaGrad",
+    hyper: &[lr(0.01), eps(1e-10), lr_decay(0.0), initial_accumulator_value(0.0)],
+    rule: "s ← s + g²\nw ← w − lr/(1 + (t − 1)·lr_decay) · g/(√s + ε)",
+    about: "Divides each coordinate's step by the root of its summed squared gradients. Good for sparse features, but the sum only grows, so the steps keep shrinking.",
+    stability: None,
+    build: |h| Box::new(Adagrad::new(h)),
+};
 
 /// `s ← s + g²`; `w ← w − lr/(1 + (t − 1)·lr_decay) · g/(√s + ε)`.
 pub struct Adagrad {

@@ -1,8 +1,19 @@
 //! Adam and the variants that differ from it by one switch: AMSGrad (`amsgrad`), AdamW
 //! (`decoupled_weight_decay`) and Adafactor (β₁ = 0), as `torch.optim.Adam`/`AdamW` compute them.
 
-use super::{Hyper, Rule, StepContext, ema, lerp, sqrt, square};
+use super::{Entry, Hyper, Rule, StepContext, ema, lerp, sqrt, square};
 use crate::engine::Vec2;
+use super::hyper::{betas, bias_correction, eps, lr, weight_decay};
+
+pub const ENTRY: Entry = Entry {
+    key: "adam",
+    name: "Adam",
+    hyper: &[lr(0.001), betas(0.9, 0.999), eps(1e-8), weight_decay(0.0), bias_correction(true)],
+    rule: "g ← g + wd·w\nm ← β₁·m + (1 − β₁)·g\nv ← β₂·v + (1 − β₂)·g²\nm_hat = m/(1 − β₁^t),  v_hat = v/(1 − β₂^t)\nw ← w − lr·m_hat/(√v_hat + ε)",
+    about: "Momentum plus RMSprop scaling, with bias correction for averages that start at 0. The default choice in deep learning, but its defaults are not universal.",
+    stability: None,
+    build: |h| Box::new(Adam::new(h)),
+};
 
 /// `g ← g + wd·w` (AdamW instead: `w ← w·(1 − lr·wd)`); `m ← β₁m + (1 − β₁)g`;
 /// `v ← β₂v + (1 − β₂)g²` (AMSGrad: `v_max ← max(v_max, v)`, used in the same step);

@@ -1,7 +1,18 @@
 //! Adamax, as `torch.optim.Adamax` computes it.
 
-use super::{Hyper, Rule, StepContext, lerp};
+use super::{Entry, Hyper, Rule, StepContext, lerp};
 use crate::engine::Vec2;
+use super::hyper::{betas, eps, lr};
+
+pub const ENTRY: Entry = Entry {
+    key: "adamax",
+    name: "Adamax",
+    hyper: &[lr(0.002), betas(0.9, 0.999), eps(1e-8)],
+    rule: "m ← β₁·m + (1 − β₁)·g\nu ← max(β₂·u, |g| + ε)\nw ← w − lr/(1 − β₁^t) · m/u",
+    about: "Adam with the infinity norm: the denominator is a decaying maximum of |g| instead of an RMS.",
+    stability: None,
+    build: |h| Box::new(Adamax::new(h)),
+};
 
 /// `m ← β₁m + (1 − β₁)g`; `u ← max(β₂u, |g| + ε)`; `w ← w − lr/(1 − β₁ᵗ) · m/u`.
 pub struct Adamax {

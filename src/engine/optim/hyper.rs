@@ -1,30 +1,12 @@
-//! Optimizer kinds and their hyperparameters: names, defaults and valid ranges exactly as
-//! CONTRACT.md gives them (which follow `torch.optim`).
+//! Hyperparameters: every scalar an optimizer of the catalog can read ([`Knob`]), each
+//! described once (range, slider, help) as `torch.optim` gives it, and the
+//! scene-file keys that set them ([`Key`], with each optimizer's own default).
 //!
-//! Every hyperparameter of every kind lives in one flat [`Hyper`] record; each kind says which
-//! of them it reads ([`OptimizerKind::keys`]). That keeps validation, the scene writer and the
-//! app's sliders generic, while each update rule reads its values by name.
+//! Every hyperparameter of every kind lives in one flat [`Hyper`] record; each kind lists the
+//! keys it reads in its catalog entry. That keeps validation, the scene writer and the app's
+//! sliders generic, while each update rule reads its values by name.
 
-/// The optimizer catalog.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OptimizerKind {
-    Gd,
-    Sgd,
-    Momentum,
-    Nesterov,
-    Adagrad,
-    Rmsprop,
-    Adadelta,
-    Adam,
-    Amsgrad,
-    Adamw,
-    Adamax,
-    Nadam,
-    Adafactor,
-    Newton,
-    Sam,
-    Lion,
-}
+use crate::engine::param::{Param, Range, Scale};
 
 /// One scalar hyperparameter (betas are two of them: `Beta1`, `Beta2`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -50,234 +32,266 @@ pub enum Knob {
     BiasCorrection,
 }
 
-/// How a slider should move over a knob's values.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Scale {
-    Linear,
-    /// Logarithmic: learning rates, ε.
-    Log,
-    /// Logarithmic in 1 − value: decay rates such as β₂ = 0.999 where the digits after 0.9 matter.
-    OneMinusLog,
-    /// A switch.
-    Toggle,
-}
-
-/// Valid values of a knob.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Range {
-    /// `min ≤ v`
-    AtLeast(f64),
-    /// `min < v`
-    Above(f64),
-    /// `min ≤ v < max`
-    HalfOpen(f64, f64),
-    /// `min ≤ v ≤ max`
-    Closed(f64, f64),
-    Bool,
-}
-
-impl Range {
-    pub fn contains(self, v: f64) -> bool {
-        v.is_finite()
-            && match self {
-                Range::AtLeast(lo) => v >= lo,
-                Range::Above(lo) => v > lo,
-                Range::HalfOpen(lo, hi) => v >= lo && v < hi,
-                Range::Closed(lo, hi) => v >= lo && v <= hi,
-                Range::Bool => v == 0.0 || v == 1.0,
-            }
+const fn param(
+    key: &'static str,
+    label: &'static str,
+    range: Range,
+    scale: Scale,
+    slider: (f64, f64),
+    help: &'static str,
+) -> Param {
+    Param {
+        key,
+        label,
+        range,
+        scale,
+        slider,
+        default: 0.0,
+        help,
     }
-}
-
-impl std::fmt::Display for Range {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {
-            Range::AtLeast(lo) => write!(f, "≥ {lo}"),
-            Range::Above(lo) => write!(f, "> {lo}"),
-            Range::HalfOpen(lo, hi) => write!(f, "in [{lo}, {hi})"),
-            Range::Closed(lo, hi) => write!(f, "in [{lo}, {hi}]"),
-            Range::Bool => write!(f, "true or false"),
-        }
-    }
-}
-
-/// What a user needs to know about a knob.
-#[derive(Clone, Copy, Debug)]
-pub struct KnobInfo {
-    pub label: &'static str,
-    pub range: Range,
-    pub scale: Scale,
-    /// The slider's span; files may hold any valid value.
-    pub slider: (f64, f64),
-    pub help: &'static str,
 }
 
 impl Knob {
-    pub fn info(self) -> KnobInfo {
+    /// The knob's description; its default is each optimizer's own (see [`Key`]), 0 here.
+    pub const fn info(self) -> Param {
         use Range::*;
         use Scale::*;
-        let (label, range, scale, slider, help) = match self {
-            Knob::Lr => (
+        match self {
+            Knob::Lr => param(
+                "lr",
                 "learning rate",
                 AtLeast(0.0),
                 Log,
                 (1e-5, 10.0),
                 "size of each step",
             ),
-            Knob::Beta1 => (
+            Knob::Beta1 => param(
+                "beta1",
                 "β₁",
                 HalfOpen(0.0, 1.0),
                 OneMinusLog,
                 (0.0, 0.9999),
                 "decay of the gradient average (momentum); higher remembers longer",
             ),
-            Knob::Beta2 => (
+            Knob::Beta2 => param(
+                "beta2",
                 "β₂",
                 HalfOpen(0.0, 1.0),
                 OneMinusLog,
                 (0.0, 0.99999),
                 "decay of the squared-gradient average that sets each coordinate's step",
             ),
-            Knob::Eps => (
+            Knob::Eps => param(
+                "eps",
                 "ε",
                 Above(0.0),
                 Log,
                 (1e-12, 1.0),
                 "added to the denominator; caps the step where gradients are tiny",
             ),
-            Knob::WeightDecay => (
+            Knob::WeightDecay => param(
+                "weight_decay",
                 "weight decay",
                 AtLeast(0.0),
                 Linear,
                 (0.0, 1.0),
                 "pulls the parameters toward 0 at every step",
             ),
-            Knob::Momentum => (
+            Knob::Momentum => param(
+                "momentum",
                 "momentum μ",
                 HalfOpen(0.0, 1.0),
                 OneMinusLog,
                 (0.0, 0.999),
                 "fraction of the previous step carried into the next",
             ),
-            Knob::Dampening => (
+            Knob::Dampening => param(
+                "dampening",
                 "dampening τ",
                 Closed(0.0, 1.0),
                 Linear,
                 (0.0, 1.0),
                 "scales down the new gradient's share of the momentum buffer",
             ),
-            Knob::Alpha => (
+            Knob::Alpha => param(
+                "alpha",
                 "α",
                 HalfOpen(0.0, 1.0),
                 OneMinusLog,
                 (0.0, 0.9999),
                 "decay of the squared-gradient average",
             ),
-            Knob::Rho => (
+            Knob::Rho => param(
+                "rho",
                 "ρ",
                 HalfOpen(0.0, 1.0),
                 OneMinusLog,
                 (0.0, 0.9999),
                 "decay of both running averages (squared gradients and squared steps)",
             ),
-            Knob::Radius => (
+            Knob::Radius => param(
+                "rho",
                 "ρ (radius)",
                 AtLeast(0.0),
                 Linear,
                 (0.0, 1.0),
                 "how far uphill SAM looks before taking the gradient",
             ),
-            Knob::LrDecay => (
+            Knob::LrDecay => param(
+                "lr_decay",
                 "lr decay",
                 AtLeast(0.0),
                 Linear,
                 (0.0, 1.0),
                 "divides the learning rate by 1 + (t − 1)·decay",
             ),
-            Knob::InitialAccumulatorValue => (
+            Knob::InitialAccumulatorValue => param(
+                "initial_accumulator_value",
                 "initial accumulator",
                 AtLeast(0.0),
                 Linear,
                 (0.0, 1.0),
                 "starting value of the sum of squared gradients",
             ),
-            Knob::MomentumDecay => (
+            Knob::MomentumDecay => param(
+                "momentum_decay",
                 "momentum decay ψ",
                 AtLeast(0.0),
                 Linear,
                 (0.0, 0.1),
                 "how fast NAdam's momentum schedule warms up",
             ),
-            Knob::Damping => (
+            Knob::Damping => param(
+                "damping",
                 "damping λ",
                 AtLeast(0.0),
                 Linear,
                 (0.0, 10.0),
                 "added to the Hessian's diagonal; blends Newton toward gradient descent",
             ),
-            Knob::Noise => (
+            Knob::Noise => param(
+                "noise",
                 "noise",
                 AtLeast(0.0),
                 Linear,
                 (0.0, 5.0),
                 "standard deviation of the Gaussian noise added to each gradient",
             ),
-            Knob::Centered => (
+            Knob::Centered => param(
+                "centered",
                 "centered",
                 Bool,
                 Toggle,
                 (0.0, 1.0),
                 "divide by the gradient's standard deviation instead of its root mean square",
             ),
-            Knob::BiasCorrection => (
+            Knob::BiasCorrection => param(
+                "bias_correction",
                 "bias correction",
                 Bool,
                 Toggle,
                 (0.0, 1.0),
                 "undo the pull toward 0 of averages that start at 0",
             ),
-        };
-        KnobInfo {
-            label,
-            range,
-            scale,
-            slider,
-            help,
         }
     }
 }
 
-/// A key of the scene file's `[[optimizer]]` table and the knobs it sets.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A key of the scene file's `[[optimizer]]` table, the knobs it sets and this optimizer's
+/// defaults for them. Built with the functions below, which read like torch's signatures:
+/// `lr(0.01), eps(1e-10)`.
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Key {
     pub name: &'static str,
     pub knobs: &'static [Knob],
+    /// The default of each knob, in order.
+    pub defaults: [f64; 2],
 }
 
-const fn key(name: &'static str, knobs: &'static [Knob]) -> Key {
-    Key { name, knobs }
+impl Key {
+    /// Each knob with its description and this optimizer's default.
+    pub fn params(&self) -> impl Iterator<Item = (Knob, Param)> + '_ {
+        self.knobs
+            .iter()
+            .zip(self.defaults)
+            .map(|(&k, d)| (k, k.info().with_default(d)))
+    }
 }
 
-const LR: Key = key("lr", &[Knob::Lr]);
-const BETAS: Key = key("betas", &[Knob::Beta1, Knob::Beta2]);
-const EPS: Key = key("eps", &[Knob::Eps]);
-const WD: Key = key("weight_decay", &[Knob::WeightDecay]);
-const MOMENTUM: Key = key("momentum", &[Knob::Momentum]);
-const NOISE: Key = key("noise", &[Knob::Noise]);
-const DAMPENING: Key = key("dampening", &[Knob::Dampening]);
-const LR_DECAY: Key = key("lr_decay", &[Knob::LrDecay]);
-const INITIAL_ACCUMULATOR: Key = key(
-    "initial_accumulator_value",
-    &[Knob::InitialAccumulatorValue],
-);
-const ALPHA: Key = key("alpha", &[Knob::Alpha]);
-const CENTERED: Key = key("centered", &[Knob::Centered]);
-const RHO: Key = key("rho", &[Knob::Rho]);
-const BIAS_CORRECTION: Key = key("bias_correction", &[Knob::BiasCorrection]);
-const MOMENTUM_DECAY: Key = key("momentum_decay", &[Knob::MomentumDecay]);
-const BETA2: Key = key("beta2", &[Knob::Beta2]);
-const DAMPING: Key = key("damping", &[Knob::Damping]);
-const SAM_RHO: Key = key("rho", &[Knob::Radius]);
+const fn one(name: &'static str, knob: &'static [Knob], default: f64) -> Key {
+    Key {
+        name,
+        knobs: knob,
+        defaults: [default, 0.0],
+    }
+}
+
+pub const fn lr(default: f64) -> Key {
+    one("lr", &[Knob::Lr], default)
+}
+pub const fn betas(beta1: f64, beta2: f64) -> Key {
+    Key {
+        name: "betas",
+        knobs: &[Knob::Beta1, Knob::Beta2],
+        defaults: [beta1, beta2],
+    }
+}
+/// β₂ alone, for a method without a first moment (Adafactor).
+pub const fn beta2(default: f64) -> Key {
+    one("beta2", &[Knob::Beta2], default)
+}
+pub const fn eps(default: f64) -> Key {
+    one("eps", &[Knob::Eps], default)
+}
+pub const fn weight_decay(default: f64) -> Key {
+    one("weight_decay", &[Knob::WeightDecay], default)
+}
+pub const fn momentum(default: f64) -> Key {
+    one("momentum", &[Knob::Momentum], default)
+}
+pub const fn dampening(default: f64) -> Key {
+    one("dampening", &[Knob::Dampening], default)
+}
+pub const fn noise(default: f64) -> Key {
+    one("noise", &[Knob::Noise], default)
+}
+pub const fn lr_decay(default: f64) -> Key {
+    one("lr_decay", &[Knob::LrDecay], default)
+}
+pub const fn initial_accumulator_value(default: f64) -> Key {
+    one(
+        "initial_accumulator_value",
+        &[Knob::InitialAccumulatorValue],
+        default,
+    )
+}
+pub const fn alpha(default: f64) -> Key {
+    one("alpha", &[Knob::Alpha], default)
+}
+pub const fn centered(default: bool) -> Key {
+    one("centered", &[Knob::Centered], default as u8 as f64)
+}
+/// Adadelta's decay ρ.
+pub const fn rho(default: f64) -> Key {
+    one("rho", &[Knob::Rho], default)
+}
+/// SAM's radius, also written `rho` in its scene table.
+pub const fn radius(default: f64) -> Key {
+    one("rho", &[Knob::Radius], default)
+}
+pub const fn bias_correction(default: bool) -> Key {
+    one(
+        "bias_correction",
+        &[Knob::BiasCorrection],
+        default as u8 as f64,
+    )
+}
+pub const fn momentum_decay(default: f64) -> Key {
+    one("momentum_decay", &[Knob::MomentumDecay], default)
+}
+pub const fn damping(default: f64) -> Key {
+    one("damping", &[Knob::Damping], default)
+}
 
 /// Every hyperparameter of every kind; each kind reads only its own.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -302,6 +316,37 @@ pub struct Hyper {
 }
 
 impl Hyper {
+    /// What the knobs an optimizer does not read hold: torch's most common defaults, so a
+    /// record is the same whichever optimizer made it.
+    pub const BASE: Hyper = Hyper {
+        lr: 0.001,
+        beta1: 0.9,
+        beta2: 0.999,
+        eps: 1e-8,
+        weight_decay: 0.0,
+        momentum: 0.9,
+        dampening: 0.0,
+        alpha: 0.99,
+        rho: 0.9,
+        radius: 0.05,
+        lr_decay: 0.0,
+        initial_accumulator_value: 0.0,
+        momentum_decay: 0.004,
+        damping: 0.0,
+        noise: 0.1,
+        centered: false,
+        bias_correction: true,
+    };
+
+    /// [`Hyper::BASE`] with the defaults of `keys`.
+    pub fn with_defaults(keys: &[Key]) -> Hyper {
+        let mut h = Hyper::BASE;
+        for (knob, p) in keys.iter().flat_map(Key::params) {
+            h.set(knob, p.default);
+        }
+        h
+    }
+
     pub fn get(&self, knob: Knob) -> f64 {
         match knob {
             Knob::Lr => self.lr,
@@ -351,243 +396,5 @@ impl Hyper {
             }
         };
         *slot = v;
-    }
-}
-
-impl OptimizerKind {
-    pub const ALL: [OptimizerKind; 16] = [
-        OptimizerKind::Gd,
-        OptimizerKind::Sgd,
-        OptimizerKind::Momentum,
-        OptimizerKind::Nesterov,
-        OptimizerKind::Adagrad,
-        OptimizerKind::Rmsprop,
-        OptimizerKind::Adadelta,
-        OptimizerKind::Adam,
-        OptimizerKind::Amsgrad,
-        OptimizerKind::Adamw,
-        OptimizerKind::Adamax,
-        OptimizerKind::Nadam,
-        OptimizerKind::Adafactor,
-        OptimizerKind::Newton,
-        OptimizerKind::Sam,
-        OptimizerKind::Lion,
-    ];
-
-    /// The name used in scene files.
-    pub fn key(self) -> &'static str {
-        match self {
-            OptimizerKind::Gd => "gd",
-            OptimizerKind::Sgd => "sgd",
-            OptimizerKind::Momentum => "momentum",
-            OptimizerKind::Nesterov => "nesterov",
-            OptimizerKind::Adagrad => "adagrad",
-            OptimizerKind::Rmsprop => "rmsprop",
-            OptimizerKind::Adadelta => "adadelta",
-            OptimizerKind::Adam => "adam",
-            OptimizerKind::Amsgrad => "amsgrad",
-            OptimizerKind::Adamw => "adamw",
-            OptimizerKind::Adamax => "adamax",
-            OptimizerKind::Nadam => "nadam",
-            OptimizerKind::Adafactor => "adafactor",
-            OptimizerKind::Newton => "newton",
-            OptimizerKind::Sam => "sam",
-            OptimizerKind::Lion => "lion",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<OptimizerKind> {
-        Self::ALL.into_iter().find(|k| k.key() == key)
-    }
-
-    /// The default label.
-    pub fn display_name(self) -> &'static str {
-        match self {
-            OptimizerKind::Gd => "GD",
-            OptimizerKind::Sgd => "SGD",
-            OptimizerKind::Momentum => "Momentum",
-            OptimizerKind::Nesterov => "Nesterov",
-            OptimizerKind::Adagrad => "AdaGrad",
-            OptimizerKind::Rmsprop => "RMSprop",
-            OptimizerKind::Adadelta => "Adadelta",
-            OptimizerKind::Adam => "Adam",
-            OptimizerKind::Amsgrad => "AMSGrad",
-            OptimizerKind::Adamw => "AdamW",
-            OptimizerKind::Adamax => "Adamax",
-            OptimizerKind::Nadam => "NAdam",
-            OptimizerKind::Adafactor => "Adafactor",
-            OptimizerKind::Newton => "Newton",
-            OptimizerKind::Sam => "SAM",
-            OptimizerKind::Lion => "Lion",
-        }
-    }
-
-    /// The scene-file keys this kind accepts (besides `kind`, `label`, `clip_norm`, `schedule`).
-    pub fn keys(self) -> &'static [Key] {
-        use OptimizerKind::*;
-        match self {
-            Gd => &[LR],
-            Sgd => &[LR, NOISE],
-            Momentum => &[LR, MOMENTUM, DAMPENING],
-            Nesterov => &[LR, MOMENTUM],
-            Adagrad => &[LR, EPS, LR_DECAY, INITIAL_ACCUMULATOR],
-            Rmsprop => &[LR, ALPHA, EPS, MOMENTUM, CENTERED],
-            Adadelta => &[LR, RHO, EPS],
-            Adam => &[LR, BETAS, EPS, WD, BIAS_CORRECTION],
-            Amsgrad | Adamw => &[LR, BETAS, EPS, WD],
-            Adamax => &[LR, BETAS, EPS],
-            Nadam => &[LR, BETAS, EPS, MOMENTUM_DECAY],
-            Adafactor => &[LR, BETA2, EPS],
-            Newton => &[LR, DAMPING],
-            Sam => &[LR, SAM_RHO],
-            Lion => &[LR, BETAS, WD],
-        }
-    }
-
-    /// The knobs this kind reads, in the order the app shows them.
-    pub fn knobs(self) -> impl Iterator<Item = Knob> {
-        self.keys().iter().flat_map(|k| k.knobs.iter().copied())
-    }
-
-    /// `torch.optim`'s defaults for this kind.
-    pub fn defaults(self) -> Hyper {
-        use OptimizerKind::*;
-        let mut h = Hyper {
-            lr: 0.001,
-            beta1: 0.9,
-            beta2: 0.999,
-            eps: 1e-8,
-            weight_decay: 0.0,
-            momentum: 0.9,
-            dampening: 0.0,
-            alpha: 0.99,
-            rho: 0.9,
-            radius: 0.05,
-            lr_decay: 0.0,
-            initial_accumulator_value: 0.0,
-            momentum_decay: 0.004,
-            damping: 0.0,
-            noise: 0.1,
-            centered: false,
-            bias_correction: true,
-        };
-        match self {
-            Gd | Sgd | Momentum | Nesterov | Adam | Amsgrad => {}
-            Adagrad => {
-                h.lr = 0.01;
-                h.eps = 1e-10;
-            }
-            Rmsprop => {
-                h.lr = 0.01;
-                h.momentum = 0.0;
-            }
-            Adadelta => {
-                h.lr = 1.0;
-                h.eps = 1e-6;
-            }
-            Adamw => h.weight_decay = 0.01,
-            Adamax | Nadam => h.lr = 0.002,
-            Adafactor => {
-                h.lr = 0.01;
-                h.beta1 = 0.0;
-            }
-            Newton => h.lr = 1.0,
-            Sam => h.lr = 0.01,
-            Lion => {
-                h.lr = 1e-4;
-                h.beta2 = 0.99;
-            }
-        }
-        h
-    }
-
-    /// The update rule, as shown in the app (the formula of CONTRACT.md).
-    pub fn rule_text(self) -> &'static str {
-        use OptimizerKind::*;
-        match self {
-            Gd => "w ← w − lr·g",
-            Sgd => "g_noisy = g + noise·ξ,  ξ ~ N(0, I)\nw ← w − lr·g_noisy",
-            Momentum => "b ← g at t = 1, else b ← μ·b + (1 − τ)·g\nw ← w − lr·b",
-            Nesterov => "b ← g at t = 1, else b ← μ·b + g\nw ← w − lr·(g + μ·b)",
-            Adagrad => "s ← s + g²\nw ← w − lr/(1 + (t − 1)·lr_decay) · g/(√s + ε)",
-            Rmsprop => {
-                "v ← α·v + (1 − α)·g²\nd = √v + ε   (centered: a ← α·a + (1 − α)·g, d = √(v − a²) + ε)\nμ = 0: w ← w − lr·g/d\nelse: b ← μ·b + g/d,  w ← w − lr·b"
-            }
-            Adadelta => {
-                "v ← ρ·v + (1 − ρ)·g²\nδ = √(u + ε)/√(v + ε) · g\nu ← ρ·u + (1 − ρ)·δ²\nw ← w − lr·δ"
-            }
-            Adam => {
-                "g ← g + wd·w\nm ← β₁·m + (1 − β₁)·g\nv ← β₂·v + (1 − β₂)·g²\nm_hat = m/(1 − β₁^t),  v_hat = v/(1 − β₂^t)\nw ← w − lr·m_hat/(√v_hat + ε)"
-            }
-            Amsgrad => {
-                "g ← g + wd·w\nm ← β₁·m + (1 − β₁)·g\nv ← β₂·v + (1 − β₂)·g²\nv_max ← max(v_max, v)\nm_hat = m/(1 − β₁^t),  v_hat = v_max/(1 − β₂^t)\nw ← w − lr·m_hat/(√v_hat + ε)"
-            }
-            Adamw => {
-                "w ← w·(1 − lr·wd)\nm ← β₁·m + (1 − β₁)·g\nv ← β₂·v + (1 − β₂)·g²\nm_hat = m/(1 − β₁^t),  v_hat = v/(1 − β₂^t)\nw ← w − lr·m_hat/(√v_hat + ε)"
-            }
-            Adamax => "m ← β₁·m + (1 − β₁)·g\nu ← max(β₂·u, |g| + ε)\nw ← w − lr/(1 − β₁^t) · m/u",
-            Nadam => {
-                "μ_t = β₁(1 − ½·0.96^(t·ψ)),  P ← P·μ_t\nm, v as Adam;  d = √(v/(1 − β₂^t)) + ε\nw ← w − lr(1 − μ_t)/(1 − P) · g/d − lr·μ_t+1/(1 − P·μ_t+1) · m/d"
-            }
-            Adafactor => {
-                "R ← β₂·R + (1 − β₂)·(g₁² + g₂²),  C ← β₂·C + (1 − β₂)·g²\nV_hat = (R·C/R)/(1 − β₂^t) = C/(1 − β₂^t)\nw ← w − lr·g/(√V_hat + ε)"
-            }
-            Newton => "w ← w − lr·(H + λI)⁻¹·g",
-            Sam => "e = ρ·g/‖g‖\ng2 = ∇f(w + e)   (the gradient a step uphill)\nw ← w − lr·g2",
-            Lion => "c = β₁·m + (1 − β₁)·g\nw ← w − lr·(sign(c) + wd·w)\nm ← β₂·m + (1 − β₂)·g",
-        }
-    }
-
-    /// What it does and when to use it, in a few sentences.
-    pub fn about(self) -> &'static str {
-        use OptimizerKind::*;
-        match self {
-            Gd => {
-                "Steps straight downhill. The baseline: stable only while lr < 2/λmax, and slow along flat directions when the surface is ill-conditioned."
-            }
-            Sgd => {
-                "Gradient descent with a noisy gradient, as with minibatches. The noise lets it escape saddle points, but with a constant learning rate it never settles: it jitters around the minimum."
-            }
-            Momentum => {
-                "Heavy-ball momentum (PyTorch's SGD with momentum). The buffer averages recent gradients, so zigzags across a ravine cancel and steps along it add up."
-            }
-            Nesterov => {
-                "Momentum that evaluates the step after the look-ahead (PyTorch's form, which differs from Sutskever's by a change of variable). It corrects course earlier and overshoots less."
-            }
-            Adagrad => {
-                "Divides each coordinate's step by the root of its summed squared gradients. Good for sparse features, but the sum only grows, so the steps keep shrinking."
-            }
-            Rmsprop => {
-                "AdaGrad with a forgetting average: each coordinate's step is scaled by a running RMS of its gradients, so the step size stops shrinking."
-            }
-            Adadelta => {
-                "Scales steps by the ratio of the RMS of past updates to the RMS of gradients, so it needs no learning rate of its own; ε sets the size of the first steps."
-            }
-            Adam => {
-                "Momentum plus RMSprop scaling, with bias correction for averages that start at 0. The default choice in deep learning, but its defaults are not universal."
-            }
-            Amsgrad => {
-                "Adam that never lets the denominator shrink (it keeps the running maximum of v), so the effective step cannot grow back."
-            }
-            Adamw => {
-                "Adam with decoupled weight decay: the parameters shrink directly instead of through the gradient, so decay is not rescaled by the adaptive denominator."
-            }
-            Adamax => {
-                "Adam with the infinity norm: the denominator is a decaying maximum of |g| instead of an RMS."
-            }
-            Nadam => "Adam with Nesterov momentum and a momentum warm-up schedule.",
-            Adafactor => {
-                "Adam without momentum whose second moment is stored factored as row and column statistics. For two parameters (one row) the factored estimate equals the full one, so here it is Adam with β₁ = 0."
-            }
-            Newton => {
-                "Divides the gradient by the exact curvature. Reaches a quadratic's minimum in one step, but it seeks any stationary point, saddles included, and costs a Hessian solve per step."
-            }
-            Sam => {
-                "Sharpness-aware minimization: takes the gradient at a point ρ uphill, which penalises sharp minima and favours wide ones."
-            }
-            Lion => {
-                "Steps by the sign of an interpolated momentum, so every coordinate moves by exactly lr. Found by program search; uses a smaller lr than Adam."
-            }
-        }
     }
 }

@@ -1,7 +1,18 @@
 //! Lion (Chen et al., 2023): the sign of an interpolated momentum.
 
-use super::{Hyper, Rule, StepContext, ema};
+use super::{Entry, Hyper, Rule, StepContext, ema};
 use crate::engine::Vec2;
+use super::hyper::{betas, lr, weight_decay};
+
+pub const ENTRY: Entry = Entry {
+    key: "lion",
+    name: "Lion",
+    hyper: &[lr(1e-4), betas(0.9, 0.99), weight_decay(0.0)],
+    rule: "c = β₁·m + (1 − β₁)·g\nw ← w − lr·(sign(c) + wd·w)\nm ← β₂·m + (1 − β₂)·g",
+    about: "Steps by the sign of an interpolated momentum, so every coordinate moves by exactly lr. Found by program search; uses a smaller lr than Adam.",
+    stability: None,
+    build: |h| Box::new(Lion::new(h)),
+};
 
 /// `c = β₁m + (1 − β₁)g`; `w ← w − lr·(sign(c) + wd·w)`; `m ← β₂m + (1 − β₂)g`.
 pub struct Lion {

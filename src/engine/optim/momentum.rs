@@ -1,7 +1,21 @@
 //! Heavy-ball and Nesterov momentum, as `torch.optim.SGD` computes them.
 
-use super::{Rule, StepContext};
+use super::{Entry, Rule, Stability, StepContext};
 use crate::engine::Vec2;
+use super::hyper::{dampening, lr, momentum};
+
+pub const ENTRY: Entry = Entry {
+    key: "momentum",
+    name: "Momentum",
+    hyper: &[lr(0.001), momentum(0.9), dampening(0.0)],
+    rule: "b ← g at t = 1, else b ← μ·b + (1 − τ)·g\nw ← w − lr·b",
+    about: "Heavy-ball momentum (PyTorch's SGD with momentum). The buffer averages recent gradients, so zigzags across a ravine cancel and steps along it add up.",
+    stability: Some(Stability {
+        max_lr: |h, lambda_max| 2.0 * (1.0 + h.momentum) / lambda_max,
+        explain: "stable only for lr < 2(1 + μ)/λmax = {bound} at the start",
+    }),
+    build: |h| Box::new(Momentum::new(h.momentum, h.dampening, false)),
+};
 
 /// `b ← g` at t = 1, else `b ← μ·b + (1 − τ)·g`; step `b` (or `g + μ·b` with Nesterov).
 ///

@@ -1,7 +1,18 @@
 //! NAdam, as `torch.optim.NAdam` computes it.
 
-use super::{Hyper, Rule, StepContext, ema, lerp, sqrt, square};
+use super::{Entry, Hyper, Rule, StepContext, ema, lerp, sqrt, square};
 use crate::engine::Vec2;
+use super::hyper::{betas, eps, lr, momentum_decay};
+
+pub const ENTRY: Entry = Entry {
+    key: "nadam",
+    name: "NAdam",
+    hyper: &[lr(0.002), betas(0.9, 0.999), eps(1e-8), momentum_decay(0.004)],
+    rule: "μ_t = β₁(1 − ½·0.96^(t·ψ)),  P ← P·μ_t\nm, v as Adam;  d = √(v/(1 − β₂^t)) + ε\nw ← w − lr(1 − μ_t)/(1 − P) · g/d − lr·μ_t+1/(1 − P·μ_t+1) · m/d",
+    about: "Adam with Nesterov momentum and a momentum warm-up schedule.",
+    stability: None,
+    build: |h| Box::new(Nadam::new(h)),
+};
 
 /// `μₜ = β₁(1 − ½·0.96^(tψ))`, `P ← P·μₜ`; m, v as Adam; `d = √(v/(1 − β₂ᵗ)) + ε`;
 /// `w ← w − lr(1 − μₜ)/(1 − P) · g/d − lr·μₜ₊₁/(1 − P·μₜ₊₁) · m/d`.

@@ -1,7 +1,18 @@
 //! Damped Newton's method with the exact Hessian.
 
-use super::{Rule, StepContext};
+use super::{Entry, Rule, StepContext};
 use crate::engine::{Mat2, Vec2};
+use super::hyper::{damping, lr};
+
+pub const ENTRY: Entry = Entry {
+    key: "newton",
+    name: "Newton",
+    hyper: &[lr(1.0), damping(0.0)],
+    rule: "w ← w − lr·(H + λI)⁻¹·g",
+    about: "Divides the gradient by the exact curvature. Reaches a quadratic's minimum in one step, but it seeks any stationary point, saddles included, and costs a Hessian solve per step.",
+    stability: None,
+    build: |h| Box::new(Newton { damping: h.damping }),
+};
 
 /// `w ← w − lr·(H + λI)⁻¹·g`. A singular `H + λI` refuses the step: the optimizer stalls.
 pub struct Newton {

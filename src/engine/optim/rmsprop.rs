@@ -1,7 +1,18 @@
 //! RMSprop, plain or centered, with or without momentum, as `torch.optim.RMSprop` computes it.
 
-use super::{Hyper, Rule, StepContext, ema, lerp, sqrt, square};
+use super::{Entry, Hyper, Rule, StepContext, ema, lerp, sqrt, square};
 use crate::engine::Vec2;
+use super::hyper::{alpha, centered, eps, lr, momentum};
+
+pub const ENTRY: Entry = Entry {
+    key: "rmsprop",
+    name: "RMSprop",
+    hyper: &[lr(0.01), alpha(0.99), eps(1e-8), momentum(0.0), centered(false)],
+    rule: "v ← α·v + (1 − α)·g²\nd = √v + ε   (centered: a ← α·a + (1 − α)·g, d = √(v − a²) + ε)\nμ = 0: w ← w − lr·g/d\nelse: b ← μ·b + g/d,  w ← w − lr·b",
+    about: "AdaGrad with a forgetting average: each coordinate's step is scaled by a running RMS of its gradients, so the step size stops shrinking.",
+    stability: None,
+    build: |h| Box::new(Rmsprop::new(h)),
+};
 
 /// `v ← α·v + (1 − α)·g²`; `d = √v + ε` (centered: `d = √(v − a²) + ε` with `a` the running
 /// mean of g); then `w ← w − lr·g/d`, or with momentum `b ← μ·b + g/d`, `w ← w − lr·b`.

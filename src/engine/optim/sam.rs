@@ -1,7 +1,18 @@
 //! Sharpness-aware minimization (Foret et al., 2021) with plain gradient descent as the base.
 
-use super::{Rule, StepContext};
+use super::{Entry, Rule, StepContext};
 use crate::engine::Vec2;
+use super::hyper::{lr, radius};
+
+pub const ENTRY: Entry = Entry {
+    key: "sam",
+    name: "SAM",
+    hyper: &[lr(0.01), radius(0.05)],
+    rule: "e = ρ·g/‖g‖\ng2 = ∇f(w + e)   (the gradient a step uphill)\nw ← w − lr·g2",
+    about: "Sharpness-aware minimization: takes the gradient at a point ρ uphill, which penalises sharp minima and favours wide ones.",
+    stability: None,
+    build: |h| Box::new(Sam { rho: h.radius }),
+};
 
 /// `e = ρ·g/(‖g‖ + 1e-12)`; `g′ = ∇f(w + e)`; `w ← w − lr·g′`.
 pub struct Sam {
