@@ -467,10 +467,7 @@ impl LosscapeApp {
                             let Ok(s) = scene::builtin(b.name) else {
                                 continue;
                             };
-                            let title = match b.lesson {
-                                Some(n) => format!("{n}. {}", s.title()),
-                                None => s.title().to_string(),
-                            };
+                            let title = b.menu_title(s.title());
                             if ui.button(title).on_hover_text(&s.description).clicked() {
                                 self.open(&format!("builtin:{}", b.name));
                                 ui.close();

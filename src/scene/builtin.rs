@@ -31,7 +31,7 @@ macro_rules! scene {
 
 pub const BUILTINS: &[Builtin] = &[
     scene!("rosenbrock-race", "Races", Some(20)),
-    scene!("all-optimizers", "Races", None),
+    scene!("all-optimizers", "Races", Some(20)),
     scene!("different-minima", "Races", Some(1)),
     scene!("learning-rates", "Learning rate", Some(5)),
     scene!("conditioning", "Learning rate", Some(6)),
@@ -52,7 +52,31 @@ pub const BUILTINS: &[Builtin] = &[
     scene!("plateau", "Landscapes", Some(14)),
     scene!("cliff-clipping", "Landscapes", Some(15)),
     scene!("sam-wide-minimum", "Landscapes", Some(17)),
+    scene!("sam-saddle", "Landscapes", Some(17)),
 ];
+
+impl Builtin {
+    /// The lesson's number as menus show it, the one place it is made: "5" for a lesson with
+    /// one scene, "13a", "13b" … in list order for a lesson with several; none for a showcase.
+    pub fn number(&self) -> Option<String> {
+        let n = self.lesson?;
+        let mut same = BUILTINS.iter().filter(|b| b.lesson == Some(n));
+        let total = same.clone().count();
+        let rank = same.position(|b| b.name == self.name).unwrap_or(0);
+        Some(match ('a'..='z').nth(rank) {
+            Some(letter) if total > 1 => format!("{n}{letter}"),
+            _ => n.to_string(),
+        })
+    }
+
+    /// `title` with the lesson's number in front, as the Lessons menu lists it.
+    pub fn menu_title(&self, title: &str) -> String {
+        match self.number() {
+            Some(n) => format!("{n}. {title}"),
+            None => title.to_string(),
+        }
+    }
+}
 
 /// The built-in scene `name`.
 pub fn builtin(name: &str) -> Result<Scene, SceneError> {
