@@ -47,6 +47,22 @@ fn optimizer<'a>(scene: &'a mut Scene, label: &str) -> &'a mut OptimizerSpec {
 /// A claim holds (`Ok`) or says, with numbers, why not.
 type Claim = Result<(), String>;
 
+/// The shipped lesson `name` makes its claim, and the same scene changed by `edit` into one
+/// that does not show it fails the check (`why` says what the change breaks), so the check
+/// would notice a scene that stopped showing the claim. Returns the lesson and that failure.
+fn strict_claim(
+    name: &str,
+    claim: fn(&Lesson) -> Claim,
+    edit: impl FnOnce(&mut Scene),
+    why: &str,
+) -> (Lesson, String) {
+    let l = lesson(name);
+    l.assert_all_ok();
+    claim(&l).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let err = claim(&altered(name, edit)).expect_err(why);
+    (l, err)
+}
+
 /// Fails the claim with a message unless `cond`.
 macro_rules! ensure {
     ($cond:expr, $($msg:tt)+) => {
@@ -361,17 +377,15 @@ fn momentum_claim(l: &Lesson) -> Claim {
 
 #[test]
 fn momentum_damps_the_zigzag_and_accelerates() {
-    let l = lesson("momentum-ravine");
-    l.assert_all_ok();
-    assert_eq!(l.scene.surface.param("kappa"), Some(50.0));
-    momentum_claim(&l).unwrap();
-    // With μ = 0.9 momentum swings wider than GD (its swings decay as √μ per step): the test
-    // must notice.
-    let heavy = altered("momentum-ravine", |s| {
-        optimizer(s, "Momentum lr=0.038 μ=0.5").hyper.momentum = 0.9;
-    });
-    let err = momentum_claim(&heavy).expect_err("μ = 0.9 does not damp the zigzag");
+    // With μ = 0.9 momentum swings wider than GD (its swings decay as √μ per step).
+    let (l, err) = strict_claim(
+        "momentum-ravine",
+        momentum_claim,
+        |s| optimizer(s, "Momentum lr=0.038 μ=0.5").hyper.momentum = 0.9,
+        "μ = 0.9 does not damp the zigzag",
+    );
     assert!(err.contains("swings"), "{err}");
+    assert_eq!(l.scene.surface.param("kappa"), Some(50.0));
 }
 
 // Lesson 4.
@@ -475,14 +489,13 @@ fn learning_rate_claim(l: &Lesson) -> Claim {
 
 #[test]
 fn learning_rates_too_low_right_too_high() {
-    let l = lesson("learning-rates");
-    assert_eq!(l.traj("GD lr=0.001 (too low)").status, Status::Ok);
-    learning_rate_claim(&l).unwrap();
     // lr = 1 leaves the view in one step: no bounce to watch.
-    let far = altered("learning-rates", |s| {
-        optimizer(s, "GD lr=0.25 (too high)").hyper.lr = 1.0;
-    });
-    learning_rate_claim(&far).expect_err("lr = 1 is not a little above 2/λmax");
+    strict_claim(
+        "learning-rates",
+        learning_rate_claim,
+        |s| optimizer(s, "GD lr=0.25 (too high)").hyper.lr = 1.0,
+        "lr = 1 is not a little above 2/λmax",
+    );
 }
 
 // Lesson 6.
@@ -583,14 +596,13 @@ fn adagrad_claim(l: &Lesson) -> Claim {
 
 #[test]
 fn adagrad_slows_to_a_crawl() {
-    let l = lesson("adagrad-decay");
-    l.assert_all_ok();
-    adagrad_claim(&l).unwrap();
     // At a larger rate AdaGrad gets there too: no crawl to see.
-    let fast = altered("adagrad-decay", |s| {
-        optimizer(s, "AdaGrad lr=0.1").hyper.lr = 0.5;
-    });
-    adagrad_claim(&fast).expect_err("AdaGrad at lr 0.5 reaches the minimum");
+    strict_claim(
+        "adagrad-decay",
+        adagrad_claim,
+        |s| optimizer(s, "AdaGrad lr=0.1").hyper.lr = 0.5,
+        "AdaGrad at lr 0.5 reaches the minimum",
+    );
 }
 
 // Lesson 9.
@@ -697,8 +709,13 @@ fn rotation_claim(l: &Lesson) -> Claim {
 
 #[test]
 fn adam_is_not_rotation_invariant() {
-    let l = lesson("rotation-invariance");
-    l.assert_all_ok();
+    // Unrotated, the second run is the first: nothing to compare.
+    let (l, _) = strict_claim(
+        "rotation-invariance",
+        rotation_claim,
+        |s| optimizer(s, "Adam lr=0.05, basis rotated 45°").basis_rotation = 0.0,
+        "the same Adam twice",
+    );
     assert_eq!(l.scene.surface.param("kappa"), Some(100.0));
     assert_eq!(l.scene.surface.param("theta"), Some(0.0));
     assert_eq!(l.scene.start, v(-1.5, 1.5));
@@ -706,7 +723,6 @@ fn adam_is_not_rotation_invariant() {
         l.spec("Adam lr=0.05, basis rotated 45°").basis_rotation,
         45.0
     );
-    rotation_claim(&l).unwrap();
     // Invariant to axis scaling: on a round bowl (κ = 1) the aligned Adam takes the same path.
     let round = altered("rotation-invariance", |s| {
         s.surface = s.surface.with_param("kappa", 1.0);
@@ -719,11 +735,6 @@ fn adam_is_not_rotation_invariant() {
     {
         assert!(dist(*p, *q) < 1e-6, "κ = 100 vs κ = 1: {p:?} vs {q:?}");
     }
-    // Unrotated, the second run is the first: nothing to compare.
-    let same = altered("rotation-invariance", |s| {
-        optimizer(s, "Adam lr=0.05, basis rotated 45°").basis_rotation = 0.0;
-    });
-    rotation_claim(&same).expect_err("the same Adam twice");
 }
 
 // Lesson 13, first half.
@@ -1045,16 +1056,17 @@ fn amsgrad_claim(l: &Lesson) -> Claim {
 
 #[test]
 fn amsgrad_step_does_not_grow_back() {
-    let l = lesson("amsgrad");
-    l.assert_all_ok();
-    amsgrad_claim(&l).unwrap();
     // With β₂ = 0.999 Adam's v forgets the wall too slowly to show it within the run.
-    let slow = altered("amsgrad", |s| {
-        for o in &mut s.optimizers {
-            o.spec.hyper.beta2 = 0.999;
-        }
-    });
-    amsgrad_claim(&slow).expect_err("β₂ = 0.999");
+    strict_claim(
+        "amsgrad",
+        amsgrad_claim,
+        |s| {
+            for o in &mut s.optimizers {
+                o.spec.hyper.beta2 = 0.999;
+            }
+        },
+        "β₂ = 0.999",
+    );
 }
 
 #[test]
