@@ -787,7 +787,7 @@ fn plateau_stalls_gd_but_not_momentum_or_adam() {
 fn cliff_throws_gd_but_clipping_walks_down() {
     let l = lesson("cliff-clipping");
     l.assert_all_ok();
-    assert_eq!(l.scene.start, v(2.0, 1.0));
+    assert_eq!(l.scene.start, v(2.0, -1.0));
     let wild = l.traj("GD lr=0.88");
     let far = wild.points.iter().map(|p| p.norm()).fold(0.0, f64::max);
     assert!(
@@ -818,7 +818,7 @@ fn cliff_throws_gd_but_clipping_walks_down() {
 /// cloud; the decayed one has come to rest closer to the minimum. Returns the two RMS
 /// distances from the minimum.
 fn sgd_decay_claim(l: &Lesson) -> Result<(f64, f64), String> {
-    let (constant, decayed) = ("SGD lr=0.3 constant", "SGD lr=0.3→0.003 linear decay");
+    let (constant, decayed) = ("SGD lr=0.3 constant", "SGD lr=0.3 to 0.003, linear decay");
     ensure!(
         l.spec(constant).hyper.noise == l.spec(decayed).hyper.noise
             && l.spec(constant).hyper.lr == l.spec(decayed).hyper.lr,
@@ -866,7 +866,7 @@ fn sgd_decay_settles_where_constant_lr_jitters() {
     );
     // Without the schedule both jitter alike.
     let flat = altered("sgd-decay", |s| {
-        optimizer(s, "SGD lr=0.3→0.003 linear decay").schedule = None;
+        optimizer(s, "SGD lr=0.3 to 0.003, linear decay").schedule = None;
     });
     sgd_decay_claim(&flat).expect_err("no decay, no settling");
 }
