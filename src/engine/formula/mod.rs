@@ -1,0 +1,302 @@
+//! A surface the user types: `(1 - x)^2 + 100*(y - x^2)^2`, with named constants on lines of
+//! their own (`a = 1.5`) that the app puts on sliders.
+//!
+//! The formula is parsed once into a tree ([`parse`]), then compiled with the constants'
+//! values into a flat program ([`program`]) evaluated over the same [`Real`] number types the
+//! built-in surfaces use, so its gradient and Hessian are exact (forward-mode dual numbers),
+//! never finite differences. Where the formula is not finite (`log(x)` for x ≤ 0) it simply
+//! returns NaN or ±∞: the grid draws a gap there and the stepping loop ends a trajectory that
+//! steps in as diverged.
+//!
+//! The language: numbers (`2`, `1.5`, `.5`, `1e-3`), `x`, `y`, `pi`, `e`, `+ - * / ^` (`**`
+//! also means `^`), unary minus, parentheses, the functions of [`Func`], `#` comments, and
+//! lines or `;`-separated statements `name = number` before the one expression.
+//!
+//! Limits keep any input cheap: [`MAX_CHARS`] characters, [`MAX_DEPTH`] levels of nesting,
+//! [`MAX_NODES`] numbers, names and operators, [`MAX_CONSTANTS`] constants.
+
+mod lex;
+mod minima;
+mod parse;
+mod program;
+mod surface;
+
+pub use minima::{MAX_MINIMA, minima};
+pub use parse::Func;
+pub use surface::{DEFAULT_VIEW, TypedSurface};
+
+use crate::engine::real::Real;
+use parse::Node;
+use program::Program;
+
+/// The longest formula, in characters.
+pub const MAX_CHARS: usize = 2000;
+/// The deepest nesting of parentheses, function arguments, signs and exponents.
+pub const MAX_DEPTH: usize = 64;
+/// The most numbers, names and operations in one expression; bounds the cost of a point.
+pub const MAX_NODES: usize = 500;
+/// The most named constants.
+pub const MAX_CONSTANTS: usize = 16;
+
+/// A named constant of a formula.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Constant {
+    pub name: String,
+    pub value: f64,
+    /// Declared by a `name = number` line of the source (otherwise only by the scene's table).
+    from_line: bool,
+}
+
+/// A parsed and compiled formula with its constants' current values.
+#[derive(Clone, Debug)]
+pub struct Formula {
+    source: String,
+    constants: Vec<Constant>,
+    tree: Node,
+    program: Program,
+}
+
+impl PartialEq for Formula {
+    /// The tree and program follow from the source and the constants.
+    fn eq(&self, other: &Self) -> bool {
+        self.source == other.source && self.constants == other.constants
+    }
+}
+
+impl Formula {
+    /// Parses a formula whose constants, if any, are all defined by its own lines.
+    pub fn parse(source: &str) -> Result<Formula, FormulaError> {
+        Self::parse_with(source, &[])
+    }
+
+    /// Parses a formula with constants given from outside (a scene's `params` table): each may
+    /// be used without a line of its own and sets the value of a line that defines it.
+    pub fn parse_with(source: &str, given: &[(String, f64)]) -> Result<Formula, FormulaError> {
+        let chars = source.chars().count();
+        if chars > MAX_CHARS {
+            return Err(FormulaError {
+                problem: Problem::TooLong { chars },
+                position: None,
+            });
+        }
+        let mut constants = Vec::with_capacity(given.len());
+        for (name, value) in given {
+            let problem = if !parse::valid_constant_name(name) {
+                Some(Problem::ReservedName(name.clone()))
+            } else if constants.iter().any(|c: &Constant| &c.name == name) {
+                Some(Problem::DuplicateConstant(name.clone()))
+            } else if constants.len() >= MAX_CONSTANTS {
+                Some(Problem::TooManyConstants)
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                return Err(FormulaError {
+                    problem,
+                    position: None,
+                });
+            }
+            constants.push(Constant {
+                name: name.clone(),
+                value: *value,
+                from_line: false,
+            });
+        }
+        let (constants, tree) = parse::parse(source, lex::tokens(source)?, constants)?;
+        let program = compile(&tree, &constants)?;
+        Ok(Formula {
+            source: source.to_string(),
+            constants,
+            tree,
+            program,
+        })
+    }
+
+    /// Whether `name` can name a constant: a name of the language that is not `x`, `y`, `pi`,
+    /// `e` or a function.
+    pub fn valid_constant_name(name: &str) -> bool {
+        parse::valid_constant_name(name)
+    }
+
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    pub fn constants(&self) -> &[Constant] {
+        &self.constants
+    }
+
+    /// The value of constant `name`, if the formula has it.
+    pub fn constant(&self, name: &str) -> Option<f64> {
+        self.constants
+            .iter()
+            .find(|c| c.name == name)
+            .map(|c| c.value)
+    }
+
+    /// A copy with constant `name` set to `value` (recompiled); unknown names leave it as is.
+    pub fn with_constant(&self, name: &str, value: f64) -> Formula {
+        let mut f = self.clone();
+        if let Some(c) = f.constants.iter_mut().find(|c| c.name == name) {
+            c.value = value;
+            // the same tree needs the same stack whatever the constants
+            if let Ok(p) = compile(&f.tree, &f.constants) {
+                f.program = p;
+            }
+        }
+        f
+    }
+
+    /// Operations per evaluated point, after folding the constants.
+    pub fn cost(&self) -> usize {
+        self.program.len()
+    }
+
+    /// The formula at (x, y), for any [`Real`]: the loss, or with its exact derivatives.
+    #[inline]
+    pub fn eval<T: Real>(&self, x: T, y: T) -> T {
+        self.program.eval(x, y)
+    }
+}
+
+fn compile(tree: &Node, constants: &[Constant]) -> Result<Program, FormulaError> {
+    let values: Vec<f64> = constants.iter().map(|c| c.value).collect();
+    Program::compile(tree, &values).ok_or(FormulaError {
+        problem: Problem::TooDeep,
+        position: None,
+    })
+}
+
+/// What is wrong with a formula.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Problem {
+    BadChar(char),
+    BadNumber(String),
+    Expected {
+        what: &'static str,
+        found: String,
+        hint: Option<&'static str>,
+    },
+    UnknownName(String),
+    NotAFunction(String),
+    MissingArguments(&'static str),
+    Arity {
+        func: &'static str,
+        wanted: usize,
+        got: usize,
+    },
+    ReservedName(String),
+    DuplicateConstant(String),
+    ConstantAfterExpression,
+    SecondExpression,
+    TooLong {
+        chars: usize,
+    },
+    TooDeep,
+    TooManyNodes,
+    TooManyConstants,
+}
+
+/// One problem with where it is: 1-based line and column, counted in characters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FormulaError {
+    pub problem: Problem,
+    /// `(line, column)`, both from 1; `None` when the problem is not at one place (too long,
+    /// a bad name in the scene's table).
+    pub position: Option<(usize, usize)>,
+}
+
+impl FormulaError {
+    /// The problem at character `at` of `source`.
+    fn at(source: &str, at: usize, problem: Problem) -> FormulaError {
+        let before: Vec<char> = source.chars().take(at).collect();
+        let line = 1 + before.iter().filter(|&&c| c == '\n').count();
+        let column = 1 + before.iter().rev().take_while(|&&c| c != '\n').count();
+        FormulaError {
+            problem,
+            position: Some((line, column)),
+        }
+    }
+
+    /// The 1-based column, on its line.
+    pub fn column(&self) -> Option<usize> {
+        self.position.map(|(_, c)| c)
+    }
+}
+
+impl std::fmt::Display for FormulaError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let at = match self.position {
+            Some((1, c)) => format!(" at column {c}"),
+            Some((l, c)) => format!(" at line {l}, column {c}"),
+            None => String::new(),
+        };
+        match &self.problem {
+            Problem::BadChar(c) => write!(f, "unexpected character `{c}`{at}"),
+            Problem::BadNumber(n) => write!(f, "the number `{n}`{at} is not a finite number"),
+            Problem::Expected { what, found, hint } => {
+                write!(f, "expected {what}{at}, found {found}")?;
+                match hint {
+                    Some(h) => write!(f, " ({h})"),
+                    None => Ok(()),
+                }
+            }
+            Problem::UnknownName(n) => write!(
+                f,
+                "unknown name `{n}`{at}: use x, y, pi, e, a function ({}) or a constant \
+                 defined on a line before the expression (`{n} = 1`)",
+                function_list()
+            ),
+            Problem::NotAFunction(n) => {
+                write!(f, "`{n}`{at} is not a function (write `*` to multiply)")
+            }
+            Problem::MissingArguments(n) => {
+                write!(
+                    f,
+                    "the function `{n}`{at} needs its arguments in parentheses: `{n}(…)`"
+                )
+            }
+            Problem::Arity { func, wanted, got } => write!(
+                f,
+                "`{func}`{at} takes {wanted} argument{}, not {got}",
+                if *wanted == 1 { "" } else { "s" }
+            ),
+            Problem::ReservedName(n) => write!(
+                f,
+                "`{n}`{at} cannot name a constant: names start with a letter or `_`, and x, y, \
+                 pi, e and the functions are taken"
+            ),
+            Problem::DuplicateConstant(n) => write!(f, "the constant `{n}` is defined twice{at}"),
+            Problem::ConstantAfterExpression => write!(
+                f,
+                "a constant is defined{at} after the expression: constants come first"
+            ),
+            Problem::SecondExpression => write!(
+                f,
+                "a second expression{at}: a formula has one expression, after its constants"
+            ),
+            Problem::TooLong { chars } => write!(
+                f,
+                "the formula is {chars} characters long; at most {MAX_CHARS} are allowed"
+            ),
+            Problem::TooDeep => write!(f, "the formula nests deeper than {MAX_DEPTH} levels{at}"),
+            Problem::TooManyNodes => write!(
+                f,
+                "the formula has more than {MAX_NODES} numbers, names and operations{at}"
+            ),
+            Problem::TooManyConstants => {
+                write!(f, "more than {MAX_CONSTANTS} constants{at}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for FormulaError {}
+
+/// The function names, for messages and the README.
+pub fn function_list() -> String {
+    Func::ALL.map(Func::name).join(", ")
+}
+
+#[cfg(test)]
+mod tests;
