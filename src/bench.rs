@@ -324,7 +324,7 @@ pub fn frame_cpu(scene: &Scene) -> Frames {
         .optimizers
         .first()
         .map_or(0.0, |o| o.spec.hyper.lr);
-    let surface0 = app.session.scene.surface;
+    let surface0 = app.session.scene.surface.clone();
     let key = surface0.kind().params().first().map(|p| p.key);
     let (mut total, mut ui, mut tess) = (Vec::new(), Vec::new(), Vec::new());
     let (mut slider_vertices, mut animate_vertices) = (0, 0);
@@ -341,7 +341,7 @@ pub fn frame_cpu(scene: &Scene) -> Frames {
         }
         app.session.scene.surface = match key {
             Some(key) => surface0.with_param(key, surface0.param(key).unwrap_or(1.0) * wiggle),
-            None => surface0,
+            None => surface0.clone(),
         };
         let t1 = Instant::now();
         app.session.rerun();

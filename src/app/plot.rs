@@ -289,7 +289,7 @@ impl PlotView {
     }
 
     fn overlay(&mut self, ui: &mut egui::Ui, session: &mut Session) {
-        let surface = session.scene.surface;
+        let surface = session.scene.surface.clone();
         let view = fit_aspect(
             session.view_box(),
             ui.available_width() as f64,
@@ -322,7 +322,7 @@ impl PlotView {
         }
         let image = self.image_item();
         let plot = self
-            .base_plot("surface-plot", view, surface)
+            .base_plot("surface-plot", view, surface.clone())
             .allow_drag(!self.dragging_start);
         let resp = plot.show(ui, |pui| {
             if let Some(img) = image {
@@ -395,7 +395,7 @@ impl PlotView {
     }
 
     fn grid(&mut self, ui: &mut egui::Ui, session: &mut Session) {
-        let surface = session.scene.surface;
+        let surface = session.scene.surface.clone();
         let enabled: Vec<usize> = (0..session.scene.optimizers.len())
             .filter(|&i| session.scene.optimizers[i].enabled)
             .collect();
@@ -451,7 +451,7 @@ impl PlotView {
                         });
                         let image = self.image_item();
                         let resp = self
-                            .base_plot(("cell", i), view, surface)
+                            .base_plot(("cell", i), view, surface.clone())
                             .width(panel_w)
                             .height(panel_h)
                             .link_axis(link, [true, true])

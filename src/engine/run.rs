@@ -42,7 +42,7 @@ impl OptimizerSpec {
 }
 
 /// What every optimizer of a scene shares.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Problem {
     pub surface: Surface,
     pub start: Vec2,
@@ -177,7 +177,7 @@ impl Stepper {
             Mat2::new(c, -s, s, c)
         });
         let oracle = Oracle {
-            surface: problem.surface,
+            surface: problem.surface.clone(),
             clip: spec.clip_norm,
             basis,
         };

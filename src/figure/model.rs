@@ -91,7 +91,7 @@ impl<P: Copy + Default + Send + Sync> SurfaceLayer<P> {
             },
         );
         SurfaceLayer {
-            surface: *surface,
+            surface: surface.clone(),
             view,
             scale,
             size,

@@ -86,7 +86,7 @@ impl Scene {
 
     pub fn problem(&self) -> Problem {
         Problem {
-            surface: self.surface,
+            surface: self.surface.clone(),
             start: self.start,
             steps: self.steps,
             seed: self.seed,
@@ -123,14 +123,7 @@ impl Scene {
         let _ = writeln!(s, "seed = {}", self.seed);
         let _ = writeln!(s, "start = [{}, {}]", num(self.start.x), num(self.start.y));
         if let Some(v) = self.view {
-            let _ = writeln!(
-                s,
-                "view = {{ x = [{}, {}], y = [{}, {}] }}",
-                num(v.x[0]),
-                num(v.x[1]),
-                num(v.y[0]),
-                num(v.y[1])
-            );
+            let _ = writeln!(s, "view = {}", view_table(v));
         }
         let _ = writeln!(
             s,
@@ -145,6 +138,9 @@ impl Scene {
             .zip(self.surface.values())
         {
             let _ = writeln!(s, "{} = {}", p.key, num(v));
+        }
+        if let Some(t) = self.surface.typed_surface() {
+            write_formula(&mut s, t);
         }
         for o in &self.optimizers {
             let spec = &o.spec;
@@ -193,6 +189,35 @@ impl Scene {
         }
         s
     }
+}
+
+/// A typed formula's keys: every constant's current value goes in `params`, so the sliders'
+/// positions travel with the formula.
+fn write_formula(s: &mut String, t: &crate::engine::formula::TypedSurface) {
+    let f = t.formula();
+    let _ = writeln!(s, "f = {}", quote(f.source()));
+    if !f.constants().is_empty() {
+        let items: Vec<String> = f
+            .constants()
+            .iter()
+            .map(|c| format!("{} = {}", c.name, num(c.value)))
+            .collect();
+        let _ = writeln!(s, "params = {{ {} }}", items.join(", "));
+    }
+    let _ = writeln!(s, "view = {}", view_table(t.view_box()));
+    let start = t.default_start();
+    let _ = writeln!(s, "start = [{}, {}]", num(start.x), num(start.y));
+}
+
+/// `{ x = [lo, hi], y = [lo, hi] }`
+fn view_table(v: ViewBox) -> String {
+    format!(
+        "{{ x = [{}, {}], y = [{}, {}] }}",
+        num(v.x[0]),
+        num(v.x[1]),
+        num(v.y[0]),
+        num(v.y[1])
+    )
 }
 
 /// A TOML float that reads back to the same `f64`.

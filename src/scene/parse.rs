@@ -7,6 +7,7 @@
 
 use super::error::{SceneError, SceneErrorKind, line_col, suggest};
 use super::{Scene, SceneOptimizer};
+use crate::engine::formula::{Formula, TypedSurface};
 use crate::engine::optim::{Key, Knob, OptimizerKind};
 use crate::engine::{OptimizerSpec, Schedule, Surface, SurfaceKind, Vec2, ViewBox};
 use std::ops::Range;
@@ -231,7 +232,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Scene, SceneError> {
             let [x, y] = r.pair(v, "`start`")?;
             Vec2::new(x, y)
         }
-        None => surface.kind().default_start(),
+        None => surface.default_start(),
     };
     let view = match get(root, "view") {
         Some(v) => Some(read_view(&r, v)?),
@@ -265,7 +266,8 @@ pub fn parse(text: &str, origin: &str) -> Result<Scene, SceneError> {
 
 fn read_surface(r: &Reader, v: &Value) -> R<Surface> {
     let t = r.table(v, "`surface`")?;
-    let kinds: Vec<&str> = SurfaceKind::ALL.iter().map(|k| k.key()).collect();
+    let mut kinds: Vec<&str> = SurfaceKind::ALL.iter().map(|k| k.key()).collect();
+    kinds.push(SurfaceKind::Formula.key());
     let kind_value = get(t, "kind").ok_or_else(|| {
         r.err(
             v.span(),
@@ -285,6 +287,9 @@ fn read_surface(r: &Reader, v: &Value) -> R<Surface> {
             ),
         )
     })?;
+    if kind == SurfaceKind::Formula {
+        return read_formula(r, v, t);
+    }
     let params = kind.params();
     let mut valid: Vec<&str> = vec!["kind"];
     valid.extend(params.iter().map(|p| p.key));
@@ -302,6 +307,85 @@ fn read_surface(r: &Reader, v: &Value) -> R<Surface> {
         surface = surface.with_param(name, x);
     }
     Ok(surface)
+}
+
+/// `[surface] kind = "formula"`: the formula `f`, its constants' values in an optional
+/// `params` table, and optionally the surface's own `view` and `start`.
+fn read_formula(r: &Reader, v: &Value, t: &DeTable) -> R<Surface> {
+    const KEYS: [&str; 5] = ["kind", "f", "params", "view", "start"];
+    for (key, _) in t.iter() {
+        if !KEYS.contains(&key.get_ref().as_ref()) {
+            return Err(r.unknown_key(key, "[surface] of kind `formula`", &KEYS));
+        }
+    }
+    let f = get(t, "f").ok_or_else(|| {
+        r.err(
+            v.span(),
+            "[surface] of kind `formula` needs `f`, the formula in x and y, \
+             like f = \"(1 - x)^2 + 100*(y - x^2)^2\"",
+        )
+    })?;
+    let source = r.string(f, "[surface] `f`")?;
+    let mut given = Vec::new();
+    if let Some(p) = get(t, "params") {
+        for (key, value) in r.table(p, "[surface] `params`")?.iter() {
+            let name = key.get_ref().as_ref();
+            if !Formula::valid_constant_name(name) {
+                return Err(r.err(
+                    key.span(),
+                    format!(
+                        "[surface] `params`: `{name}` cannot name a constant (names start \
+                         with a letter or `_`; x, y, pi, e and the functions are taken)"
+                    ),
+                ));
+            }
+            given.push((
+                name.to_string(),
+                r.finite(value, &format!("`params.{name}`"))?,
+            ));
+        }
+    }
+    let formula = Formula::parse_with(source, &given).map_err(|e| {
+        let at = formula_offset(r.text, f.span(), source, e.position).unwrap_or(f.span().start);
+        r.err(at..at, format!("[surface] `f`: {e}"))
+    })?;
+    let view = get(t, "view").map(|v| read_view(r, v)).transpose()?;
+    let start = match get(t, "start") {
+        Some(v) => {
+            let [x, y] = r.pair(v, "[surface] `start`")?;
+            Some(Vec2::new(x, y))
+        }
+        None => None,
+    };
+    Ok(Surface::typed(TypedSurface::new(formula, view, start)))
+}
+
+/// The byte offset in the file of `position` (line, column) of a formula, when the formula
+/// is written there literally (a string without escapes), so the error's file location is
+/// the mistake itself; `None` otherwise (the message still gives the formula's column).
+fn formula_offset(
+    text: &str,
+    span: Range<usize>,
+    source: &str,
+    position: Option<(usize, usize)>,
+) -> Option<usize> {
+    let (line, column) = position?;
+    let raw = text.get(span.clone())?;
+    let quote = ["\"\"\"", "'''", "\"", "'"]
+        .into_iter()
+        .find(|q| raw.starts_with(q) && raw.ends_with(q) && raw.len() >= 2 * q.len())?;
+    let inner = &raw[quote.len()..raw.len() - quote.len()];
+    if inner != source {
+        return None;
+    }
+    let line_start: usize = source.split('\n').take(line - 1).map(|l| l.len() + 1).sum();
+    let within: usize = source
+        .get(line_start..)?
+        .chars()
+        .take(column - 1)
+        .map(char::len_utf8)
+        .sum();
+    Some(span.start + quote.len() + line_start + within)
 }
 
 fn read_view(r: &Reader, v: &Value) -> R<ViewBox> {

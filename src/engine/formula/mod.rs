@@ -43,8 +43,9 @@ pub const MAX_CONSTANTS: usize = 16;
 pub struct Constant {
     pub name: String,
     pub value: f64,
-    /// Declared by a `name = number` line of the source (otherwise only by the scene's table).
-    from_line: bool,
+    /// Which of the source's `name = number` lines declares it (0 for the first); `None` when
+    /// only the scene's table does.
+    line: Option<usize>,
 }
 
 /// A parsed and compiled formula with its constants' current values.
@@ -99,10 +100,20 @@ impl Formula {
             constants.push(Constant {
                 name: name.clone(),
                 value: *value,
-                from_line: false,
+                line: None,
             });
         }
-        let (constants, tree) = parse::parse(source, lex::tokens(source)?, constants)?;
+        let (constants, mut tree) = parse::parse(source, lex::tokens(source)?, constants)?;
+        // lines' constants first, in their order, then the table's others: the order is the
+        // same however the constants arrived (a saved scene lists them all in its table)
+        let mut order: Vec<usize> = (0..constants.len()).collect();
+        order.sort_by_key(|&i| (constants[i].line.is_none(), constants[i].line));
+        let mut new_index = vec![0; constants.len()];
+        for (new, &old) in order.iter().enumerate() {
+            new_index[old] = new;
+        }
+        tree.renumber(&new_index);
+        let constants: Vec<Constant> = order.iter().map(|&i| constants[i].clone()).collect();
         let program = compile(&tree, &constants)?;
         Ok(Formula {
             source: source.to_string(),

@@ -94,6 +94,22 @@ pub(super) enum Node {
     Call(Func, Vec<Node>),
 }
 
+impl Node {
+    /// Points every constant `i` at `new_index[i]`.
+    pub(super) fn renumber(&mut self, new_index: &[usize]) {
+        match self {
+            Node::Constant(i) => *i = new_index.get(*i).copied().unwrap_or(*i),
+            Node::Neg(a) => a.renumber(new_index),
+            Node::Bin(_, a, b) => {
+                a.renumber(new_index);
+                b.renumber(new_index);
+            }
+            Node::Call(_, args) => args.iter_mut().for_each(|a| a.renumber(new_index)),
+            Node::Num(_) | Node::X | Node::Y => {}
+        }
+    }
+}
+
 /// Names that cannot be constants: the variables, the built-in constants and the functions.
 pub(super) fn reserved(name: &str) -> bool {
     matches!(name, "x" | "y" | "pi" | "e") || Func::from_name(name).is_some()
@@ -236,8 +252,9 @@ impl Parser<'_> {
         self.advance();
         self.end_of_line("the end of the line after a constant's value")?;
         let value = sign * v;
+        let order = self.constants.iter().filter(|c| c.line.is_some()).count();
         match self.constants.iter_mut().find(|c| c.name == name) {
-            Some(c) if c.from_line => {
+            Some(c) if c.line.is_some() => {
                 return Err(FormulaError::at(
                     self.source,
                     start,
@@ -245,7 +262,7 @@ impl Parser<'_> {
                 ));
             }
             // given by the scene's table: that value stands; the line only declares it
-            Some(c) => c.from_line = true,
+            Some(c) => c.line = Some(order),
             None => {
                 if self.constants.len() >= MAX_CONSTANTS {
                     return Err(FormulaError::at(
@@ -257,7 +274,7 @@ impl Parser<'_> {
                 self.constants.push(Constant {
                     name,
                     value,
-                    from_line: true,
+                    line: Some(order),
                 });
             }
         }

@@ -59,7 +59,14 @@ impl TypedSurface {
     }
 }
 
-/// Up and left of the centre, where most bowls give a path worth watching.
+impl TypedSurface {
+    /// Where a formula starts in `view` when its scene does not say: up and left of the
+    /// centre, where most bowls give a path worth watching.
+    pub fn new_default_start(view: ViewBox) -> Vec2 {
+        default_start(view)
+    }
+}
+
 fn default_start(view: ViewBox) -> Vec2 {
     Vec2::new(
         view.x[0] + 0.15 * view.width(),

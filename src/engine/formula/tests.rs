@@ -102,6 +102,19 @@ fn constants_from_lines_and_from_a_table() {
         Formula::parse_with("a = 1.5; a*x + c", &[("a".into(), 2.0), ("c".into(), 1.0)]).unwrap();
     assert_eq!(t.eval(1.0, 0.0), 3.0);
     assert_eq!(t.constants().len(), 2);
+    // the lines' constants come first whatever the table's order, so a saved scene (which
+    // lists every constant in its table) reads back equal
+    let lines = Formula::parse("b = 1; a = 2; z = 3; a*x + b*y + z").unwrap();
+    let table: Vec<(String, f64)> = [("a", 2.0), ("b", 1.0), ("z", 3.0)]
+        .map(|(n, v)| (n.to_string(), v))
+        .to_vec();
+    let saved = Formula::parse_with(lines.source(), &table).unwrap();
+    assert_eq!(saved, lines);
+    assert_eq!(saved.eval(1.0, 10.0), lines.eval(1.0, 10.0));
+    let extra = Formula::parse_with("b = 1; b*x + a", &[("a".into(), 5.0)]).unwrap();
+    let names: Vec<&str> = extra.constants().iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["b", "a"]);
+    assert_eq!(extra.eval(2.0, 0.0), 7.0);
 }
 
 #[test]

@@ -8,9 +8,11 @@
 //! surface is its file plus one line there. Surfaces know nothing of optimizers; the stepping
 //! loop only asks them for values, gradients and Hessians.
 
+use super::formula::{DEFAULT_VIEW, TypedSurface};
 use super::param::Param;
 use super::real::{Dual1, Dual2, Real};
 use super::{Mat2, Vec2};
+use std::sync::Arc;
 
 /// Most parameters a surface may have.
 pub const MAX_PARAMS: usize = 3;
@@ -130,10 +132,13 @@ macro_rules! catalog {
     ($($kind:ident => $module:ident,)*) => {
         $(mod $module;)*
 
-        /// The names of the catalog, in the order the app lists them.
+        /// The names of the catalog, in the order the app lists them, and `Formula`.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum SurfaceKind {
             $($kind,)*
+            /// A formula the user typed ([`crate::engine::formula`]); not in
+            /// [`SurfaceKind::ALL`], which lists the catalog.
+            Formula,
         }
 
         const COUNT: usize = [$(SurfaceKind::$kind),*].len();
@@ -149,6 +154,7 @@ macro_rules! catalog {
             pub fn info(self) -> &'static Info {
                 match self {
                     $(SurfaceKind::$kind => &<$module::$kind as Formula>::INFO,)*
+                    SurfaceKind::Formula => &TYPED_INFO,
                 }
             }
         }
@@ -157,6 +163,7 @@ macro_rules! catalog {
             fn derive(kind: SurfaceKind, values: &[f64; MAX_PARAMS]) -> [f64; 3] {
                 match kind {
                     $(SurfaceKind::$kind => <$module::$kind as Formula>::derive(values),)*
+                    SurfaceKind::Formula => [0.0; 3],
                 }
             }
 
@@ -165,12 +172,18 @@ macro_rules! catalog {
             pub fn eval<T: Real>(&self, x: T, y: T) -> T {
                 match self.kind {
                     $(SurfaceKind::$kind => <$module::$kind as Formula>::eval(&self.params, x, y),)*
+                    SurfaceKind::Formula => match &self.typed {
+                        Some(t) => t.formula().eval(x, y),
+                        None => T::cst(f64::NAN),
+                    },
                 }
             }
 
             fn approximate_minima(&self) -> Vec<(f64, f64)> {
                 match self.kind {
                     $(SurfaceKind::$kind => <$module::$kind as Formula>::minima(&self.params),)*
+                    // searched when the formula was compiled (see `minima`)
+                    SurfaceKind::Formula => Vec::new(),
                 }
             }
 
@@ -178,6 +191,7 @@ macro_rules! catalog {
             pub fn saddles(&self) -> Vec<Vec2> {
                 let s = match self.kind {
                     $(SurfaceKind::$kind => <$module::$kind as Formula>::saddles(&self.params),)*
+                    SurfaceKind::Formula => Vec::new(),
                 };
                 s.into_iter().map(|(x, y)| Vec2::new(x, y)).collect()
             }
@@ -187,6 +201,7 @@ macro_rules! catalog {
             pub fn row_plan(&self, xs: &[f64]) -> RowPlan {
                 let columns = match self.kind {
                     $(SurfaceKind::$kind => <$module::$kind as Formula>::columns(&self.params, xs),)*
+                    SurfaceKind::Formula => None,
                 };
                 RowPlan { columns }
             }
@@ -200,6 +215,15 @@ macro_rules! catalog {
                 let columns = plan.columns.as_deref();
                 match self.kind {
                     $(SurfaceKind::$kind => <$module::$kind as Formula>::fill_row(p, row, xs, columns, y),)*
+                    // a typed formula: its program, without the dispatch on the kind
+                    SurfaceKind::Formula => match &self.typed {
+                        Some(t) => {
+                            for (v, &x) in row.iter_mut().zip(xs) {
+                                *v = t.formula().eval(x, y);
+                            }
+                        }
+                        None => row.fill(f64::NAN),
+                    },
                 }
             }
         }
@@ -227,8 +251,12 @@ impl SurfaceKind {
         self.info().key
     }
 
+    /// A catalog name, or `formula`.
     pub fn from_key(key: &str) -> Option<SurfaceKind> {
-        Self::ALL.into_iter().find(|k| k.key() == key)
+        Self::ALL
+            .into_iter()
+            .chain([SurfaceKind::Formula])
+            .find(|k| k.key() == key)
     }
 
     pub fn display_name(self) -> &'static str {
@@ -255,11 +283,23 @@ impl SurfaceKind {
     }
 }
 
-/// A surface of the catalog with its parameter values.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// What [`SurfaceKind::Formula`] says of itself before a formula is typed.
+const TYPED_INFO: Info = Info {
+    key: "formula",
+    name: "Your formula",
+    formula: "f(x, y) as typed",
+    params: &[],
+    view: DEFAULT_VIEW,
+    start: (-2.1, 2.1),
+};
+
+/// A surface of the catalog with its parameter values, or a typed formula.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Surface {
     kind: SurfaceKind,
     params: Params,
+    /// The formula of kind [`SurfaceKind::Formula`], shared by every copy of the scene.
+    typed: Option<Arc<TypedSurface>>,
 }
 
 impl Surface {
@@ -281,11 +321,25 @@ impl Surface {
                 values,
                 derived: Self::derive(kind, &values),
             },
+            typed: None,
+        }
+    }
+
+    /// A typed formula as a surface.
+    pub fn typed(t: TypedSurface) -> Self {
+        Surface {
+            typed: Some(Arc::new(t)),
+            ..Self::new(SurfaceKind::Formula)
         }
     }
 
     pub fn kind(&self) -> SurfaceKind {
         self.kind
+    }
+
+    /// The typed formula, for a surface of kind [`SurfaceKind::Formula`].
+    pub fn typed_surface(&self) -> Option<&TypedSurface> {
+        self.typed.as_deref()
     }
 
     pub fn values(&self) -> [f64; MAX_PARAMS] {
@@ -298,12 +352,14 @@ impl Surface {
         Some(self.params.values[i])
     }
 
-    /// A copy with parameter `key` set; unknown keys leave it unchanged.
+    /// A copy with parameter `key` set; unknown keys leave it unchanged. (A typed
+    /// formula's constants are set through [`crate::engine::formula::Formula::with_constant`].)
     pub fn with_param(&self, key: &str, value: f64) -> Self {
+        let Some(i) = self.kind.params().iter().position(|p| p.key == key) else {
+            return self.clone();
+        };
         let mut values = self.params.values;
-        if let Some(i) = self.kind.params().iter().position(|p| p.key == key) {
-            values[i] = value;
-        }
+        values[i] = value;
         Self::with_values(self.kind, values)
     }
 
@@ -341,11 +397,26 @@ impl Surface {
 
     /// What the app shows first.
     pub fn view_box(&self) -> ViewBox {
-        self.kind.view_box()
+        match &self.typed {
+            Some(t) => t.view_box(),
+            None => self.kind.view_box(),
+        }
+    }
+
+    /// Where a new scene on this surface starts.
+    pub fn default_start(&self) -> Vec2 {
+        match &self.typed {
+            Some(t) => t.default_start(),
+            None => self.kind.default_start(),
+        }
     }
 
     /// Local minima worth marking, refined numerically so markers sit exactly on them.
     pub fn minima(&self) -> Vec<Vec2> {
+        if let Some(t) = &self.typed {
+            // searched once when the formula was compiled, already exact
+            return t.minima().to_vec();
+        }
         self.approximate_minima()
             .into_iter()
             .map(|(x, y)| self.refine_stationary(Vec2::new(x, y)))
