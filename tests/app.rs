@@ -569,3 +569,59 @@ fn the_wheel_zooms_the_plot_about_the_pointer() {
     let out = h.state().plot.visible.expect("the plot was drawn");
     assert!(out.x[1] - out.x[0] > w0, "wheel down zooms out");
 }
+
+#[test]
+fn typing_a_formula_changes_the_plot_and_a_mistake_keeps_the_last_good_one() {
+    let mut h = harness_with("ravine-zigzag");
+    h.run();
+    h.get_by_role_and_label(Role::ComboBox, "Surface").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Your formula")
+        .click();
+    h.run();
+    let starter = h.state().session.scene.surface.clone();
+    assert!(
+        starter.typed_surface().is_some(),
+        "the formula surface is picked"
+    );
+    assert_eq!(h.state().plot.shown_surface(), Some(&starter));
+
+    let field = h.get_by_role_and_label(Role::MultilineTextInput, "f(x, y) =");
+    field.focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_role_and_label(Role::MultilineTextInput, "f(x, y) =")
+        .type_text("k = 3\nx^2 + k*y^2 + sin(4*x)");
+    h.run();
+    let typed = h.state().session.scene.surface.clone();
+    let formula = typed.typed_surface().expect("still a formula").formula();
+    assert_eq!(formula.source(), "k = 3\nx^2 + k*y^2 + sin(4*x)");
+    assert_eq!(formula.constant("k"), Some(3.0));
+    assert_eq!(
+        h.state().plot.shown_surface(),
+        Some(&typed),
+        "the colour map follows"
+    );
+    assert!(h.state().session.runs[0].is_some(), "the optimizers re-ran");
+    let w = losscape::engine::Vec2::new(0.5, 0.5);
+    assert_eq!(typed.value(w), 0.25 + 0.75 + 2f64.sin());
+    assert!(
+        h.query_by_role_and_label(Role::Slider, "k").is_some(),
+        "the constant has a slider"
+    );
+
+    h.get_by_role_and_label(Role::MultilineTextInput, "f(x, y) =")
+        .type_text(" + (");
+    h.run();
+    assert_eq!(
+        h.state().session.scene.surface,
+        typed,
+        "a mistake keeps the last good surface"
+    );
+    assert!(
+        h.query_by_label_contains("expected a number, x, y, a name or `(` at line 2, column 27")
+            .is_some(),
+        "the mistake is explained with its position"
+    );
+}

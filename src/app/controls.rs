@@ -1,6 +1,7 @@
 //! The side panel: surface and its parameters, start, steps, seed, and every optimizer with a
 //! slider for each hyperparameter. Every edit re-runs the engine in the same frame.
 
+use super::formula_box::FormulaBox;
 use super::plot::sig;
 use super::state::Session;
 use crate::engine::optim::{Knob, OptimizerKind};
@@ -22,6 +23,7 @@ pub struct Controls {
     /// One learning-rate slider drives every optimizer.
     pub same_lr: bool,
     shared_lr: f64,
+    formula: FormulaBox,
 }
 
 /// The one slider of the app: a surface parameter or a hyperparameter on its natural scale
@@ -104,25 +106,37 @@ impl Controls {
         let mut picked = current;
         egui::ComboBox::from_label("Surface")
             .selected_text(current.display_name())
+            // every entry in view, "Your formula" last
+            .height(480.0)
             .show_ui(ui, |ui| {
                 for k in SurfaceKind::ALL {
                     ui.selectable_value(&mut picked, k, k.display_name())
                         .on_hover_text(k.formula());
                 }
+                let k = SurfaceKind::Formula;
+                ui.selectable_value(&mut picked, k, k.display_name())
+                    .on_hover_text("type f(x, y): its gradient and Hessian are exact");
             });
         if picked != current {
-            session.scene.surface = Surface::new(picked);
-            session.scene.start = picked.default_start();
+            session.scene.surface = match picked {
+                SurfaceKind::Formula => self.formula.surface(),
+                k => Surface::new(k),
+            };
+            session.scene.start = session.scene.surface.default_start();
             session.scene.view = None;
             session.view = None;
             out.reset_view = true;
             rerun = true;
         }
-        ui.label(
-            RichText::new(session.scene.surface.kind().formula())
-                .small()
-                .weak(),
-        );
+        if session.scene.surface.kind() == SurfaceKind::Formula {
+            rerun |= self.formula.ui(ui, &mut session.scene.surface);
+        } else {
+            ui.label(
+                RichText::new(session.scene.surface.kind().formula())
+                    .small()
+                    .weak(),
+            );
+        }
         for p in session.scene.surface.kind().params() {
             let mut v = session.scene.surface.param(p.key).unwrap_or(p.default);
             if param_slider(ui, p, &mut v) {
@@ -152,7 +166,7 @@ impl Controls {
                 .on_hover_text("Back to the surface's default start")
                 .clicked()
             {
-                *s = session.scene.surface.kind().default_start();
+                *s = session.scene.surface.default_start();
                 rerun = true;
             }
         });

@@ -30,6 +30,10 @@ pub fn ui(ui: &mut egui::Ui, session: &Session) {
         ui.separator();
         let s = session.scene.surface.kind();
         ui.label(RichText::new(format!("Surface: {}", s.display_name())).strong());
-        ui.label(RichText::new(s.formula()).monospace());
+        let formula = match session.scene.surface.typed_surface() {
+            Some(t) => t.formula().source(),
+            None => s.formula(),
+        };
+        ui.label(RichText::new(formula).monospace());
     });
 }

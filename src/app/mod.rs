@@ -6,6 +6,7 @@ pub mod compute;
 pub mod controls;
 pub mod export;
 pub mod files;
+pub mod formula_box;
 pub mod info;
 pub mod plot;
 pub mod state;
