@@ -1,19 +1,16 @@
-//! Typed formulas through the rest of losscape: the same trajectories as the built-in
-//! surfaces they retype, scene files and share links that carry them, errors that point at
-//! the mistake, the CLI's exit code, and non-finite regions drawn as gaps and ending
-//! trajectories as diverged.
+//! Typed formulas through the rest of losscape: scene files and share links that carry them,
+//! errors that point at the mistake, the CLI's exit code, and non-finite regions drawn as gaps
+//! and ending trajectories as diverged. (The same trajectories as the built-in surfaces they
+//! retype: `tests/formula.rs`.)
 
 mod common;
 
 use common::{losscape, stderr, stdout, temp_dir, write};
-use losscape::engine::formula::{Formula, TypedSurface};
-use losscape::engine::{OptimizerKind, OptimizerSpec, Status, Surface, Vec2, run};
+use losscape::engine::{OptimizerKind, OptimizerSpec, Status, Vec2, run};
 use losscape::figure::colormap::{NO_DATA, colorize};
 use losscape::figure::grid::Grid;
 use losscape::figure::levels::ColorScale;
 use losscape::scene::{self, Scene, link};
-
-const ROSENBROCK: &str = "a = 1\nb = 100\n(a - x)^2 + b*(y - x^2)^2";
 
 fn scene_with(surface_toml: &str, steps: u64) -> Scene {
     let text = format!(
@@ -23,31 +20,6 @@ fn scene_with(surface_toml: &str, steps: u64) -> Scene {
          [[optimizer]]\nkind = \"newton\"\n"
     );
     scene::parse(&text, "test.toml").unwrap_or_else(|e| panic!("{e}"))
-}
-
-#[test]
-fn typed_rosenbrock_runs_the_same_trajectories_as_the_builtin() {
-    let typed = Surface::typed(TypedSurface::new(
-        Formula::parse(ROSENBROCK).expect("parses"),
-        None,
-        None,
-    ));
-    for kind in OptimizerKind::ALL {
-        let mut spec = OptimizerSpec::new(kind);
-        spec.hyper.lr = spec.hyper.lr.min(1e-3);
-        let mut problem = scene_with("kind = \"rosenbrock\"", 300).problem();
-        let a = run(&problem, &[spec.clone()]).remove(0);
-        problem.surface = typed.clone();
-        let b = run(&problem, &[spec]).remove(0);
-        assert_eq!(a.status, b.status, "{kind:?}");
-        assert_eq!(a.points.len(), b.points.len(), "{kind:?}");
-        for (k, (p, q)) in a.points.iter().zip(&b.points).enumerate() {
-            assert!(
-                (p - q).norm() <= 1e-9 * p.norm().max(1.0),
-                "{kind:?} step {k}: {p} vs {q}"
-            );
-        }
-    }
 }
 
 #[test]
