@@ -15,8 +15,14 @@ use crate::engine::{Mat2, Vec2, ViewBox};
 
 /// Descents per axis of the start grid.
 const STARTS: usize = 12;
-/// Iterations per descent.
+/// Iterations per descent, at most and at least: a long formula gets fewer (see [`BUDGET`]).
 const ITERATIONS: usize = 100;
+const MIN_ITERATIONS: usize = 20;
+/// Program operations one search may spend, about 50 ms: the search runs on every keystroke
+/// and slider move, so a 500-node formula must not stall the app.
+const BUDGET: usize = 30_000_000;
+/// Evaluations per iteration: one with the Hessian, a line search, a few more.
+const EVALS_PER_ITERATION: usize = 12;
 /// The most minima reported, lowest first.
 pub const MAX_MINIMA: usize = 12;
 
@@ -65,9 +71,11 @@ pub fn minima(f: &Formula, view: ViewBox) -> Vec<Vec2> {
     }
     // a gradient this small moves the value by a negligible part of its range over the view
     let gtol = 1e-10 * (hi - lo).max(f64::MIN_POSITIVE) / scale;
+    let iterations = (BUDGET / (f.cost().max(1) * STARTS * STARTS * EVALS_PER_ITERATION))
+        .clamp(MIN_ITERATIONS, ITERATIONS);
     let mut found: Vec<(f64, Vec2)> = Vec::new();
     for start in starts {
-        let Some(w) = descend(f, start, scale, gtol) else {
+        let Some(w) = descend(f, start, scale, gtol, iterations) else {
             continue;
         };
         let v = value(w);
@@ -92,10 +100,10 @@ pub fn minima(f: &Formula, view: ViewBox) -> Vec<Vec2> {
 /// Where a downhill walk from `start` stops with a gradient below `gtol`, polished by a few
 /// more Newton steps; `None` if it meets a non-finite value, leaves for far away or runs out
 /// of iterations first.
-fn descend(f: &Formula, start: Vec2, scale: f64, gtol: f64) -> Option<Vec2> {
+fn descend(f: &Formula, start: Vec2, scale: f64, gtol: f64, iterations: usize) -> Option<Vec2> {
     let mut w = start;
     let mut polish = 0;
-    for _ in 0..ITERATIONS {
+    for _ in 0..iterations {
         let (v, g, h) = value_grad_hess(f, w);
         if !(v.is_finite() && g.iter().all(|c| c.is_finite())) {
             return None;
