@@ -35,10 +35,11 @@ impl Default for FormulaBox {
 }
 
 impl FormulaBox {
-    /// The surface the box's text describes, for when the user picks "Your formula"; the
-    /// starter formula if the text does not parse.
+    /// The surface the box's text describes, for when the user picks "Your formula": the
+    /// last good formula if the text has a mistake, the starter if there was none.
     pub fn surface(&self) -> Surface {
         let formula = Formula::parse(&self.text)
+            .or_else(|_| Formula::parse(&self.seen))
             .or_else(|_| Formula::parse(STARTER))
             .ok();
         match formula {

@@ -172,12 +172,12 @@ fn view_key(v: &ViewBox) -> [u64; 4] {
 }
 
 impl PlotView {
-    /// Shows the plot (overlay or grid) filling `ui`.
     /// The surface the colour map on screen was computed from (tests check it follows edits).
     pub fn shown_surface(&self) -> Option<&Surface> {
         self.raster.as_ref().map(|r| &r.layer.surface)
     }
 
+    /// Shows the plot (overlay or grid) filling `ui`.
     pub fn ui(&mut self, ui: &mut egui::Ui, session: &mut Session) {
         let avail = ui.available_size();
         self.area = Some(Rect::from_min_size(ui.cursor().min, avail));

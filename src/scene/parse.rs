@@ -378,11 +378,15 @@ fn formula_offset(
     if inner != source {
         return None;
     }
-    let line_start: usize = source.split('\n').take(line - 1).map(|l| l.len() + 1).sum();
+    let line_start: usize = source
+        .split('\n')
+        .take(line.saturating_sub(1))
+        .map(|l| l.len() + 1)
+        .sum();
     let within: usize = source
         .get(line_start..)?
         .chars()
-        .take(column - 1)
+        .take(column.saturating_sub(1))
         .map(char::len_utf8)
         .sum();
     Some(span.start + quote.len() + line_start + within)
