@@ -10,11 +10,14 @@ pub const ENTRY: Entry = Entry {
     hyper: &[lr(0.001), momentum(0.9), dampening(0.0)],
     rule: "b ← g at t = 1, else b ← μ·b + (1 − τ)·g\nw ← w − lr·b",
     about: "Heavy-ball momentum (PyTorch's SGD with momentum). The buffer averages recent gradients, so zigzags across a ravine cancel and steps along it add up.",
-    stability: Some(Stability {
-        max_lr: |h, lambda_max| 2.0 * (1.0 + h.momentum) / lambda_max,
-        explain: "stable only for lr < 2(1 + μ)/λmax = {bound} at the start",
-    }),
+    stability: Some(BOUND),
     build: |h| Box::new(Momentum::new(h.momentum, h.dampening, false)),
+};
+
+/// Stable while lr < 2(1 + μ)/λmax on a quadratic (also Nesterov's bound).
+pub(super) const BOUND: Stability = Stability {
+    max_lr: |h, lambda_max| 2.0 * (1.0 + h.momentum) / lambda_max,
+    explain: "stable only for lr < 2(1 + μ)/λmax = {bound} at the start",
 };
 
 /// `b ← g` at t = 1, else `b ← μ·b + (1 − τ)·g`; step `b` (or `g + μ·b` with Nesterov).

@@ -1,8 +1,8 @@
 //! Stochastic gradient descent: [`Gd`] fed a gradient with Gaussian noise, as a minibatch
 //! would give it. The noise is drawn by the stepping loop, which owns the random stream.
 
-use super::gd::Gd;
-use super::{Entry, Stability};
+use super::gd::{self, Gd};
+use super::Entry;
 use super::hyper::{lr, noise};
 
 pub const ENTRY: Entry = Entry {
@@ -11,9 +11,6 @@ pub const ENTRY: Entry = Entry {
     hyper: &[lr(0.001), noise(0.1)],
     rule: "g_noisy = g + noise·ξ,  ξ ~ N(0, I)\nw ← w − lr·g_noisy",
     about: "Gradient descent with a noisy gradient, as with minibatches. The noise lets it escape saddle points, but with a constant learning rate it never settles: it jitters around the minimum.",
-    stability: Some(Stability {
-        max_lr: |_, lambda_max| 2.0 / lambda_max,
-        explain: "lr {lr} > 2/λmax = {bound} at the start",
-    }),
+    stability: Some(gd::BOUND),
     build: |_| Box::new(Gd),
 };
