@@ -458,7 +458,7 @@ impl Surface {
 }
 
 /// Eigenvalues of a symmetric 2×2 matrix, smallest first, in closed form.
-pub fn symmetric_eigenvalues(h: &Mat2) -> [f64; 2] {
+fn symmetric_eigenvalues(h: &Mat2) -> [f64; 2] {
     let mean = 0.5 * (h[(0, 0)] + h[(1, 1)]);
     let half_diff = 0.5 * (h[(0, 0)] - h[(1, 1)]);
     let radius = half_diff.hypot(h[(0, 1)]);
