@@ -625,3 +625,95 @@ fn typing_a_formula_changes_the_plot_and_a_mistake_keeps_the_last_good_one() {
         "the mistake is explained with its position"
     );
 }
+
+#[test]
+fn moving_a_constants_slider_rewrites_its_line_in_the_formula() {
+    let mut h = harness_with("ravine-zigzag");
+    h.run();
+    h.get_by_role_and_label(Role::ComboBox, "Surface").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Your formula")
+        .click();
+    h.run();
+    let box_text = |h: &Harness<'static, LosscapeApp>| {
+        h.get_by_role_and_label(Role::MultilineTextInput, "f(x, y) =")
+            .value()
+            .unwrap_or_default()
+    };
+    let source = |h: &Harness<'static, LosscapeApp>| {
+        let s = &h.state().session.scene.surface;
+        s.typed_surface()
+            .expect("a formula")
+            .formula()
+            .source()
+            .to_string()
+    };
+    h.get_by_role_and_label(Role::MultilineTextInput, "f(x, y) =")
+        .focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_role_and_label(Role::MultilineTextInput, "f(x, y) =")
+        .type_text("k = 3  # steepness\nx^2 + k*y^2");
+    h.run();
+
+    h.get_by_role_and_label(Role::Slider, "k")
+        .set_value_accesskit(5.8);
+    h.run();
+    let wanted = "k = 5.8  # steepness\nx^2 + k*y^2";
+    assert_eq!(box_text(&h), wanted, "the box says the slider's value");
+    assert_eq!(source(&h), wanted);
+    assert!(
+        h.query_by_label(wanted).is_some(),
+        "the Info panel says it too"
+    );
+    let surface = h.state().session.scene.surface.clone();
+    assert_eq!(surface.value(Vec2::new(0.0, 1.0)), 5.8);
+    let saved = h.state().session.scene.to_toml();
+    let back = scene::parse(&saved, "saved.toml").expect("the saved scene reads back");
+    assert_eq!(back.surface, surface, "{saved}");
+    assert!(saved.contains("k = 5.8"), "{saved}");
+
+    // dragging: the text follows whatever value the slider lands on
+    let slider = h.get_by_role_and_label(Role::Slider, "k");
+    let r = slider.rect();
+    let (from, to) = (
+        egui::pos2(r.left() + r.width() * 0.5, r.center().y),
+        egui::pos2(r.left() + r.width() * 0.8, r.center().y),
+    );
+    h.hover_at(from);
+    h.run();
+    h.drag_at(from);
+    h.run();
+    h.hover_at(to);
+    h.run();
+    h.drop_at(to);
+    h.run();
+    let k = h
+        .state()
+        .session
+        .scene
+        .surface
+        .typed_surface()
+        .expect("a formula")
+        .formula()
+        .constant("k")
+        .expect("k");
+    assert!(k != 5.8, "the drag moved k");
+    let text = box_text(&h);
+    assert_eq!(text, source(&h));
+    let typed = losscape::engine::formula::Formula::parse(&text).expect("the box parses");
+    assert_eq!(typed.constant("k"), Some(k), "{text}");
+
+    // with a mistake being fixed in the box, the slider still works and the edit stays
+    h.get_by_role_and_label(Role::MultilineTextInput, "f(x, y) =")
+        .type_text(" + (");
+    h.run();
+    let broken = box_text(&h);
+    assert!(broken.ends_with(" + ("), "{broken}");
+    h.get_by_role_and_label(Role::Slider, "k")
+        .set_value_accesskit(2.0);
+    h.run();
+    assert_eq!(box_text(&h), broken, "the half-typed edit is kept");
+    assert_eq!(source(&h), "k = 2  # steepness\nx^2 + k*y^2");
+}

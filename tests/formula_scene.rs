@@ -35,6 +35,11 @@ fn a_formula_scene_is_written_back_and_travels_in_links() {
         Some(3.0),
         "the table's value wins"
     );
+    assert!(
+        t.formula().source().starts_with("k = 3 # how steep\n"),
+        "and the line says so: {}",
+        t.formula().source()
+    );
     assert_eq!(t.formula().constant("c"), Some(0.5));
     assert_eq!(t.default_start(), Vec2::new(-1.0, 2.5));
     assert_eq!(s.view_box().x, [-2.0, 2.0]);

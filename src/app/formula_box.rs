@@ -1,7 +1,7 @@
 //! The formula box under the surface picker: type f(x, y), see it at once. Every edit is
-//! parsed; a good formula replaces the surface (keeping its view, start and the values the
-//! sliders gave its constants), a mistake is underlined in the text and explained below it
-//! while the last good surface stays on screen. Each constant gets a slider.
+//! parsed; a good formula replaces the surface (keeping its view and start), a mistake is underlined in the text and explained below it
+//! while the last good surface stays on screen. Each constant gets a slider, and moving it
+//! rewrites the constant's `name = …` line, so the text always says the value in use.
 
 use super::plot::sig;
 use crate::engine::Surface;
@@ -90,9 +90,9 @@ impl FormulaBox {
             );
         if edit.changed() {
             match Formula::parse(&self.text) {
-                Ok(parsed) => {
-                    let old_lines = Formula::parse(current.source()).ok();
-                    let next = keep_slider_values(parsed, &current, old_lines.as_ref());
+                // the text says every constant's value: the sliders' moves were written
+                // into it, so what is typed is what is used
+                Ok(next) => {
                     self.error = None;
                     self.seen = next.source().to_string();
                     *surface = Surface::typed(typed.with_formula(next));
@@ -125,31 +125,19 @@ impl FormulaBox {
                 )
                 .changed();
             if moved && v.is_finite() {
-                *surface = Surface::typed(typed.with_formula(formula.with_constant(&c.name, v)));
+                let next = formula.with_constant(&c.name, v);
+                // the constant's line now says the slider's value; the box shows it next
+                // frame, unless it holds an edit with a mistake the user is still fixing
+                if self.error.is_some() {
+                    self.seen = next.source().to_string();
+                }
+                *surface = Surface::typed(typed.with_formula(next));
                 changed = true;
                 break;
             }
         }
         changed
     }
-}
-
-/// The new formula with each constant that survived the edit keeping the value its slider
-/// gave it, unless the edit changed the number on the constant's own line.
-fn keep_slider_values(
-    mut next: Formula,
-    current: &Formula,
-    old_lines: Option<&Formula>,
-) -> Formula {
-    let lines = next.clone();
-    for c in current.constants() {
-        let typed_before = old_lines.and_then(|f| f.constant(&c.name));
-        let typed_now = lines.constant(&c.name);
-        if typed_now.is_some() && typed_before == typed_now {
-            next = next.with_constant(&c.name, c.value);
-        }
-    }
-    next
 }
 
 /// A slider from a value: twice its size either way, at least ±1 around it.
@@ -205,25 +193,5 @@ mod tests {
     fn positions_map_to_characters() {
         assert_eq!(char_index("a = 1\nx + é + b", (2, 9)), 14);
         assert_eq!(char_index("x", (1, 1)), 0);
-    }
-
-    #[test]
-    fn slider_values_survive_edits_of_the_expression_but_not_of_their_line() {
-        let current = Formula::parse("a = 1\na*x")
-            .unwrap()
-            .with_constant("a", 3.0);
-        let old = Formula::parse(current.source()).ok();
-        let edited = keep_slider_values(
-            Formula::parse("a = 1\na*x + y").unwrap(),
-            &current,
-            old.as_ref(),
-        );
-        assert_eq!(edited.constant("a"), Some(3.0));
-        let retyped = keep_slider_values(
-            Formula::parse("a = 5\na*x").unwrap(),
-            &current,
-            old.as_ref(),
-        );
-        assert_eq!(retyped.constant("a"), Some(5.0));
     }
 }

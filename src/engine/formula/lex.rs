@@ -18,8 +18,12 @@ pub(super) enum Tok {
     Close,
     Comma,
     Equals,
-    /// A line break or `;`: ends a constant's definition or the expression.
+    /// `;`: ends a constant's definition or the expression.
     Sep,
+    /// A line break: ends a definition or the expression too, except where a line of the
+    /// expression ends with an operator or the next one starts with one (a long formula typed
+    /// over several lines).
+    Break,
     End,
 }
 
@@ -38,7 +42,8 @@ impl Tok {
             Tok::Close => "`)`".into(),
             Tok::Comma => "`,`".into(),
             Tok::Equals => "`=`".into(),
-            Tok::Sep => "the end of the line".into(),
+            Tok::Sep => "`;`".into(),
+            Tok::Break => "the end of the line".into(),
             Tok::End => "the end of the formula".into(),
         }
     }
@@ -49,6 +54,8 @@ pub(super) struct Token {
     pub tok: Tok,
     /// Index of the token's first character in the source.
     pub at: usize,
+    /// Index just past its last character: a constant's value is rewritten in place there.
+    pub end: usize,
 }
 
 /// The source as tokens, ending with [`Tok::End`]. `#` starts a comment to the end of its line.
@@ -70,7 +77,8 @@ pub(super) fn tokens(source: &str) -> Result<Vec<Token>, FormulaError> {
                 }
                 continue;
             }
-            '\n' | ';' => Some(Tok::Sep),
+            '\n' => Some(Tok::Break),
+            ';' => Some(Tok::Sep),
             '+' => Some(Tok::Plus),
             '-' => Some(Tok::Minus),
             '*' if chars.get(i + 1) == Some(&'*') => {
@@ -88,7 +96,7 @@ pub(super) fn tokens(source: &str) -> Result<Vec<Token>, FormulaError> {
         };
         if let Some(tok) = single {
             i += 1;
-            out.push(Token { tok, at });
+            out.push(Token { tok, at, end: i });
             continue;
         }
         if c.is_ascii_digit() || (c == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) {
@@ -103,6 +111,7 @@ pub(super) fn tokens(source: &str) -> Result<Vec<Token>, FormulaError> {
             out.push(Token {
                 tok: Tok::Num(value),
                 at,
+                end: i,
             });
         } else if c.is_ascii_alphabetic() || c == '_' {
             while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '_') {
@@ -111,6 +120,7 @@ pub(super) fn tokens(source: &str) -> Result<Vec<Token>, FormulaError> {
             out.push(Token {
                 tok: Tok::Name(chars[at..i].iter().collect()),
                 at,
+                end: i,
             });
         } else {
             return Err(FormulaError::at(source, at, Problem::BadChar(c)));
@@ -119,6 +129,7 @@ pub(super) fn tokens(source: &str) -> Result<Vec<Token>, FormulaError> {
     out.push(Token {
         tok: Tok::End,
         at: chars.len(),
+        end: chars.len(),
     });
     Ok(out)
 }
@@ -182,7 +193,7 @@ mod tests {
                 Tok::Name("a".into()),
                 Tok::Equals,
                 Tok::Num(1.0),
-                Tok::Sep,
+                Tok::Break,
                 Tok::Name("x".into()),
                 Tok::Sep,
                 Tok::End

@@ -10,7 +10,10 @@
 //!
 //! The language: numbers (`2`, `1.5`, `.5`, `1e-3`), `x`, `y`, `pi`, `e`, `+ - * / ^` (`**`
 //! also means `^`), unary minus, parentheses, the functions of [`Func`], `#` comments, and
-//! lines or `;`-separated statements `name = number` before the one expression.
+//! lines or `;`-separated statements `name = number` before the one expression. A line break
+//! next to a binary operator (a line ending with one, or the next starting with one) continues
+//! the expression. A constant's line is rewritten whenever its value is set from outside (a
+//! slider, a scene's table), so the source always says the values in use.
 //!
 //! Limits keep any input cheap: [`MAX_CHARS`] characters, [`MAX_DEPTH`] levels of nesting,
 //! [`MAX_NODES`] numbers, names and operators, [`MAX_CONSTANTS`] constants.
@@ -46,6 +49,9 @@ pub struct Constant {
     /// Which of the source's `name = number` lines declares it (0 for the first); `None` when
     /// only the scene's table does.
     line: Option<usize>,
+    /// The characters of the source that write its value (sign and number) on that line,
+    /// rewritten whenever the value changes so the text always says the value in use.
+    span: Option<(usize, usize)>,
 }
 
 /// A parsed and compiled formula with its constants' current values.
@@ -101,6 +107,7 @@ impl Formula {
                 name: name.clone(),
                 value: *value,
                 line: None,
+                span: None,
             });
         }
         let (constants, mut tree) = parse::parse(source, lex::tokens(source)?, constants)?;
@@ -115,12 +122,15 @@ impl Formula {
         tree.renumber(&new_index);
         let constants: Vec<Constant> = order.iter().map(|&i| constants[i].clone()).collect();
         let program = compile(&tree, &constants)?;
-        Ok(Formula {
+        let mut formula = Formula {
             source: source.to_string(),
             constants,
             tree,
             program,
-        })
+        };
+        // a table's value wins over its line's: the line is made to say so
+        formula.write_values();
+        Ok(formula)
     }
 
     /// Whether `name` can name a constant: a name of the language that is not `x`, `y`, `pi`,
@@ -145,7 +155,8 @@ impl Formula {
             .map(|c| c.value)
     }
 
-    /// A copy with constant `name` set to `value` (recompiled); unknown names leave it as is.
+    /// A copy with constant `name` set to `value` (recompiled, and its `name = …` line
+    /// rewritten to the new value); unknown names leave it as is.
     pub fn with_constant(&self, name: &str, value: f64) -> Formula {
         let mut f = self.clone();
         if let Some(c) = f.constants.iter_mut().find(|c| c.name == name) {
@@ -154,8 +165,50 @@ impl Formula {
             if let Ok(p) = compile(&f.tree, &f.constants) {
                 f.program = p;
             }
+            f.write_values();
         }
         f
+    }
+
+    /// Rewrites each constant's line whose number no longer says the constant's value, so
+    /// the source (shown in the box and the Info panel, saved in scenes and links) agrees
+    /// with the sliders. A line that already says the value (`1.50` for 1.5) is left as typed.
+    fn write_values(&mut self) {
+        let mut spans: Vec<usize> = (0..self.constants.len())
+            .filter(|&i| self.constants[i].span.is_some())
+            .collect();
+        spans.sort_by_key(|&i| self.constants[i].span);
+        let chars: Vec<char> = self.source.chars().collect();
+        let mut out = String::with_capacity(self.source.len());
+        let mut copied = 0;
+        let mut shift: isize = 0;
+        for i in spans {
+            let c = &mut self.constants[i];
+            let Some((a, b)) = c.span else { continue };
+            let Some(typed) = chars.get(a..b) else {
+                continue;
+            };
+            let typed: String = typed.iter().filter(|c| !c.is_whitespace()).collect();
+            if typed.parse::<f64>().ok() == Some(c.value) {
+                c.span = Some((
+                    a.saturating_add_signed(shift),
+                    b.saturating_add_signed(shift),
+                ));
+                continue;
+            }
+            let written = number_text(c.value);
+            out.extend(&chars[copied..a]);
+            out.push_str(&written);
+            copied = b;
+            let start = a.saturating_add_signed(shift);
+            let len = written.chars().count();
+            c.span = Some((start, start + len));
+            shift += len as isize - (b - a) as isize;
+        }
+        if copied > 0 {
+            out.extend(&chars[copied..]);
+            self.source = out;
+        }
     }
 
     /// Operations per evaluated point, after folding the constants.
@@ -168,6 +221,15 @@ impl Formula {
     pub fn eval<T: Real>(&self, x: T, y: T) -> T {
         self.program.eval(x, y)
     }
+}
+
+/// A constant's value as a line writes it: the shortest text that reads back as exactly
+/// this number, in exponent form when that is shorter (so a huge value cannot blow the
+/// formula past [`MAX_CHARS`]).
+fn number_text(v: f64) -> String {
+    let plain = format!("{v}");
+    let exp = format!("{v:e}");
+    if exp.len() < plain.len() { exp } else { plain }
 }
 
 fn compile(tree: &Node, constants: &[Constant]) -> Result<Program, FormulaError> {

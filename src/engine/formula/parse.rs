@@ -1,4 +1,6 @@
-//! Tokens to a syntax tree by precedence climbing, and the constant lines before it.
+//! Tokens to a syntax tree by precedence climbing, and the constant lines before it. Inside
+//! the expression a line break beside a binary operator is stepped over: `x^2\n+ y` is one
+//! expression, as someone typing a long formula over lines means it; `;` always separates.
 //!
 //! Precedence, loosest first: `+ -` (left), `* /` (left), unary minus, `^` (right). So
 //! `-x^2 = -(x^2)` and `2^3^2 = 2^9`, as in mathematics; the exponent may itself carry a
@@ -151,7 +153,7 @@ pub(super) fn parse(
     };
     let mut expr = None;
     loop {
-        while p.peek() == &Tok::Sep {
+        while matches!(p.peek(), Tok::Sep | Tok::Break) {
             p.i += 1;
         }
         if p.peek() == &Tok::End {
@@ -214,9 +216,32 @@ impl Parser<'_> {
         })
     }
 
+    /// Steps over line breaks, after an operator that wants its right-hand side.
+    fn skip_breaks(&mut self) {
+        while self.peek() == &Tok::Break {
+            self.i += 1;
+        }
+    }
+
+    /// Steps over line breaks (and the comments between them) when the next line starts with
+    /// a binary operator: that line goes on with the expression, it does not start another.
+    fn join_lines_before_operator(&mut self) {
+        let mut j = self.i;
+        while self.toks.get(j).is_some_and(|t| t.tok == Tok::Break) {
+            j += 1;
+        }
+        let next = self.toks.get(j).map(|t| &t.tok);
+        if matches!(
+            next,
+            Some(Tok::Plus | Tok::Minus | Tok::Star | Tok::Slash | Tok::Caret)
+        ) {
+            self.i = j;
+        }
+    }
+
     fn end_of_line(&mut self, what: &'static str) -> Result<(), FormulaError> {
         match self.peek() {
-            Tok::Sep | Tok::End => Ok(()),
+            Tok::Sep | Tok::Break | Tok::End => Ok(()),
             _ => Err(self.expected(what)),
         }
     }
@@ -235,6 +260,7 @@ impl Parser<'_> {
             ));
         }
         self.advance(); // `=`
+        let value_at = self.at();
         let sign = match self.peek() {
             Tok::Minus => {
                 self.advance();
@@ -249,6 +275,7 @@ impl Parser<'_> {
         let Tok::Num(v) = self.peek().clone() else {
             return Err(self.expected("a number (a constant's value)"));
         };
+        let value_end = self.toks.get(self.i).map_or(value_at, |t| t.end);
         self.advance();
         self.end_of_line("the end of the line after a constant's value")?;
         let value = sign * v;
@@ -261,8 +288,12 @@ impl Parser<'_> {
                     Problem::DuplicateConstant(name),
                 ));
             }
-            // given by the scene's table: that value stands; the line only declares it
-            Some(c) => c.line = Some(order),
+            // given by the scene's table: that value stands; the line only declares it (and
+            // is rewritten to say it)
+            Some(c) => {
+                c.line = Some(order);
+                c.span = Some((value_at, value_end));
+            }
             None => {
                 if self.constants.len() >= MAX_CONSTANTS {
                     return Err(FormulaError::at(
@@ -275,6 +306,7 @@ impl Parser<'_> {
                     name,
                     value,
                     line: Some(order),
+                    span: Some((value_at, value_end)),
                 });
             }
         }
@@ -302,6 +334,7 @@ impl Parser<'_> {
     fn expr(&mut self, min: u8, depth: usize) -> Result<Node, FormulaError> {
         let mut lhs = self.unary(depth)?;
         loop {
+            self.join_lines_before_operator();
             let (op, prec) = match self.peek() {
                 Tok::Plus => (BinOp::Add, 1),
                 Tok::Minus => (BinOp::Sub, 1),
@@ -313,6 +346,7 @@ impl Parser<'_> {
                 return Ok(lhs);
             }
             self.advance();
+            self.skip_breaks();
             let rhs = self.expr(prec + 1, depth)?;
             lhs = self.node(Node::Bin(op, Box::new(lhs), Box::new(rhs)))?;
         }
@@ -337,10 +371,12 @@ impl Parser<'_> {
 
     fn power(&mut self, depth: usize) -> Result<Node, FormulaError> {
         let base = self.primary(depth)?;
+        self.join_lines_before_operator();
         if self.peek() != &Tok::Caret {
             return Ok(base);
         }
         self.advance();
+        self.skip_breaks();
         // right-associative, and the exponent may be signed: 2^-x^2 = 2^(-(x^2))
         let exponent = self.unary(self.deeper(depth)?)?;
         self.node(Node::Bin(BinOp::Pow, Box::new(base), Box::new(exponent)))

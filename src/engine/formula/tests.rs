@@ -239,3 +239,85 @@ fn table_names_are_checked() {
     assert!(!Formula::valid_constant_name("2k"));
     assert!(!Formula::valid_constant_name("tanh"));
 }
+
+#[test]
+fn a_constant_set_from_outside_rewrites_its_line() {
+    let f = Formula::parse("# slope\nk = 3   # how steep\nb = -1.50\nk*x^2 + b").unwrap();
+    let moved = f.with_constant("k", 5.8);
+    assert_eq!(
+        moved.source(),
+        "# slope\nk = 5.8   # how steep\nb = -1.50\nk*x^2 + b",
+        "only k's number changes; b's line stays as typed"
+    );
+    // the rewritten text reads back as the same formula, and later lines follow the shift
+    assert_eq!(Formula::parse(moved.source()).unwrap(), moved);
+    let both = moved.with_constant("b", 1e-300).with_constant("k", -0.25);
+    assert_eq!(
+        both.source(),
+        "# slope\nk = -0.25   # how steep\nb = 1e-300\nk*x^2 + b"
+    );
+    assert_eq!(Formula::parse(both.source()).unwrap(), both);
+    assert_eq!(both.eval(2.0, 0.0), -1.0 + 1e-300);
+    // `- 1.5` with a space, `+2`, `.5`: a line already saying the value is left alone
+    let typed = "a = - 1.5; c = +2; d = .5; a + c + d + x";
+    let same = Formula::parse(typed).unwrap().with_constant("c", 2.0);
+    assert_eq!(same.source(), typed);
+    // a scene's table wins over a line, and the line is made to say so; a constant only the
+    // table has keeps no line to rewrite
+    let t =
+        Formula::parse_with("a = 1.5; a*x + c", &[("a".into(), 2.0), ("c".into(), 1.0)]).unwrap();
+    assert_eq!(t.source(), "a = 2; a*x + c");
+    assert_eq!(t.with_constant("c", 4.0).source(), "a = 2; a*x + c");
+    // a huge value is written short
+    assert_eq!(
+        f.with_constant("k", 1e200).source().len(),
+        f.source().len() + 4
+    );
+}
+
+#[test]
+fn a_line_starting_or_ending_with_an_operator_goes_on_with_the_expression() {
+    let one = at("x^2 + y^2 + min(x, y)", 1.0, 2.0);
+    for src in [
+        "x^2 + y^2\n+ min(x, y)",
+        "x^2 + y^2 +\nmin(x, y)",
+        "x^2 + y^2   # the bowl\n  # a note between\n\n  + min(x, y)  # the crease",
+        "a = 1\nx^a\n+ y^2\n+ min(x, y)",
+        "(x^2\n+ y^2) +\n\nmin(x, y)",
+        "x\n^2 + y^\n2 + min(x, y)",
+    ] {
+        assert_eq!(at(src, 1.0, 2.0), one, "{src:?}");
+    }
+    assert_eq!(at("x\n- y", 1.0, 2.0), -1.0);
+    assert_eq!(at("x\n* y\n/ 4", 1.0, 2.0), 0.5);
+    assert_eq!(at("2 *\n-x", 1.0, 0.0), -2.0);
+    // a constant's line then an expression starting with a sign: still a new statement
+    assert_eq!(at("a = 1\n-x^2 + a", 2.0, 0.0), -3.0);
+    // `;` is not a line break: it always ends the statement
+    assert!(error("x ; + y").starts_with("a second expression at column 5"));
+    // a line of its own that is not an operator is still a second expression
+    assert!(error("x^2\ny").starts_with("a second expression at line 2, column 1"));
+    // an operator with nothing after it, however many lines later
+    assert_eq!(
+        error("x +\n\n"),
+        "expected a number, x, y, a name or `(` at line 3, column 1, found the end of the formula"
+    );
+}
+
+#[test]
+fn trailing_line_breaks_and_spaces_do_not_matter() {
+    let bare = Formula::parse("a = 2\na*x^2 + y").unwrap();
+    for src in [
+        "a = 2\na*x^2 + y\n",
+        "a = 2\na*x^2 + y\n\n\n",
+        "a = 2\na*x^2 + y\n  \t\n",
+        "a = 2\na*x^2 + y # done\n",
+        "\na = 2\n\na*x^2 + y\r\n",
+    ] {
+        let f = Formula::parse(src).unwrap_or_else(|e| panic!("{src:?}: {e}"));
+        assert_eq!(f.constant("a"), Some(2.0), "{src:?}");
+        assert_eq!(f.constants().len(), 1, "{src:?}");
+        assert_eq!(f.eval(1.5, -2.0), bare.eval(1.5, -2.0), "{src:?}");
+        assert_eq!(f.cost(), bare.cost(), "{src:?}");
+    }
+}
