@@ -570,15 +570,32 @@ fn the_wheel_zooms_the_plot_about_the_pointer() {
     assert!(out.x[1] - out.x[0] > w0, "wheel down zooms out");
 }
 
-#[test]
-fn typing_a_formula_changes_the_plot_and_a_mistake_keeps_the_last_good_one() {
-    let mut h = harness_with("ravine-zigzag");
+/// Picks "Your formula" in the surface menu.
+fn pick_your_formula(h: &mut Harness<'static, LosscapeApp>) {
     h.run();
     h.get_by_role_and_label(Role::ComboBox, "Surface").click();
     h.run();
     h.get_by_role_and_label(Role::Button, "Your formula")
         .click();
     h.run();
+}
+
+/// Selects all of the formula box's text and types `text` over it.
+fn replace_formula(h: &mut Harness<'static, LosscapeApp>, text: &str) {
+    h.get_by_role_and_label(Role::MultilineTextInput, "f(x, y) =")
+        .focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_role_and_label(Role::MultilineTextInput, "f(x, y) =")
+        .type_text(text);
+    h.run();
+}
+
+#[test]
+fn typing_a_formula_changes_the_plot_and_a_mistake_keeps_the_last_good_one() {
+    let mut h = harness_with("ravine-zigzag");
+    pick_your_formula(&mut h);
     let starter = h.state().session.scene.surface.clone();
     assert!(
         starter.typed_surface().is_some(),
@@ -586,14 +603,7 @@ fn typing_a_formula_changes_the_plot_and_a_mistake_keeps_the_last_good_one() {
     );
     assert_eq!(h.state().plot.shown_surface(), Some(&starter));
 
-    let field = h.get_by_role_and_label(Role::MultilineTextInput, "f(x, y) =");
-    field.focus();
-    h.run();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.run();
-    h.get_by_role_and_label(Role::MultilineTextInput, "f(x, y) =")
-        .type_text("k = 3\nx^2 + k*y^2 + sin(4*x)");
-    h.run();
+    replace_formula(&mut h, "k = 3\nx^2 + k*y^2 + sin(4*x)");
     let typed = h.state().session.scene.surface.clone();
     let formula = typed.typed_surface().expect("still a formula").formula();
     assert_eq!(formula.source(), "k = 3\nx^2 + k*y^2 + sin(4*x)");
@@ -629,12 +639,7 @@ fn typing_a_formula_changes_the_plot_and_a_mistake_keeps_the_last_good_one() {
 #[test]
 fn moving_a_constants_slider_rewrites_its_line_in_the_formula() {
     let mut h = harness_with("ravine-zigzag");
-    h.run();
-    h.get_by_role_and_label(Role::ComboBox, "Surface").click();
-    h.run();
-    h.get_by_role_and_label(Role::Button, "Your formula")
-        .click();
-    h.run();
+    pick_your_formula(&mut h);
     let box_text = |h: &Harness<'static, LosscapeApp>| {
         h.get_by_role_and_label(Role::MultilineTextInput, "f(x, y) =")
             .value()
@@ -648,14 +653,7 @@ fn moving_a_constants_slider_rewrites_its_line_in_the_formula() {
             .source()
             .to_string()
     };
-    h.get_by_role_and_label(Role::MultilineTextInput, "f(x, y) =")
-        .focus();
-    h.run();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.run();
-    h.get_by_role_and_label(Role::MultilineTextInput, "f(x, y) =")
-        .type_text("k = 3  # steepness\nx^2 + k*y^2");
-    h.run();
+    replace_formula(&mut h, "k = 3  # steepness\nx^2 + k*y^2");
 
     h.get_by_role_and_label(Role::Slider, "k")
         .set_value_accesskit(5.8);
