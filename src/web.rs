@@ -72,7 +72,9 @@ pub fn start() {
                     if shared {
                         app.session.clock.restart();
                     }
-                    app.session.notice = notice;
+                    if notice.is_some() {
+                        app.session.notice = notice;
+                    }
                     Ok(Box::new(app))
                 }),
             )

@@ -39,6 +39,27 @@ fn texts() -> Vec<(String, String)> {
     v
 }
 
+/// The app sets its own fonts on its first frame, however it was started (the native window
+/// once skipped it and drew "→" of a built-in label as an empty box).
+#[test]
+fn the_app_itself_installs_the_fallback_glyphs() {
+    let app =
+        losscape::app::LosscapeApp::new(losscape::scene::builtin("sgd-decay").expect("builtin"));
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1200.0, 800.0))
+        .with_max_steps(4)
+        .build_ui_state(|ui, app: &mut losscape::app::LosscapeApp| app.show(ui), app);
+    h.run_steps(2);
+    let label = &h.state().session.scene.optimizers[1].spec.label;
+    assert!(label.contains('→'), "{label}");
+    let ok = h.ctx.fonts_mut(|f| {
+        label
+            .chars()
+            .all(|c| f.has_glyph(&egui::FontId::proportional(14.0), c))
+    });
+    assert!(ok, "{label} has a character without a glyph");
+}
+
 #[test]
 fn every_catalog_text_has_glyphs_in_both_fonts() {
     let ctx = egui::Context::default();

@@ -7,7 +7,7 @@ use super::state::Session;
 use crate::engine::optim::{Knob, OptimizerKind};
 use crate::engine::{Param, Scale, Schedule, Surface, SurfaceKind};
 use crate::figure::palette;
-use crate::scene::{MAX_STEPS, SceneOptimizer};
+use crate::scene::{MAX_STEPS, SceneOptimizer, limits};
 use egui::{Color32, RichText, Slider, SliderClamping};
 
 /// What the controls asked of the rest of the app.
@@ -171,16 +171,18 @@ impl Controls {
             }
         });
         let mut steps = session.scene.steps;
+        // within the work limit for the optimizers enabled now
+        let most = limits::most_steps(session.scene.enabled().count()).max(1);
         if ui
             .add(
-                Slider::new(&mut steps, 1..=MAX_STEPS)
+                Slider::new(&mut steps, 1..=most)
                     .logarithmic(true)
                     .text("steps"),
             )
             .on_hover_text("Updates per optimizer. Large runs compute in the background.")
             .changed()
         {
-            session.scene.steps = steps.min(MAX_STEPS);
+            session.scene.steps = steps.min(most);
             rerun = true;
         }
         rerun |= ui
@@ -189,24 +191,31 @@ impl Controls {
             .changed();
 
         ui.separator();
+        // what adding, duplicating or enabling one more optimizer would break, if anything
+        let room = limits::check_one_more(&session.scene);
         ui.horizontal(|ui| {
             ui.heading("Optimizers");
-            ui.menu_button("Add optimizer", |ui| {
-                for k in OptimizerKind::ALL {
-                    if ui
-                        .button(k.display_name())
-                        .on_hover_text(k.about())
-                        .clicked()
-                    {
-                        let mut o = SceneOptimizer::new(k);
-                        o.spec.label = unique_label(session, k.display_name());
-                        session.scene.optimizers.push(o);
-                        session.selected = session.scene.optimizers.len() - 1;
-                        rerun = true;
-                        ui.close();
+            let add = ui.add_enabled_ui(room.is_ok(), |ui| {
+                ui.menu_button("Add optimizer", |ui| {
+                    for k in OptimizerKind::ALL {
+                        if ui
+                            .button(k.display_name())
+                            .on_hover_text(k.about())
+                            .clicked()
+                        {
+                            let mut o = SceneOptimizer::new(k);
+                            o.spec.label = unique_label(session, k.display_name());
+                            session.scene.optimizers.push(o);
+                            session.selected = session.scene.optimizers.len() - 1;
+                            rerun = true;
+                            ui.close();
+                        }
                     }
-                }
+                })
             });
+            if let Err(m) = &room {
+                add.response.on_disabled_hover_text(m.as_str());
+            }
         });
         if ui
             .checkbox(&mut self.same_lr, "Same learning rate for all")
@@ -243,7 +252,10 @@ impl Controls {
             ui.horizontal(|ui| {
                 let label = o.spec.label.clone();
                 rerun |= ui
-                    .checkbox(&mut o.enabled, RichText::new(&label).strong())
+                    .add_enabled(
+                        o.enabled || room.is_ok(),
+                        egui::Checkbox::new(&mut o.enabled, RichText::new(&label).strong()),
+                    )
                     .on_hover_text("Run and draw this optimizer")
                     .changed();
                 let c = ui
@@ -260,7 +272,7 @@ impl Controls {
                     session.selected = i;
                 }
                 if ui
-                    .small_button("Duplicate")
+                    .add_enabled(room.is_ok(), egui::Button::new("Duplicate").small())
                     .on_hover_text("The same optimizer again, to compare one setting")
                     .clicked()
                 {
@@ -317,7 +329,11 @@ fn optimizer_settings(ui: &mut egui::Ui, o: &mut SceneOptimizer, same_lr: bool) 
     ui.horizontal(|ui| {
         let l = ui.label("label");
         changed |= ui
-            .add(egui::TextEdit::singleline(&mut spec.label).desired_width(140.0))
+            .add(
+                egui::TextEdit::singleline(&mut spec.label)
+                    .char_limit(limits::MAX_LABEL_CHARS)
+                    .desired_width(140.0),
+            )
             .labelled_by(l.id)
             .changed();
         ui.label(RichText::new(spec.kind.display_name()).weak());

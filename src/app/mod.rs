@@ -70,6 +70,8 @@ pub struct LosscapeApp {
     /// A short message at the bottom of the window, and when it disappears.
     toast: Option<(String, f64)>,
     theme_applied: Option<bool>,
+    /// Whether [`setup_fonts`] has run on this context.
+    fonts_ready: bool,
     pub export: export::ExportSettings,
     /// Which export dialog is open.
     pub export_dialog: Option<ExportDialog>,
@@ -104,6 +106,7 @@ impl LosscapeApp {
             scene_path: None,
             toast: None,
             theme_applied: None,
+            fonts_ready: false,
             export: export::ExportSettings::default(),
             export_dialog: None,
             job: None,
@@ -221,13 +224,29 @@ impl LosscapeApp {
 
     /// The app as it starts: `scene` if given, else the last one remembered, else the default.
     pub fn restore(scene: Option<Scene>, settings: Option<Settings>) -> Self {
-        let settings = settings.unwrap_or_default();
-        let remembered = || scene::parse(&settings.scene, "the last session").ok();
+        let mut settings = settings.unwrap_or_default();
+        // taken out (it is written again on save), so a huge one is not kept in memory
+        let text = std::mem::take(&mut settings.scene);
+        // the remembered scene passes the same checks and limits as a file, so a scene that
+        // once froze or crashed the app cannot do it again on every start
+        let mut discarded = None;
+        let remembered = if scene.is_none() && !text.is_empty() {
+            scene::parse(&text, "the last session")
+                .map_err(|e| discarded = Some(e))
+                .ok()
+        } else {
+            None
+        };
         let scene = scene
-            .or_else(remembered)
+            .or(remembered)
             .or_else(|| scene::builtin(DEFAULT_SCENE).ok())
             .unwrap_or_else(fallback_scene);
         let mut app = LosscapeApp::new(scene);
+        if let Some(e) = discarded {
+            app.session.notice = Some(format!(
+                "The scene of the last session was discarded ({e}); showing the default scene."
+            ));
+        }
         app.session.layout = settings.layout;
         app.settings = settings;
         app
@@ -253,6 +272,12 @@ impl LosscapeApp {
     /// One frame of the whole UI. Kept free of `eframe::Frame` so tests drive it headless.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        if !self.fonts_ready {
+            // here rather than in `run`, so every way of starting the app gets the fallback
+            // glyphs (the native window once started without them: "→" was an empty box)
+            setup_fonts(&ctx);
+            self.fonts_ready = true;
+        }
         if self.theme_applied != Some(self.settings.dark) {
             ctx.set_theme(if self.settings.dark {
                 egui::Theme::Dark

@@ -136,6 +136,12 @@ impl Session {
         self.selected = self
             .selected
             .min(self.scene.optimizers.len().saturating_sub(1));
+        // the controls keep edits within the limits; this is the last guard before the work
+        let enabled = self.scene.enabled().count();
+        if let Err(m) = crate::scene::limits::check_work(enabled, self.scene.steps) {
+            self.notice = Some(format!("Not computed: {m}."));
+            return;
+        }
         if let Some(runs) = self.compute.start(&self.scene) {
             self.install(runs);
         }

@@ -2,6 +2,7 @@
 //! scene file deflated and base64url-encoded — so a teacher can send a link instead of a file.
 //! The same link opens in the web page and, given on the command line, in the desktop app.
 
+use super::limits::{MAX_LINK_CHARS, MAX_SCENE_BYTES};
 use super::{Scene, SceneError, SceneErrorKind, parse};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -11,10 +12,6 @@ pub const LOCAL_SITE: &str = "http://127.0.0.1:8080/";
 
 /// The fragment key before the packed scene.
 pub const KEY: &str = "scene=";
-/// Longest packed scene accepted (browsers handle far longer URLs; this bounds the work).
-pub const MAX_PACKED: usize = 16 * 1024;
-/// Largest unpacked scene file accepted.
-pub const MAX_TEXT: usize = 256 * 1024;
 
 /// The scene packed for a URL fragment (without the `#scene=`).
 pub fn pack(scene: &Scene) -> String {
@@ -37,34 +34,63 @@ fn bad(message: impl Into<String>) -> SceneError {
     }
 }
 
-/// The packed part of a link, URL or fragment, if it carries a scene.
+/// The packed part of a link, URL or fragment, if it carries a scene: the `scene=` field of
+/// the fragment's `&`-separated fields.
 pub fn packed_part(link: &str) -> Option<&str> {
     let fragment = link.split_once('#').map_or(link, |(_, f)| f);
     fragment.split('&').find_map(|part| part.strip_prefix(KEY))
 }
 
-/// True when `s` looks like a share link rather than a file name.
+/// True when `s` is a URL (`scheme://…`) or a fragment (`#…`) rather than a file name, by its
+/// syntax: a file may be called `scene=a.toml`, and a link may carry other fields before
+/// `scene=`.
 pub fn is_link(s: &str) -> bool {
-    s.contains(&format!("#{KEY}")) || s.starts_with(KEY)
+    let s = s.trim_start();
+    if s.starts_with('#') {
+        return true;
+    }
+    // RFC 3986: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), then "://"
+    s.split_once("://").is_some_and(|(scheme, _)| {
+        let mut chars = scheme.chars();
+        chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    })
 }
 
-/// The scene in a link (a whole URL, a `#scene=…` fragment or just the packed text).
+/// The scene in a link (a whole URL, a `#…scene=…` fragment or just the packed text).
 pub fn unpack(link: &str) -> Result<Scene, SceneError> {
-    let packed = packed_part(link).unwrap_or(link).trim();
+    if link.len() > MAX_LINK_CHARS + 4096 {
+        // checked before looking inside: the address around the scene is short too
+        return Err(bad(format!(
+            "it is too long ({} characters; the link limit is {MAX_LINK_CHARS})",
+            link.len()
+        )));
+    }
+    let packed = match packed_part(link) {
+        Some(p) => p,
+        None if is_link(link) => return Err(bad("it holds no scene (no `scene=` field)")),
+        None => link,
+    }
+    .trim();
     if packed.is_empty() {
         return Err(bad("it holds no scene"));
     }
-    if packed.len() > MAX_PACKED {
+    if packed.len() > MAX_LINK_CHARS {
         return Err(bad(format!(
-            "it is too long ({} characters; at most {MAX_PACKED})",
+            "it is too long ({} characters; the link limit is {MAX_LINK_CHARS})",
             packed.len()
         )));
     }
     let deflated = URL_SAFE_NO_PAD
         .decode(packed.trim_end_matches('='))
         .map_err(|_| bad("it is damaged (not valid base64url; was it cut off?)"))?;
-    let text = miniz_oxide::inflate::decompress_to_vec_with_limit(&deflated, MAX_TEXT)
-        .map_err(|_| bad("it is damaged or too large (it does not unpack to a scene)"))?;
+    let text = miniz_oxide::inflate::decompress_to_vec_with_limit(&deflated, MAX_SCENE_BYTES)
+        .map_err(|e| match e.status {
+            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => bad(format!(
+                "it is too large (it unpacks to more than the scene limit of {MAX_SCENE_BYTES} bytes)"
+            )),
+            _ => bad("it is damaged (it does not unpack to a scene)"),
+        })?;
     let text = String::from_utf8(text).map_err(|_| bad("it is damaged (not text)"))?;
     parse(&text, "the link")
 }
@@ -91,7 +117,23 @@ mod tests {
         assert_eq!(unpack(&format!("#scene={p}")).expect("fragment"), s);
         assert_eq!(unpack(&p).expect("bare"), s);
         assert!(is_link(&format!("https://x.test/a#scene={p}")));
+        assert!(is_link(&format!("#scene={p}")));
         assert!(!is_link("scene.toml"));
+        // by syntax, not by substring
+        assert!(!is_link("scene=foo.toml"));
+        assert!(!is_link("dir/a#scene=b.toml"));
+        assert!(!is_link("1http://x"));
+        assert!(is_link(&format!("http://127.0.0.1:8080/#a=1&scene={p}")));
+        assert_eq!(
+            unpack(&format!("http://127.0.0.1:8080/#a=1&scene={p}")).expect("second field"),
+            s
+        );
+        assert!(
+            unpack("https://x.test/a#a=1")
+                .expect_err("no scene")
+                .to_string()
+                .contains("no `scene=`")
+        );
     }
 
     #[test]
@@ -111,7 +153,7 @@ mod tests {
                 .to_string()
                 .contains("base64url")
         );
-        let long = "A".repeat(MAX_PACKED + 1);
+        let long = "A".repeat(MAX_LINK_CHARS + 1);
         assert!(
             unpack(&long)
                 .expect_err("long")
@@ -126,7 +168,7 @@ mod tests {
         );
         // a zip bomb: a huge run of one byte packs tiny but unpacks past the limit
         let bomb = URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(
-            &vec![b'a'; MAX_TEXT * 4],
+            &vec![b'a'; MAX_SCENE_BYTES * 4],
             9,
         ));
         assert!(

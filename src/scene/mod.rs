@@ -3,13 +3,15 @@
 
 mod builtin;
 mod error;
+pub mod limits;
 pub mod link;
 mod parse;
 mod runs;
 
 pub use builtin::{BUILTINS, Builtin, DEFAULT_SCENE, builtin};
 pub use error::{SceneError, SceneErrorKind, line_col};
-pub use parse::{DEFAULT_STEPS, MAX_STEPS, parse, parse_color};
+pub use limits::MAX_STEPS;
+pub use parse::{DEFAULT_STEPS, parse, parse_color};
 pub use runs::Runs;
 
 use crate::engine::optim::{Knob, OptimizerKind};
@@ -66,11 +68,11 @@ impl Scene {
 
     pub fn load_file(path: &Path) -> Result<Scene, SceneError> {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| SceneError {
+        let text = read_capped(path).map_err(|message| SceneError {
             kind: SceneErrorKind::Io,
             origin: origin.clone(),
             location: None,
-            message: format!("cannot read the scene file: {e}"),
+            message,
         })?;
         parse(&text, &origin)
     }
@@ -218,6 +220,29 @@ fn view_table(v: ViewBox) -> String {
         num(v.y[0]),
         num(v.y[1])
     )
+}
+
+/// A scene file's text, reading no more than one byte past the size limit (a device such as
+/// `/dev/urandom` never ends, and a file's size can change while it is read).
+fn read_capped(path: &Path) -> Result<String, String> {
+    use std::io::Read as _;
+    let most = limits::MAX_SCENE_BYTES;
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read the scene file: {e}"))?;
+    let mut bytes = Vec::new();
+    file.take(most as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read the scene file: {e}"))?;
+    if bytes.len() > most {
+        return Err(format!(
+            "the scene file is too large (more than the limit of {most} bytes)"
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "the scene file is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
 }
 
 /// A TOML float that reads back to the same `f64`.

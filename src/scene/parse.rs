@@ -6,6 +6,7 @@
 //! name the exact line and column.
 
 use super::error::{SceneError, SceneErrorKind, line_col, suggest};
+use super::limits::{self, MAX_STEPS};
 use super::{Scene, SceneOptimizer};
 use crate::engine::formula::{Formula, TypedSurface};
 use crate::engine::optim::{Key, Knob, OptimizerKind};
@@ -14,8 +15,6 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-/// Largest `steps` a scene may ask for.
-pub const MAX_STEPS: u64 = 1_000_000;
 /// Steps of a scene that does not say.
 pub const DEFAULT_STEPS: u64 = 200;
 
@@ -89,6 +88,13 @@ impl Reader<'_> {
                 format!("{what} must be a string, not a {}", v.get_ref().type_str()),
             )
         })
+    }
+
+    /// A string of at most `most` characters.
+    fn text<'v>(&self, v: &'v Value, what: &str, most: usize) -> R<&'v str> {
+        let s = self.string(v, what)?;
+        limits::check_chars(s, most, what).map_err(|m| self.err(v.span(), m))?;
+        Ok(s)
     }
 
     fn boolean(&self, v: &Value, what: &str) -> R<bool> {
@@ -194,6 +200,26 @@ const COMMON_OPTIMIZER_KEYS: [&str; 7] = [
 /// Parses and validates a scene; `origin` names the text in messages (a path or `builtin:NAME`).
 pub fn parse(text: &str, origin: &str) -> Result<Scene, SceneError> {
     let r = Reader { text, origin };
+    // the limits on the text itself come before the TOML parser sees it
+    if text.len() > limits::MAX_SCENE_BYTES {
+        return Err(r.err(
+            0..0,
+            format!(
+                "the scene is too large ({} bytes; the limit is {} bytes)",
+                text.len(),
+                limits::MAX_SCENE_BYTES
+            ),
+        ));
+    }
+    if let Some(at) = limits::nesting_beyond(text, limits::MAX_NESTING) {
+        return Err(r.err(
+            at..at,
+            format!(
+                "arrays and tables are nested too deeply (the limit is {} levels)",
+                limits::MAX_NESTING
+            ),
+        ));
+    }
     let doc = DeTable::parse(text).map_err(|e| SceneError {
         kind: SceneErrorKind::Syntax,
         origin: origin.to_string(),
@@ -212,11 +238,13 @@ pub fn parse(text: &str, origin: &str) -> Result<Scene, SceneError> {
     let surface = read_surface(&r, surface_value)?;
 
     let name = match get(root, "name") {
-        Some(v) => r.string(v, "`name`")?.to_string(),
+        Some(v) => r.text(v, "`name`", limits::MAX_NAME_CHARS)?.to_string(),
         None => String::new(),
     };
     let description = match get(root, "description") {
-        Some(v) => r.string(v, "`description`")?.to_string(),
+        Some(v) => r
+            .text(v, "`description`", limits::MAX_DESCRIPTION_CHARS)?
+            .to_string(),
         None => String::new(),
     };
     let steps = match get(root, "steps") {
@@ -247,10 +275,25 @@ pub fn parse(text: &str, origin: &str) -> Result<Scene, SceneError> {
                 "`optimizer` must be an array of tables: write each one as [[optimizer]]",
             )
         })?;
+        if items.len() > limits::MAX_OPTIMIZERS {
+            return Err(r.err(
+                v.span(),
+                format!(
+                    "the scene has {} optimizers; the limit is {}",
+                    items.len(),
+                    limits::MAX_OPTIMIZERS
+                ),
+            ));
+        }
         for (i, item) in items.iter().enumerate() {
             optimizers.push(read_optimizer(&r, item, i + 1)?);
         }
     }
+    let enabled = optimizers.iter().filter(|o| o.enabled).count();
+    limits::check_work(enabled, steps).map_err(|m| {
+        let span = get(root, "steps").map_or(0..0, |v| v.span());
+        r.err(span, m)
+    })?;
 
     Ok(Scene {
         name,
@@ -404,10 +447,14 @@ fn read_view(r: &Reader, v: &Value) -> R<ViewBox> {
         };
         let what = format!("`view.{}`", key.get_ref());
         let [lo, hi] = r.pair(value, &what)?;
-        if lo >= hi {
+        let (most, least) = (limits::MAX_VIEW_COORD, limits::MIN_VIEW_EXTENT);
+        if !(lo.abs() <= most && hi.abs() <= most && hi - lo >= least) {
             return Err(r.err(
                 value.span(),
-                format!("{what} must be [low, high] with low < high, got [{lo}, {hi}]"),
+                format!(
+                    "{what} must be [low, high] within ±{most:e} with high − low ≥ {least:e}, \
+                     got [{lo:?}, {hi:?}]"
+                ),
             ));
         }
         if axis == 0 {
@@ -463,7 +510,10 @@ fn read_optimizer(r: &Reader, v: &Value, number: usize) -> R<SceneOptimizer> {
         let name = key.get_ref().as_ref();
         match name {
             "kind" => {}
-            "label" => spec.label = r.string(value, &format!("{place}: `label`"))?.to_string(),
+            "label" => {
+                let what = format!("{place}: `label`");
+                spec.label = r.text(value, &what, limits::MAX_LABEL_CHARS)?.to_string();
+            }
             "color" => {
                 let s = r.string(value, &format!("{place}: `color`"))?;
                 color = Some(parse_color(s).ok_or_else(|| {
