@@ -125,10 +125,14 @@ impl From<crate::scene::SceneError> for CliError {
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => {
-            // clap prints help and version itself (exit 0) and usage errors with code 2
+        Err(e) if !e.use_stderr() => {
+            // help and version, printed as clap lays them out (exit 0)
             let _ = e.print();
-            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("losscape: {}", usage_error(&e));
+            return ExitCode::from(2);
         }
     };
     match run(cli) {
@@ -140,13 +144,30 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// A usage error as one line, like every other error: clap's first line (without its
+/// `error: ` prefix) and where to read more.
+fn usage_error(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let first = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("invalid arguments");
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    format!("{first} (see `losscape --help`)")
+}
+
 pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Some(Command::Trace { scene, format, out }) => {
+            if let Some(path) = &out {
+                check_out(path)?;
+            }
             let scene = Scene::load(&scene)?;
-            let runs = crate::scene::Runs::compute(&scene);
-            let text = format.render_data(&scene, &runs).unwrap_or_default();
-            emit(text.as_bytes(), out.as_deref())
+            // rows are written as each batch of optimizers is computed
+            emit_with(out.as_deref(), |w| {
+                crate::trace::compute_and_write(format, &scene, w)
+            })
         }
         Some(Command::Render {
             scene,
@@ -291,6 +312,7 @@ fn render(args: RenderArgs) -> Result<(), CliError> {
         )));
     }
     let opts = GifOptions { frames, fps };
+    check_out(&out)?;
 
     let scene = Scene::load(&args.scene)?;
     let last = scene.last_step();
@@ -320,23 +342,23 @@ fn render(args: RenderArgs) -> Result<(), CliError> {
         ExportError::Io(e) => CliError::bad_input(format!("cannot write --out {shown}: {e}")),
         ExportError::Cancelled => CliError {
             code: 1,
-            message: format!("interrupted: {shown} was not written"),
+            message: crate::io::interrupted_message(&out),
         },
         ExportError::Encode(_) => CliError {
             code: 1,
             message: format!("cannot render {shown}: {e}"),
         },
     };
-    interrupt::install();
     let bytes = match format.render_still(&req) {
         Some(bytes) => bytes.map_err(failed)?,
         None => {
             let mut bar = ProgressBar::new(&out);
             let mut failure = None;
             let written = crate::io::write_atomic_with(&out, |w| {
+                // a signal ends the process from src/io.rs, removing the temporary file
                 let mut progress = |done: u32, total: u32| {
                     bar.show(done, total);
-                    !interrupt::requested()
+                    true
                 };
                 export::render_gif(&req, &opts, w, &mut progress).map_err(|e| {
                     let message = e.to_string();
@@ -352,20 +374,7 @@ fn render(args: RenderArgs) -> Result<(), CliError> {
             };
         }
     };
-    crate::io::write_atomic_with(&out, |w| {
-        w.write_all(&bytes)?;
-        if interrupt::requested() {
-            return Err(std::io::Error::other("interrupted"));
-        }
-        Ok(())
-    })
-    .map_err(|e| {
-        if interrupt::requested() {
-            failed(ExportError::Cancelled)
-        } else {
-            failed(ExportError::Io(e))
-        }
-    })
+    crate::io::write_atomic(&out, &bytes).map_err(|e| failed(ExportError::Io(e)))
 }
 
 /// `[#####.....] 57/120 frames` on stderr, redrawn in place, only when stderr is a terminal.
@@ -416,58 +425,29 @@ impl ProgressBar {
     }
 }
 
-/// Ctrl+C (and SIGTERM) during `render` ask the export to stop, so the temporary file is
-/// removed instead of left behind; the target is never touched.
-#[cfg(unix)]
-mod interrupt {
-    use std::ffi::c_int;
-    use std::sync::atomic::{AtomicBool, Ordering};
-
-    static REQUESTED: AtomicBool = AtomicBool::new(false);
-    const SIGINT: c_int = 2;
-    const SIGTERM: c_int = 15;
-
-    unsafe extern "C" {
-        /// The C library's `signal` (std links the C library on every unix).
-        fn signal(signum: c_int, handler: extern "C" fn(c_int)) -> usize;
-    }
-
-    extern "C" fn on_signal(_: c_int) {
-        // only an atomic store: async-signal-safe
-        REQUESTED.store(true, Ordering::SeqCst);
-    }
-
-    pub fn install() {
-        // SAFETY: the handler only stores to an atomic, which is async-signal-safe, and the
-        // signal numbers are the POSIX ones on every unix Rust supports.
-        unsafe {
-            signal(SIGINT, on_signal);
-            signal(SIGTERM, on_signal);
-        }
-    }
-
-    pub fn requested() -> bool {
-        REQUESTED.load(Ordering::SeqCst)
-    }
-}
-
-#[cfg(not(unix))]
-mod interrupt {
-    pub fn install() {}
-    pub fn requested() -> bool {
-        false
-    }
+/// Refuses an `--out` that exists and is not a regular file, before any work.
+fn check_out(path: &std::path::Path) -> Result<(), CliError> {
+    crate::io::check_target(path)
+        .map_err(|e| CliError::bad_input(format!("cannot write --out {}: {e}", path.display())))
 }
 
 /// Writes to `--out` atomically, or to stdout.
 fn emit(bytes: &[u8], out: Option<&std::path::Path>) -> Result<(), CliError> {
+    emit_with(out, |w| w.write_all(bytes))
+}
+
+/// Writes what `fill` produces to `--out` atomically, or to stdout as it comes.
+fn emit_with(
+    out: Option<&std::path::Path>,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), CliError> {
     match out {
-        Some(path) => crate::io::write_atomic(path, bytes).map_err(|e| {
+        Some(path) => crate::io::write_atomic_with(path, fill).map_err(|e| {
             CliError::bad_input(format!("cannot write --out {}: {e}", path.display()))
         }),
         None => {
-            let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            match fill(&mut stdout).and_then(|()| stdout.flush()) {
                 Ok(()) => Ok(()),
                 // a closed pipe (`| head`) is the reader's choice, not a failure
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
