@@ -11,18 +11,12 @@
 //!   that leaves is kept and becomes the next anchor. Every skipped point then lies within
 //!   about the tolerance (at most √5/2 ≈ 1.12 times it) of the segment from its anchor to
 //!   any later point of its run, in particular to the head drawn at an animation step.
-//! - **Segments over ink already drawn are dropped.** An optimizer circling a minimum, bouncing
-//!   across a ravine or jittering with gradient noise retraces the same few pixels thousands of
-//!   times. A trail is stroked with round joins and caps, so what it covers is the union of its
-//!   segments. The plot is divided into cells half the tolerance wide; every drawn segment
-//!   marks the cells its centre line passes through, and a segment whose cells are all marked
-//!   already adds nothing visible (each of its points is within √2/2 ≈ 0.71 tolerance of a
-//!   drawn one) and is skipped, which breaks the polyline there. Each drawn segment marks at
-//!   least one new cell, so however long the trajectory, the drawn geometry is bounded by the
-//!   area it covers: a million noisy steps in a small cloud draw a few thousand segments (the
-//!   rasterizer's cost grew with the square of overlapping segments: 50 s for 80,000 steps).
-//!   Segments longer than [`MAX_WALK`] cells are compared by the cells of their ends instead
-//!   (skipped when an earlier long segment had the same two), which bounds the walk.
+//! - **Repeated segments are dropped.** An optimizer circling a minimum or bouncing across a
+//!   ravine retraces the same few pixels thousands of times. A trail is stroked with round
+//!   joins and caps, so what it covers is the union of its segments (each a capsule); a segment
+//!   whose ends fall in the same cells (half the tolerance wide) as those of an earlier one
+//!   adds nothing visible (it is within √2/2 ≈ 0.71 tolerance of the one drawn) and is
+//!   skipped, which breaks the polyline there.
 
 use super::projection::Projection;
 use crate::engine::Vec2;
@@ -101,54 +95,10 @@ fn floor_i64(v: f64) -> i64 {
     t.saturating_sub(i64::from((t as f64) > v))
 }
 
-/// Long segments already drawn, by the cells of their ends. FxHash rather than SipHash: the
-/// keys are integers made here, and SipHash cost as much as the rest of the bookkeeping for an
-/// optimizer bouncing across a ravine.
+/// Segments already drawn, by the cells of their ends. FxHash rather than SipHash: the keys are
+/// small integers made here, not input an adversary chooses, and SipHash cost as much as the
+/// rest of the bookkeeping for an optimizer bouncing across a ravine.
 type SegmentSet = FxHashSet<(i64, i64, i64, i64)>;
-/// Cells some drawn segment passes through.
-type CellSet = FxHashSet<(i64, i64)>;
-
-/// Longest segment, in cells crossed, whose cells are walked and marked; longer ones are
-/// rare (a jump across the plot) and compared by their ends.
-const MAX_WALK: i128 = 256;
-
-/// Marks the cells the segment `a`–`b` (in cell units) passes through, walking them in order
-/// (Amanatides–Woo); returns whether any was new, or `None` if it crosses more than
-/// [`MAX_WALK`] cells (nothing is marked then).
-fn mark_cells(a: [f64; 2], b: [f64; 2], marked: &mut CellSet) -> Option<bool> {
-    let (mut cx, mut cy) = (floor_i64(a[0]), floor_i64(a[1]));
-    let (ex, ey) = (floor_i64(b[0]), floor_i64(b[1]));
-    let n = (i128::from(ex) - i128::from(cx)).abs() + (i128::from(ey) - i128::from(cy)).abs();
-    if n > MAX_WALK {
-        return None;
-    }
-    let axis = |from: f64, to: f64, c: i64| -> (i64, f64, f64) {
-        let d = to - from;
-        if d > 0.0 {
-            (1, (c as f64 + 1.0 - from) / d, 1.0 / d)
-        } else if d < 0.0 {
-            (-1, (c as f64 - from) / d, -1.0 / d)
-        } else {
-            (0, f64::INFINITY, f64::INFINITY)
-        }
-    };
-    let (sx, mut tx, dtx) = axis(a[0], b[0], cx);
-    let (sy, mut ty, dty) = axis(a[1], b[1], cy);
-    let mut new = marked.insert((cx, cy));
-    for _ in 0..n {
-        if tx < ty {
-            cx += sx;
-            tx += dtx;
-        } else {
-            cy += sy;
-            ty += dty;
-        }
-        new |= marked.insert((cx, cy));
-    }
-    // the last cell whatever rounding did on the way
-    new |= marked.insert((ex, ey));
-    Some(new)
-}
 
 impl Trail {
     /// Reduces `points` so that every prefix stays within `tolerance_px` of the polyline
@@ -164,24 +114,16 @@ impl Trail {
         let inv_tol = 1.0 / tol;
         let mut trail = Trail::default();
         let mut seen = SegmentSet::default();
-        let mut marked = CellSet::default();
         let mut keep = |trail: &mut Trail, i: usize, px: [f64; 2]| {
             let drawn = match trail.pixels.last() {
                 Some(&q) => {
-                    let (qc, pc) = (
-                        [q[0] * inv_tol, q[1] * inv_tol],
-                        [px[0] * inv_tol, px[1] * inv_tol],
-                    );
                     let (a, b) = (cell(q, inv_tol), cell(px, inv_tol));
-                    a != b
-                        && mark_cells(qc, pc, &mut marked).unwrap_or_else(|| {
-                            let key = if a <= b {
-                                (a[0], a[1], b[0], b[1])
-                            } else {
-                                (b[0], b[1], a[0], a[1])
-                            };
-                            seen.insert(key)
-                        })
+                    let key = if a <= b {
+                        (a[0], a[1], b[0], b[1])
+                    } else {
+                        (b[0], b[1], a[0], a[1])
+                    };
+                    a != b && seen.insert(key)
                 }
                 None => false,
             };
@@ -359,58 +301,6 @@ mod tests {
         let points: usize = lines.iter().map(Vec::len).sum();
         assert!(points <= 4, "{lines:?}");
         assert_eq!(t.kept.len(), pts.len());
-    }
-
-    /// A deterministic jitter in [-1, 1] (no RNG needed in a unit test).
-    fn jitter(i: u64) -> f64 {
-        let x = i.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (i >> 7);
-        (x >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
-    }
-
-    #[test]
-    fn a_noisy_cloud_draws_bounded_geometry_within_the_tolerance() {
-        // SGD's noise near a minimum: a cloud 20 px across, revisited at random
-        let cloud = |n: u64| -> Vec<Vec2> {
-            (0..n)
-                .map(|i| Vec2::new(0.1 * jitter(2 * i), 0.1 * jitter(2 * i + 1)))
-                .collect()
-        };
-        let p = proj();
-        let tol = 0.25;
-        let drawn = |t: &Trail| t.drawn.iter().filter(|&&d| d).count();
-        let small = Trail::build(&cloud(10_000), &p, tol);
-        let large = Trail::build(&cloud(200_000), &p, tol);
-        // twenty times the steps, not twenty times the segments: the cloud's area bounds them
-        assert!(drawn(&small) > 100, "{}", drawn(&small));
-        assert!(
-            drawn(&large) < 2 * drawn(&small),
-            "{} vs {}",
-            drawn(&large),
-            drawn(&small)
-        );
-        let pts = cloud(3000);
-        let t = Trail::build(&pts, &p, tol);
-        for step in [10, 500, 2999] {
-            let head = p.project(pts[step]);
-            let lines = t.upto(step, Some(head));
-            for q in &pts[..=step] {
-                let d = dist_to_lines(p.project(*q), &lines);
-                assert!(d <= 1.12 * tol, "step {step}: a point is {d} px off");
-            }
-        }
-    }
-
-    #[test]
-    fn cells_are_walked_along_the_segment() {
-        let mut m = CellSet::default();
-        assert_eq!(mark_cells([0.5, 0.5], [3.5, 1.5], &mut m), Some(true));
-        let mut cells: Vec<_> = m.iter().copied().collect();
-        cells.sort();
-        assert_eq!(cells, vec![(0, 0), (1, 0), (1, 1), (2, 1), (3, 1)]);
-        // the same cells again add nothing, a cell beside them does
-        assert_eq!(mark_cells([3.2, 1.9], [0.1, 0.1], &mut m), Some(false));
-        assert_eq!(mark_cells([0.5, 0.5], [0.5, 1.5], &mut m), Some(true));
-        assert_eq!(mark_cells([0.0, 0.0], [1e6, 0.0], &mut m), None);
     }
 
     #[test]
