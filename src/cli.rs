@@ -144,16 +144,23 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// A usage error as one line, like every other error: clap's first line (without its
-/// `error: ` prefix) and where to read more.
+/// A usage error as one line, like every other error: clap's first paragraph joined (without
+/// its `error: ` prefix; it may list the missing arguments below) and where to read more.
 fn usage_error(e: &clap::Error) -> String {
     let text = e.render().to_string();
-    let first = text
+    let first: Vec<&str> = text
         .lines()
         .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("invalid arguments");
-    let first = first.strip_prefix("error: ").unwrap_or(first);
+        .skip_while(|l| l.is_empty())
+        .take_while(|l| !l.is_empty())
+        .collect();
+    let first = first.join(" ");
+    let first = first.strip_prefix("error: ").unwrap_or(&first);
+    let first = if first.is_empty() {
+        "invalid arguments"
+    } else {
+        first
+    };
     format!("{first} (see `losscape --help`)")
 }
 

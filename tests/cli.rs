@@ -130,14 +130,7 @@ fn scenes_lists_every_builtin_with_its_description() {
 /// Runs with `args`, expecting exit 2, nothing on stdout, a message containing `needles`,
 /// and no file in the temp dir besides `keep`.
 fn assert_bad_input(args: &[&str], needles: &[&str], dir: &tempfile::TempDir, keep: &[&str]) {
-    let out = losscape(args);
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
-    assert!(out.stdout.is_empty(), "{args:?} printed to stdout");
-    let err = stderr(&out);
-    for n in needles {
-        assert!(err.contains(n), "{args:?}: `{n}` missing from: {err}");
-    }
-    assert!(!err.contains("panicked"), "{err}");
+    common::assert_refused(args, needles);
     assert_eq!(files_in(dir), keep, "{args:?} left a file");
 }
 

@@ -91,14 +91,7 @@ fn renders_png_svg_and_gif_of_the_asked_size_and_nothing_else() {
 /// Runs with `args`, expecting exit 2, nothing on stdout, a message containing `needles`,
 /// and exactly `keep` in the temp dir afterwards.
 fn assert_bad(args: &[&str], needles: &[&str], dir: &tempfile::TempDir, keep: &[&str]) {
-    let out = losscape(args);
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
-    assert!(out.stdout.is_empty(), "{args:?} printed to stdout");
-    for n in needles {
-        assert!(err.contains(n), "{args:?}: `{n}` missing from: {err}");
-    }
-    assert!(!err.contains("panicked"), "{err}");
+    common::assert_refused(args, needles);
     assert_eq!(files_in(dir), keep, "{args:?} left a file");
 }
 

@@ -40,3 +40,16 @@ pub fn files_in(dir: &tempfile::TempDir) -> Vec<String> {
     v.sort();
     v
 }
+
+/// Exit 2, one line on stderr containing every needle, nothing on stdout.
+pub fn assert_refused(args: &[&str], needles: &[&str]) -> String {
+    let out = losscape(args);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+    assert!(out.stdout.is_empty(), "{args:?} printed to stdout");
+    assert_eq!(err.lines().count(), 1, "{args:?}: one line, got: {err}");
+    for n in needles {
+        assert!(err.contains(n), "{args:?}: `{n}` missing from: {err}");
+    }
+    err
+}
