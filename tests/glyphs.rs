@@ -43,8 +43,10 @@ fn texts() -> Vec<(String, String)> {
 /// once skipped it and drew "→" of a built-in label as an empty box).
 #[test]
 fn the_app_itself_installs_the_fallback_glyphs() {
-    let app =
+    let mut app =
         losscape::app::LosscapeApp::new(losscape::scene::builtin("sgd-decay").expect("builtin"));
+    // the arrow the label once had: only the fallback font draws it
+    app.session.scene.optimizers[1].spec.label = "SGD lr=0.3→0.003".into();
     let mut h = egui_kittest::Harness::builder()
         .with_size(egui::vec2(1200.0, 800.0))
         .with_max_steps(4)

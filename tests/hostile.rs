@@ -258,3 +258,30 @@ fn every_signal_during_a_write_leaves_no_file() {
         }
     }
 }
+
+/// A remembered scene beyond the limits (one that once froze the app on every start) is
+/// discarded on start with a message; the default scene is shown instead.
+#[cfg(feature = "gui")]
+#[test]
+fn an_oversized_remembered_scene_is_discarded_on_start() {
+    use losscape::app::{LosscapeApp, Settings};
+    let default = losscape::scene::builtin(losscape::scene::DEFAULT_SCENE).expect("builtin");
+    let huge_description = format!(
+        "description = \"{}\"\n[surface]\nkind = \"quadratic\"\n",
+        "x".repeat(10 << 20)
+    );
+    for (text, needle) in [
+        (many_optimizers(1000, 1_000_000), "the limit is 64"),
+        (huge_description, "too large"),
+    ] {
+        let settings = Settings {
+            scene: text,
+            ..Settings::default()
+        };
+        let app = LosscapeApp::restore(None, Some(settings));
+        assert_eq!(app.session.scene, default);
+        let notice = app.session.notice.clone().unwrap_or_default();
+        assert!(notice.contains("discarded"), "{notice}");
+        assert!(notice.contains(needle), "{notice}");
+    }
+}

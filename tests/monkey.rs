@@ -10,7 +10,7 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
 /// Events per scene; each is its own frame (a key with modifiers takes three).
-const EVENTS: [usize; 2] = [1500, 1000];
+const EVENTS: [usize; 2] = [1200, 800];
 const SIZE: Vec2 = egui::vec2(1280.0, 800.0);
 
 const KEYS: &[Key] = &[
