@@ -182,3 +182,48 @@ fn bombs_around_the_size_limit_are_refused() {
         assert!(e.to_string().contains("too large"), "{n}: {e}");
     }
 }
+
+/// Pieces of formulas: names, numbers, operators and brackets, in any order.
+fn formula_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("x".to_string()),
+        Just("y".to_string()),
+        Just("(".to_string()),
+        Just(")".to_string()),
+        Just("^".to_string()),
+        Just("*".to_string()),
+        Just("/".to_string()),
+        Just("-".to_string()),
+        Just("+".to_string()),
+        Just(",".to_string()),
+        Just("sin(".to_string()),
+        Just("exp(".to_string()),
+        Just("log(".to_string()),
+        Just("sqrt(".to_string()),
+        Just("abs(".to_string()),
+        Just("1e308".to_string()),
+        Just("0".to_string()),
+        Just("2.5".to_string()),
+        "[a-z]{1,4}",
+        "[ -~]{1,3}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 3000, failure_persistence: None, ..Config::default() })]
+
+    /// The formula parser (a stranger's `f = "…"` in a scene or link) never panics, and a
+    /// formula it accepts evaluates anywhere without panicking.
+    #[test]
+    fn random_formulas_never_panic(
+        pieces in prop::collection::vec(formula_piece(), 0..40),
+        at in prop::collection::vec(-1e3f64..1e3, 4),
+    ) {
+        let source = pieces.concat();
+        if let Ok(f) = losscape::engine::formula::Formula::parse(&source) {
+            let _ = f.eval(at[0], at[1]);
+            let _ = f.eval(at[2], at[3]);
+            let _ = f.eval(0.0, 0.0);
+        }
+    }
+}
