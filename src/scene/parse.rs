@@ -452,8 +452,8 @@ fn read_view(r: &Reader, v: &Value) -> R<ViewBox> {
             return Err(r.err(
                 value.span(),
                 format!(
-                    "{what} must be [low, high] within ±{most:e} with high − low ≥ {least:e}, \
-                     got [{lo:?}, {hi:?}]"
+                    "{what} must be [low, high] with low < high, high − low ≥ {least:e} and \
+                     both within ±{most:e}, got [{lo:?}, {hi:?}]"
                 ),
             ));
         }
