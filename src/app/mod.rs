@@ -8,6 +8,7 @@ pub mod export;
 pub mod files;
 pub mod formula_box;
 pub mod info;
+pub mod paint;
 pub mod plot;
 pub mod state;
 pub mod timeline;

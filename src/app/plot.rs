@@ -1,34 +1,29 @@
 //! The surface plot: egui_plot supplies the frame, axes, pan and zoom and shows the colour
-//! map as an image; contours, trails, markers and the legend are painted over it with the
-//! plot's own transform, from the same figure primitives the exports use.
+//! map as an image; contours, trails, markers, the legend and the colour bar are built as the
+//! figure's draw list by the same functions the exports use ([`crate::figure::items`]) and
+//! painted by [`super::paint`]. What this module adds is the window's caches: the surface
+//! layer and its texture, the contour items and the decimated trails, each recomputed only
+//! when what it depends on changes.
 
+use super::paint::paint;
 use super::state::{Layout, Session};
-use crate::engine::{Surface, Vec2, ViewBox};
-use crate::figure::colormap;
-use crate::figure::levels::ColorScale;
-use crate::figure::model::{
-    Figure, FigureTrail, LayerScratch, LegendEntry, MarkKind, SurfaceLayer, TrailEnd,
-};
+use crate::engine::{Surface, Trajectory, Vec2, ViewBox};
+use crate::figure::draw::{CONTOUR_GRID, Drawn, Ems, TRAIL_TOLERANCE_PX};
+use crate::figure::items::{self, Overlay};
+use crate::figure::model::{Figure, FigureTrail, LayerScratch, SurfaceLayer};
 pub use crate::figure::model::{sig, status_text};
-use crate::figure::polyline::simplify;
 use crate::figure::projection::{Projection, fit_aspect};
 use crate::figure::trail::Trail;
-use egui::{Align2, Color32, FontId, Pos2, Rect, Shape, Stroke, TextureHandle, TextureOptions};
+use egui::{Color32, Rect, TextureHandle, TextureOptions};
 use egui_plot::{Plot, PlotBounds, PlotImage, PlotPoint, PlotTransform};
 use std::ops::Range;
 
 /// Longest side of the colour map, in pixels, however large the plot.
 const MAX_RASTER: usize = 1400;
-/// Longest side of the grid the contours are traced on.
-const CONTOUR_GRID: usize = 260;
 /// How close (in points) a press must be to the start marker to drag it.
 const GRAB_RADIUS: f32 = 12.0;
-
-/// Trails are decimated to within this many pixels of the trajectory.
-const TRAIL_TOLERANCE_PX: f64 = 0.4;
-
-/// Contour lines are simplified to within this many pixels before they are painted.
-const CONTOUR_TOLERANCE_PX: f64 = 0.25;
+/// The figure's size unit in the window: one point (an export at 800 × 600 has the same).
+const UNIT: f64 = 1.0;
 
 /// The surface layer of the current view and its texture.
 struct Raster {
@@ -75,13 +70,13 @@ fn reusable(built: [f64; 2], now: [f64; 2]) -> bool {
     (0..2).all(|a| (TRAIL_STRETCH[0]..=TRAIL_STRETCH[1]).contains(&(now[a] / built[a])))
 }
 
-/// The contour lines of one surface layer in a panel's pixels (relative to its top-left
-/// corner), simplified to screen resolution: recomputed when the layer, the view or the panel
+/// The contour items of one surface layer in a panel's points (relative to its top-left
+/// corner), simplified to screen resolution: rebuilt when the layer, the view or the panel
 /// size change, not every frame.
 #[derive(Default)]
 struct ContourCache {
     key: Option<(u64, [u64; 4], [u32; 2])>,
-    lines: Vec<Vec<Pos2>>,
+    items: Vec<Drawn>,
 }
 
 /// What is under the pointer.
@@ -155,6 +150,9 @@ fn to_color(c: [u8; 3]) -> Color32 {
     Color32::from_rgb(c[0], c[1], c[2])
 }
 
+/// The colour bar's strip to the right of the plot, in points.
+const BAR_STRIP: f32 = 76.0;
+
 fn bounds_to_view(b: &PlotBounds) -> ViewBox {
     ViewBox {
         x: [b.min()[0], b.max()[0]],
@@ -181,7 +179,7 @@ impl PlotView {
     pub fn ui(&mut self, ui: &mut egui::Ui, session: &mut Session) {
         let avail = ui.available_size();
         self.area = Some(Rect::from_min_size(ui.cursor().min, avail));
-        let bar_width = 76.0;
+        let bar_width = BAR_STRIP;
         ui.horizontal_top(|ui| {
             let plot_size = egui::vec2((avail.x - bar_width).max(120.0), avail.y.max(120.0));
             ui.allocate_ui(plot_size, |ui| match session.layout {
@@ -219,7 +217,7 @@ impl PlotView {
             surface,
             view,
             px,
-            CONTOUR_GRID,
+            CONTOUR_GRID[0],
             &mut self.scratch,
             |[r, g, b, a]| Color32::from_rgba_premultiplied(r, g, b, a),
         );
@@ -392,11 +390,15 @@ impl PlotView {
         self.update_trails(session, 0..session.runs.len(), projection.pixels_per_unit());
         let figure = Figure::build(&session.scene, &session.runs, visible, session.clock.step);
         self.paint_contours(&painter, &projection);
-        for t in &figure.trails {
-            self.paint_trail(&painter, &projection, t, session.selected == t.index);
-        }
-        paint_marks(&painter, &projection, &figure);
-        paint_legend(&painter, frame, &figure.legend);
+        let overlay = Overlay {
+            selected: Some(session.selected),
+            ..window_overlay(&projection)
+        };
+        paint(
+            &painter,
+            &self.overlay_items(&overlay, &figure),
+            egui::Vec2::ZERO,
+        );
     }
 
     fn grid(&mut self, ui: &mut egui::Ui, session: &mut Session) {
@@ -477,10 +479,17 @@ impl PlotView {
                         self.paint_contours(&painter, &projection);
                         self.update_trails(session, i..i + 1, projection.pixels_per_unit());
                         let figure = Figure::build(&session.scene, &session.runs, v, step);
-                        for t in figure.trails.iter().filter(|t| t.index == i) {
-                            self.paint_trail(&painter, &projection, t, true);
-                        }
-                        paint_marks(&painter, &projection, &figure);
+                        let overlay = Overlay {
+                            legend: false,
+                            selected: Some(i),
+                            only: Some(i),
+                            ..window_overlay(&projection)
+                        };
+                        paint(
+                            &painter,
+                            &self.overlay_items(&overlay, &figure),
+                            egui::Vec2::ZERO,
+                        );
                         if resp.response.clicked() {
                             session.selected = i;
                         }
@@ -507,55 +516,55 @@ impl PlotView {
         );
         if self.contours.key != Some(key) {
             let local = Projection::new(projection.view, [0.0, 0.0, w, h]);
-            let mut px: Vec<[f64; 2]> = Vec::new();
-            self.contours.lines = r
-                .layer
-                .contours
-                .iter()
-                .flat_map(|level| &level.lines)
-                .map(|line| {
-                    px.clear();
-                    px.extend(line.iter().map(|&[x, y]| local.project(Vec2::new(x, y))));
-                    simplify(&px, CONTOUR_TOLERANCE_PX)
-                        .into_iter()
-                        .map(pos)
-                        .collect()
-                })
-                .collect();
+            self.contours.items = items::contours(&r.layer.contours, &local, UNIT);
             self.contours.key = Some(key);
         }
-        let stroke = Stroke::new(0.8, Color32::from_white_alpha(80));
         let origin = egui::vec2(left as f32, top as f32);
-        for line in &self.contours.lines {
-            let pts: Vec<Pos2> = line.iter().map(|&p| p + origin).collect();
-            painter.add(Shape::line(pts, stroke));
-        }
+        paint(painter, &self.contours.items, origin);
+    }
+
+    /// The trails, heads, marks and legend of `overlay`, from the trail cache.
+    fn overlay_items(&self, overlay: &Overlay, figure: &Figure) -> Vec<Drawn> {
+        overlay.items(figure, |t, head_px| {
+            let cached = self.trails.trails.get(t.index)?.as_ref()?;
+            Some(cached.pixels(overlay.projection, t, head_px))
+        })
     }
 
     /// Decimates again, in parallel, the trails of `which` whose run or scale changed.
     fn update_trails(&mut self, session: &Session, which: Range<usize>, scale: [f64; 2]) {
+        self.update_trails_of(&session.runs, session.generation, which, scale);
+    }
+
+    fn update_trails_of(
+        &mut self,
+        runs: &[Option<Trajectory>],
+        generation: u64,
+        which: Range<usize>,
+        scale: [f64; 2],
+    ) {
         let cache = &mut self.trails.trails;
-        cache.resize_with(session.runs.len(), || None);
+        cache.resize_with(runs.len(), || None);
         let fresh = |c: &Option<CachedTrail>| {
             c.as_ref()
-                .is_some_and(|c| c.generation == session.generation && reusable(c.scale, scale))
+                .is_some_and(|c| c.generation == generation && reusable(c.scale, scale))
         };
         // a run not computed (yet) has nothing to decimate: no work every frame for it
         let stale: Vec<usize> = which
             .filter(|&i| i < cache.len() && !fresh(&cache[i]))
-            .filter(|&i| session.runs[i].is_some() || cache[i].is_some())
+            .filter(|&i| runs[i].is_some() || cache[i].is_some())
             .collect();
         if stale.is_empty() {
             return;
         }
         let points: Vec<Option<&[Vec2]>> = stale
             .iter()
-            .map(|&i| session.runs[i].as_ref().map(|t| t.points.as_slice()))
+            .map(|&i| runs[i].as_ref().map(|t| t.points.as_slice()))
             .collect();
         let built = Trail::build_all(points, &Projection::scale_only(scale), TRAIL_TOLERANCE_PX);
         for (i, trail) in stale.into_iter().zip(built) {
             cache[i] = trail.map(|trail| CachedTrail {
-                generation: session.generation,
+                generation,
                 scale,
                 trail,
             });
@@ -581,238 +590,179 @@ fn rect4(r: Rect) -> [f64; 4] {
     ]
 }
 
-fn pos(p: [f64; 2]) -> Pos2 {
-    Pos2::new(p[0] as f32, p[1] as f32)
+/// The overlay as the window draws it: sizes in points, the legend in the plot's corner.
+fn window_overlay(projection: &Projection) -> Overlay<'_> {
+    Overlay {
+        projection,
+        u: UNIT,
+        ems: Ems::at(UNIT),
+        legend: true,
+        selected: None,
+        only: None,
+    }
 }
 
-const HALO: Color32 = Color32::from_rgba_premultiplied(0, 0, 0, 150);
-
-impl PlotView {
-    /// One trail over its dark halo, decimated to screen resolution, with its head marker.
-    fn paint_trail(
+impl CachedTrail {
+    /// The trail up to `t`'s head (at `head_px`) in `projection`'s pixels: it was decimated in
+    /// scale-only pixels, so this view is them stretched to its scale and shifted by where it
+    /// puts the parameter origin.
+    fn pixels(
         &self,
-        painter: &egui::Painter,
         projection: &Projection,
         t: &FigureTrail,
-        emphasised: bool,
-    ) {
-        let Some(head) = t.head() else { return };
-        let Some(cached) = self.trails.trails.get(t.index).and_then(Option::as_ref) else {
-            return;
-        };
-        let head_index = t.points.len() - 1;
-        let head_px = projection.project(head);
-        let h = pos(head_px);
-        // the trail is decimated in scale-only pixels: this view is them stretched to its
-        // scale and shifted by where it puts the parameter origin
+        head_px: [f64; 2],
+    ) -> Vec<Vec<[f64; 2]>> {
         let origin = projection.project(Vec2::zeros());
         let now = projection.pixels_per_unit();
-        let k = [now[0] / cached.scale[0], now[1] / cached.scale[1]];
+        let k = [now[0] / self.scale[0], now[1] / self.scale[1]];
         let head_local = [
             (head_px[0] - origin[0]) / k[0],
             (head_px[1] - origin[1]) / k[1],
         ];
-        let color = to_color(t.color);
-        let width = if emphasised { 2.4 } else { 1.8 };
-        let pieces: Vec<Vec<Pos2>> = cached
-            .trail
-            .upto(head_index, Some(head_local))
-            .into_iter()
-            .flat_map(|line| {
-                let line: Vec<Pos2> = line
-                    .into_iter()
-                    .map(|p| pos([p[0] * k[0] + origin[0], p[1] * k[1] + origin[1]]))
-                    .collect();
-                split_at_sharp_turns(line)
+        let mut lines = self.trail.upto(t.points.len() - 1, Some(head_local));
+        for p in lines.iter_mut().flatten() {
+            *p = [p[0] * k[0] + origin[0], p[1] * k[1] + origin[1]];
+        }
+        lines
+    }
+}
+
+/// The colour bar in the strip `rect` to the right of the plot, labelled in the theme's ink.
+fn paint_colorbar(ui: &egui::Ui, rect: Rect, scale: &crate::figure::levels::ColorScale) {
+    let painter = ui.painter_at(rect.expand(2.0));
+    let bar = [
+        f64::from(rect.min.x) + 4.0,
+        f64::from(rect.min.y) + 24.0,
+        14.0,
+        f64::from(rect.height()) - 48.0,
+    ];
+    let ink = ui.visuals().text_color().to_srgba_unmultiplied();
+    let mut out = Vec::new();
+    items::colorbar(&mut out, bar, scale, UNIT, Ems::at(UNIT).tick, ink);
+    paint(&painter, &out, egui::Vec2::ZERO);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::layout::Canvas;
+    use crate::export::{self, FigureRequest};
+    use crate::figure::draw::{Item, PathItem};
+
+    fn distance_to_segment(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> f64 {
+        let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+        let len2 = dx * dx + dy * dy;
+        let t = if len2 > 0.0 {
+            (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        (p[0] - a[0] - t * dx).hypot(p[1] - a[1] - t * dy)
+    }
+
+    /// The farthest any vertex of `a` lies from the lines of `b`.
+    fn farthest(a: &PathItem, b: &PathItem) -> f64 {
+        a.subpaths
+            .iter()
+            .flatten()
+            .map(|&p| {
+                b.subpaths
+                    .iter()
+                    .flat_map(|line| line.windows(2))
+                    .map(|s| distance_to_segment(p, s[0], s[1]))
+                    .fold(f64::INFINITY, f64::min)
             })
-            .collect();
-        for piece in &pieces {
-            painter.add(Shape::line(piece.clone(), Stroke::new(width + 2.0, HALO)));
-        }
-        for piece in pieces {
-            painter.add(Shape::line(piece, Stroke::new(width, color)));
-        }
-        match t.end {
-            TrailEnd::Diverged => {
-                let s = 6.0;
-                for (a, b) in [
-                    (egui::vec2(-s, -s), egui::vec2(s, s)),
-                    (egui::vec2(-s, s), egui::vec2(s, -s)),
-                ] {
-                    painter.line_segment([h + a, h + b], Stroke::new(4.5, HALO));
-                    painter.line_segment([h + a, h + b], Stroke::new(2.5, color));
+            .fold(0.0, f64::max)
+    }
+
+    fn shifted(items: &[Drawn], by: [f64; 2]) -> Vec<Drawn> {
+        let mut items = items.to_vec();
+        for d in &mut items {
+            if let Item::Path(p) = &mut d.item {
+                for q in p.subpaths.iter_mut().flatten() {
+                    *q = [q[0] + by[0], q[1] + by[1]];
                 }
             }
-            TrailEnd::Stalled => {
-                let r = Rect::from_center_size(h, egui::vec2(9.0, 9.0));
-                painter.rect_filled(r.expand(1.5), 1.0, HALO);
-                painter.rect_filled(r, 1.0, color);
-            }
-            TrailEnd::Head => {
-                painter.circle_filled(h, 5.5, HALO);
-                painter.circle_filled(h, 4.0, color);
-            }
         }
+        items
     }
-}
 
-/// Splits a polyline where it turns back on itself. egui joins segments with unbounded
-/// miters, so an optimizer oscillating about a minimum would otherwise draw long spikes.
-fn split_at_sharp_turns(line: Vec<Pos2>) -> Vec<Vec<Pos2>> {
-    if line.len() < 3 {
-        return vec![line];
-    }
-    let mut pieces = Vec::new();
-    let mut current = vec![line[0]];
-    for w in line.windows(3) {
-        let (a, b, c) = (w[0], w[1], w[2]);
-        current.push(b);
-        let (u, v) = (b - a, c - b);
-        let turn_back = u.dot(v) < -0.5 * u.length() * v.length();
-        if turn_back {
-            pieces.push(std::mem::replace(&mut current, vec![b]));
-        }
-    }
-    if let Some(&last) = line.last() {
-        current.push(last);
-    }
-    pieces.push(current);
-    pieces
-}
-
-fn paint_marks(painter: &egui::Painter, projection: &Projection, figure: &Figure) {
-    for m in &figure.marks {
-        let c = pos(projection.project(m.at));
-        match m.kind {
-            MarkKind::Minimum => {
-                let d = 5.0;
-                let diamond = vec![
-                    c + egui::vec2(0.0, -d),
-                    c + egui::vec2(d, 0.0),
-                    c + egui::vec2(0.0, d),
-                    c + egui::vec2(-d, 0.0),
-                ];
-                painter.add(Shape::convex_polygon(
-                    diamond,
-                    Color32::WHITE,
-                    Stroke::new(1.2, Color32::BLACK),
-                ));
-            }
-            MarkKind::Saddle => {
-                painter.rect_stroke(
-                    Rect::from_center_size(c, egui::vec2(9.0, 9.0)),
-                    0.0,
-                    Stroke::new(1.6, Color32::WHITE),
-                    egui::StrokeKind::Middle,
-                );
-            }
-            MarkKind::Start => {
-                painter.circle_stroke(c, 7.0, Stroke::new(3.5, HALO));
-                painter.circle_stroke(c, 7.0, Stroke::new(1.8, Color32::WHITE));
-            }
-        }
-    }
-}
-
-fn paint_legend(painter: &egui::Painter, frame: Rect, rows: &[LegendEntry]) {
-    if rows.is_empty() {
-        return;
-    }
-    let font = FontId::proportional(13.0);
-    let small = FontId::proportional(11.5);
-    let row_h = 17.0;
-    let label_w = rows
-        .iter()
-        .map(|r| {
-            let a = painter
-                .layout_no_wrap(r.label.clone(), font.clone(), Color32::WHITE)
-                .size()
-                .x;
-            let b = painter
-                .layout_no_wrap(r.status.clone(), small.clone(), Color32::WHITE)
-                .size()
-                .x;
-            a + 10.0 + b
-        })
-        .fold(0.0f32, f32::max);
-    let w = (label_w + 40.0).min(frame.width() - 20.0);
-    let h = rows.len() as f32 * row_h + 10.0;
-    let rect = Rect::from_min_size(
-        Pos2::new(frame.max.x - w - 10.0, frame.min.y + 10.0),
-        egui::vec2(w, h),
-    );
-    painter.rect_filled(rect, 4.0, Color32::from_rgba_premultiplied(10, 10, 14, 200));
-    for (k, row) in rows.iter().enumerate() {
-        let y = rect.min.y + 5.0 + row_h * (k as f32 + 0.5);
-        let x = rect.min.x + 8.0;
-        painter.line_segment(
-            [Pos2::new(x, y), Pos2::new(x + 18.0, y)],
-            Stroke::new(3.0, to_color(row.color)),
-        );
-        let g = painter.layout_no_wrap(row.label.clone(), font.clone(), Color32::WHITE);
-        let lw = g.size().x;
-        painter.galley(Pos2::new(x + 24.0, y - g.size().y / 2.0), g, Color32::WHITE);
-        let weak = if row.alert {
-            Color32::from_rgb(255, 160, 140)
-        } else {
-            Color32::from_gray(190)
+    /// The window and an 800 × 600 PNG (whose size unit is one pixel, as the window's is one
+    /// point) of the same scene, view and step draw the same plot: the same contours, trails,
+    /// heads, marks and legend, with the same sizes and colours, in the same places. The
+    /// window's own route is taken: contours cached relative to the panel and shifted, trails
+    /// decimated in scale-only pixels and stretched, so they agree within a pixel and the
+    /// rest exactly.
+    #[test]
+    fn the_window_draws_the_plot_the_png_draws() {
+        let scene = crate::scene::builtin("rosenbrock-race").expect("builtin");
+        let runs = export::compute_runs(&scene);
+        let step = 1000;
+        let req = FigureRequest {
+            step,
+            ..FigureRequest::whole(&scene, &runs, 800, 600)
         };
-        painter.text(
-            Pos2::new(x + 24.0 + lw + 8.0, y),
-            Align2::LEFT_CENTER,
-            &row.status,
-            small.clone(),
-            weak,
-        );
-    }
-}
+        let canvas = Canvas::new(&req).expect("a figure");
+        assert_eq!(canvas.layout.u, UNIT);
+        assert_eq!(canvas.layout.ems, Ems::at(UNIT));
+        // the plot's part of the PNG: its contours and what is drawn over them, without the
+        // page around it (axes, title, step counter)
+        let in_plot = |d: &Drawn| match &d.item {
+            Item::Path(p) => p.class != "axis",
+            Item::Text(t) => t.class.starts_with("legend"),
+            _ => d.clip,
+        };
+        let png: Vec<Drawn> = canvas.items(step).into_iter().filter(in_plot).collect();
 
-fn paint_colorbar(ui: &egui::Ui, rect: Rect, scale: &ColorScale) {
-    let painter = ui.painter_at(rect.expand(2.0));
-    let bar = Rect::from_min_max(
-        Pos2::new(rect.min.x + 4.0, rect.min.y + 24.0),
-        Pos2::new(rect.min.x + 18.0, rect.max.y - 24.0),
-    );
-    let mut mesh = egui::Mesh::default();
-    let n = 96;
-    for k in 0..=n {
-        let t = k as f64 / n as f64;
-        let y = bar.max.y - bar.height() * t as f32;
-        let c = colormap::viridis(t);
-        let color = Color32::from_rgb(c[0], c[1], c[2]);
-        mesh.colored_vertex(Pos2::new(bar.min.x, y), color);
-        mesh.colored_vertex(Pos2::new(bar.max.x, y), color);
-        if k > 0 {
-            let i = (2 * k) as u32;
-            mesh.add_triangle(i - 2, i - 1, i);
-            mesh.add_triangle(i - 1, i + 1, i);
-        }
-    }
-    painter.add(Shape::mesh(mesh));
-    let text_color = ui.visuals().text_color();
-    painter.text(
-        Pos2::new(rect.min.x, rect.min.y + 4.0),
-        Align2::LEFT_TOP,
-        "loss",
-        FontId::proportional(12.0),
-        text_color,
-    );
-    for tick in scale.ticks(8) {
-        let t = scale.t(tick);
-        if !t.is_finite() {
-            continue;
-        }
-        let y = bar.max.y - bar.height() * t as f32;
-        painter.line_segment(
-            [Pos2::new(bar.max.x, y), Pos2::new(bar.max.x + 4.0, y)],
-            Stroke::new(1.0, text_color),
+        let projection = canvas.projection;
+        let [left, top, w, h] = projection.rect;
+        let local = Projection::new(projection.view, [0.0, 0.0, w, h]);
+        let mut window = shifted(
+            &items::contours(&canvas.layer.contours, &local, UNIT),
+            [left, top],
         );
-        painter.text(
-            Pos2::new(bar.max.x + 6.0, y),
-            Align2::LEFT_CENTER,
-            sig(tick),
-            FontId::proportional(11.0),
-            text_color,
+        let mut view = PlotView::default();
+        view.update_trails_of(&runs, 0, 0..runs.len(), projection.pixels_per_unit());
+        let figure = Figure::build(&scene, &runs, projection.view, step);
+        window.extend(view.overlay_items(&window_overlay(&projection), &figure));
+
+        let classes = |items: &[Drawn]| -> Vec<String> {
+            items
+                .iter()
+                .map(|d| match &d.item {
+                    Item::Path(p) => p.class.to_string(),
+                    Item::Rect { class, .. } | Item::Circle { class, .. } => class.to_string(),
+                    Item::Text(t) => t.class.to_string(),
+                    other => format!("{other:?}"),
+                })
+                .collect()
+        };
+        assert_eq!(classes(&window), classes(&png));
+        assert!(classes(&png).iter().any(|c| c == "trail"));
+        assert!(classes(&png).iter().any(|c| c == "legend-label"));
+        let (mut trail_vertices, mut png_vertices) = (0, 0);
+        for (a, b) in window.iter().zip(&png) {
+            match (&a.item, &b.item) {
+                (Item::Path(p), Item::Path(q)) if matches!(p.class, "contour" | "trail") => {
+                    assert_eq!((p.stroke, p.fill, &p.data), (q.stroke, q.fill, &q.data));
+                    let gap = farthest(p, q).max(farthest(q, p));
+                    assert!(gap < 1.0, "{} lines {gap} px apart", p.class);
+                    if p.class == "trail" {
+                        trail_vertices += p.subpaths.iter().map(Vec::len).sum::<usize>();
+                        png_vertices += q.subpaths.iter().map(Vec::len).sum::<usize>();
+                    }
+                }
+                (Item::Path(p), Item::Path(q)) if p.class == "trail-halo" => {
+                    assert_eq!(p.stroke, q.stroke);
+                }
+                _ => assert_eq!(a, b),
+            }
+        }
+        // decimated to the same tolerance: about as many points kept
+        let ratio = trail_vertices as f64 / png_vertices as f64;
+        assert!(
+            (0.95..1.05).contains(&ratio),
+            "{trail_vertices} vs {png_vertices}"
         );
     }
 }

@@ -9,8 +9,9 @@
 //! only the rectangle that changed, with unchanged pixels transparent, which keeps files small.
 //! Frames are painted and compressed in parallel and written in order.
 
-use super::layout::{Canvas, KEY_COLORS};
+use super::layout::Canvas;
 use super::{ExportError, GifOptions, raster};
+use crate::figure::draw::KEY_COLORS;
 use gif::{DisposalMethod, Encoder, Frame, Repeat};
 use rayon::prelude::*;
 use std::io::Write;

@@ -2,10 +2,11 @@
 //! window, display or GPU. Painted from the same [`crate::figure::model::Figure`] the window
 //! paints, with the font egui embeds, so output looks alike everywhere.
 //!
-//! One picture, two painters: `layout` turns a request into a list of drawing items (colour
-//! map, one path per contour level, trails with their heads, markers, axes, colour bar,
-//! legend, title); the tiny-skia painter (`raster`, PNG and GIF frames) and the SVG writer
-//! (`svg`) only paint that list.
+//! One picture, three painters: `layout` places a request's parts in the image and builds
+//! its draw list ([`crate::figure::draw`]: colour map, one path per contour level, trails
+//! with their heads, markers, axes, colour bar, legend, title) with the builders the window
+//! uses too ([`crate::figure::items`]); the tiny-skia painter (`raster`, PNG and GIF frames),
+//! the SVG writer (`svg`) and the window's egui painter only paint that list.
 //!
 //! ```no_run
 //! use losscape::export::{self, FigureRequest};
@@ -18,11 +19,10 @@
 
 mod format;
 mod gif;
-mod layout;
+pub(crate) mod layout;
 mod png;
 mod raster;
 mod svg;
-mod text;
 
 use crate::engine::{Trajectory, ViewBox};
 use crate::figure::projection::{Projection, fit_aspect};

@@ -9,9 +9,10 @@
 //! directly: they sit on whole pixels and are opaque.
 
 use super::ExportError;
-use super::layout::{Anchor, Canvas, Drawn, Item, PathItem, Rgba, Stroke};
-use super::text;
+use super::layout::Canvas;
 use crate::figure::colormap;
+use crate::figure::draw::{Anchor, Drawn, Item, PathItem, Rgba, Stroke};
+use crate::figure::text;
 use rayon::prelude::*;
 use tiny_skia::{
     FillRule, IntSize, LineCap, LineJoin, Mask, Paint, Path, PathBuilder, Pixmap, PixmapMut, Rect,

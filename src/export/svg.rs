@@ -5,9 +5,10 @@
 //! it reads the same on any machine.
 
 use super::ExportError;
-use super::layout::{Anchor, Canvas, Drawn, Item, PathItem, Rgba, Stroke};
-use super::text;
+use super::layout::Canvas;
 use crate::figure::colormap;
+use crate::figure::draw::{Anchor, Drawn, Item, PathItem, Rgba, Stroke};
+use crate::figure::text;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use std::fmt::Write as _;

@@ -1,12 +1,16 @@
 //! What to draw, with no window: the surface sampled on a grid, its colours, log-spaced
-//! contour levels and lines, and the trails. The app and the exports both paint from here.
+//! contour levels and lines, the trails, and the figure as one list of drawing primitives
+//! ([`draw`], built by [`items`]) that the window and every export paint.
 
 pub mod colormap;
 pub mod contour;
+pub mod draw;
 pub mod grid;
+pub mod items;
 pub mod levels;
 pub mod model;
 pub mod palette;
 pub mod polyline;
 pub mod projection;
+pub(crate) mod text;
 pub mod trail;

@@ -1,0 +1,325 @@
+//! The figure as a list of drawing primitives in figure coordinates (pixels, or points in the
+//! window; y down): filled shapes, polylines with their halos, markers, text runs, the colour
+//! map and the colour bar. Three painters draw such a list — egui (`app::paint`), tiny-skia
+//! (`export::raster`, PNG and GIF frames) and the SVG writer (`export::svg`) — so a picture is
+//! described once, in [`super::items`], and only the final painting differs.
+//!
+//! Every colour, size and tolerance the figure uses is defined here, once. Sizes are multiples
+//! of a unit `u`: one point in the window, and in an export proportional to the image's shorter
+//! side (1 at 800 × 600), so a thumbnail and a slide have the same proportions.
+//!
+//! Adding a primitive: a variant of [`Item`] and an arm in each painter (the compiler lists
+//! them); adding an overlay: a builder in [`super::items`] that pushes existing items.
+
+/// Unmultiplied RGBA.
+pub type Rgba = [u8; 4];
+
+pub const BACKGROUND: Rgba = [27, 27, 27, 255];
+pub const TITLE: Rgba = [235, 235, 235, 255];
+pub const TEXT: Rgba = [200, 200, 200, 255];
+pub const WEAK: Rgba = [170, 170, 170, 255];
+pub const FRAME: Rgba = [120, 120, 120, 255];
+pub const CONTOUR: Rgba = [255, 255, 255, 80];
+/// The dark outline under trails and markers, so they read on any colour of the map.
+pub const HALO: Rgba = [0, 0, 0, 150];
+pub const WHITE: Rgba = [255, 255, 255, 255];
+pub const BLACK: Rgba = [0, 0, 0, 255];
+pub const LEGEND_BOX: Rgba = [10, 10, 14, 200];
+pub const LEGEND_TEXT: Rgba = [255, 255, 255, 255];
+pub const LEGEND_STATUS: Rgba = [190, 190, 190, 255];
+pub const LEGEND_ALERT: Rgba = [255, 160, 140, 255];
+
+/// Colours that are drawn solid somewhere in every figure (the GIF palette keeps them exact).
+pub const KEY_COLORS: [Rgba; 10] = [
+    BACKGROUND,
+    TITLE,
+    TEXT,
+    WEAK,
+    FRAME,
+    WHITE,
+    BLACK,
+    LEGEND_TEXT,
+    LEGEND_STATUS,
+    LEGEND_ALERT,
+];
+
+/// Trails keep a point when it is at least this far (in pixels) from the last one kept.
+pub const TRAIL_TOLERANCE_PX: f64 = 0.25;
+
+/// Contour polylines are simplified to within this many pixels.
+pub const CONTOUR_TOLERANCE_PX: f64 = 0.2;
+
+/// Longest side of the grid contours are traced on, at most and at least. The window traces
+/// on the lower bound, so that a slider drag recomputes quickly at any window size.
+pub const CONTOUR_GRID: [usize; 2] = [260, 700];
+
+/// The contour grid for a plot of `plot_px` pixels (the exports).
+pub fn contour_grid(plot_px: [usize; 2]) -> usize {
+    (plot_px[0].max(plot_px[1]) / 3).clamp(CONTOUR_GRID[0], CONTOUR_GRID[1])
+}
+
+/// No text is set smaller than this many pixels per em.
+pub const MIN_EM: f64 = 7.0;
+
+/// How much wider the selected optimizer's trail is drawn in the window.
+pub const EMPHASIS: f64 = 1.2;
+
+/// Font sizes in pixels per em.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Ems {
+    pub title: f64,
+    pub description: f64,
+    pub tick: f64,
+    pub axis: f64,
+    pub legend: f64,
+    pub status: f64,
+    pub step: f64,
+}
+
+impl Ems {
+    /// The font sizes at size unit `u`.
+    pub fn at(u: f64) -> Ems {
+        let em = |x: f64| (x * u).max(MIN_EM);
+        Ems {
+            title: em(20.0),
+            description: em(13.0),
+            tick: em(11.5),
+            axis: em(13.0),
+            legend: em(12.0),
+            status: em(10.5),
+            step: em(11.5),
+        }
+    }
+}
+
+/// Text anchor: which point of the text `at` is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Anchor {
+    Start,
+    Middle,
+    End,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Stroke {
+    pub color: Rgba,
+    pub width: f64,
+}
+
+/// A set of polylines drawn as one path.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PathItem {
+    /// The SVG class: "contour", "trail", "trail-halo", "axis", "marker", …
+    pub class: &'static str,
+    pub subpaths: Vec<Vec<[f64; 2]>>,
+    pub closed: bool,
+    pub fill: Option<Rgba>,
+    pub stroke: Option<Stroke>,
+    /// Round joins and caps (trails) instead of miters and butt caps.
+    pub round: bool,
+    /// An extra `data-*` attribute for the SVG (name without the prefix, value).
+    pub data: Option<(&'static str, String)>,
+}
+
+impl PathItem {
+    pub fn stroked(class: &'static str, subpaths: Vec<Vec<[f64; 2]>>, stroke: Stroke) -> Self {
+        PathItem {
+            class,
+            subpaths,
+            closed: false,
+            fill: None,
+            stroke: Some(stroke),
+            round: false,
+            data: None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TextItem {
+    pub text: String,
+    /// The anchor point on the baseline.
+    pub at: [f64; 2],
+    /// Pixels per em (CSS font size).
+    pub em: f64,
+    pub color: Rgba,
+    pub anchor: Anchor,
+    pub class: &'static str,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    /// The whole image.
+    Background(Rgba),
+    /// The surface layer's colour map over the plot rectangle.
+    ColorMap,
+    /// A vertical viridis bar, low values at the bottom.
+    ColorBar {
+        rect: [f64; 4],
+    },
+    Rect {
+        rect: [f64; 4],
+        radius: f64,
+        fill: Option<Rgba>,
+        stroke: Option<Stroke>,
+        class: &'static str,
+    },
+    Circle {
+        center: [f64; 2],
+        radius: f64,
+        fill: Option<Rgba>,
+        stroke: Option<Stroke>,
+        class: &'static str,
+    },
+    Path(PathItem),
+    Text(TextItem),
+}
+
+/// An item and whether it is clipped to the plot rectangle.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Drawn {
+    pub item: Item,
+    pub clip: bool,
+}
+
+impl Drawn {
+    /// An item clipped to the plot.
+    pub fn clipped(item: Item) -> Drawn {
+        Drawn { item, clip: true }
+    }
+
+    /// An item outside the plot (axes, title, colour bar).
+    pub fn free(item: Item) -> Drawn {
+        Drawn { item, clip: false }
+    }
+}
+
+/// A text run, not clipped.
+pub fn text(
+    s: &str,
+    at: [f64; 2],
+    em: f64,
+    color: Rgba,
+    anchor: Anchor,
+    class: &'static str,
+) -> Drawn {
+    Drawn::free(Item::Text(TextItem {
+        text: s.to_string(),
+        at,
+        em,
+        color,
+        anchor,
+        class,
+    }))
+}
+
+/// The parts of a polyline inside `[x0, y0, x1, y1]` (Liang–Barsky on each segment), joined
+/// where consecutive segments stay inside. Non-finite points break the line.
+pub fn clip_polyline(line: &[[f64; 2]], b: [f64; 4]) -> Vec<Vec<[f64; 2]>> {
+    let mut out: Vec<Vec<[f64; 2]>> = Vec::new();
+    let mut current: Vec<[f64; 2]> = Vec::new();
+    let finite = |p: &[f64; 2]| p[0].is_finite() && p[1].is_finite();
+    if line.len() == 1 && finite(&line[0]) && inside_box(line[0], b) {
+        return vec![vec![line[0], line[0]]];
+    }
+    for w in line.windows(2) {
+        let (p, q) = (w[0], w[1]);
+        if !(finite(&p) && finite(&q)) {
+            if current.len() >= 2 {
+                out.push(std::mem::take(&mut current));
+            }
+            current.clear();
+            continue;
+        }
+        match clip_segment(p, q, b) {
+            Some((a, c, a_moved, c_moved)) => {
+                if a_moved || current.is_empty() {
+                    if current.len() >= 2 {
+                        out.push(std::mem::take(&mut current));
+                    }
+                    current = vec![a];
+                }
+                current.push(c);
+                if c_moved {
+                    out.push(std::mem::take(&mut current));
+                }
+            }
+            None => {
+                if current.len() >= 2 {
+                    out.push(std::mem::take(&mut current));
+                }
+                current.clear();
+            }
+        }
+    }
+    if current.len() >= 2 {
+        out.push(current);
+    }
+    out
+}
+
+fn inside_box(p: [f64; 2], b: [f64; 4]) -> bool {
+    p[0] >= b[0] && p[0] <= b[2] && p[1] >= b[1] && p[1] <= b[3]
+}
+
+/// The part of segment p→q inside the box, and whether each end was moved.
+fn clip_segment(p: [f64; 2], q: [f64; 2], b: [f64; 4]) -> Option<([f64; 2], [f64; 2], bool, bool)> {
+    let (dx, dy) = (q[0] - p[0], q[1] - p[1]);
+    let mut t0: f64 = 0.0;
+    let mut t1: f64 = 1.0;
+    for (den, num) in [
+        (-dx, p[0] - b[0]),
+        (dx, b[2] - p[0]),
+        (-dy, p[1] - b[1]),
+        (dy, b[3] - p[1]),
+    ] {
+        if den == 0.0 {
+            if num < 0.0 {
+                return None;
+            }
+        } else {
+            let r = num / den;
+            if den < 0.0 {
+                t0 = t0.max(r);
+            } else {
+                t1 = t1.min(r);
+            }
+        }
+    }
+    if t0.is_nan() || t1.is_nan() || t0 > t1 {
+        return None;
+    }
+    let at = |t: f64| [p[0] + t * dx, p[1] + t * dy];
+    let a = if t0 > 0.0 { at(t0) } else { p };
+    let c = if t1 < 1.0 { at(t1) } else { q };
+    Some((a, c, t0 > 0.0, t1 < 1.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clipping_keeps_the_inside_and_cuts_at_the_border() {
+        let b = [0.0, 0.0, 10.0, 10.0];
+        let line = [
+            [-5.0, 5.0],
+            [5.0, 5.0],
+            [5.0, 8.0],
+            [15.0, 8.0],
+            [20.0, 20.0],
+            [5.0, 5.0],
+        ];
+        let parts = clip_polyline(&line, b);
+        assert_eq!(parts.len(), 2, "{parts:?}");
+        assert_eq!(
+            parts[0],
+            vec![[0.0, 5.0], [5.0, 5.0], [5.0, 8.0], [10.0, 8.0]]
+        );
+        assert_eq!(parts[1].last(), Some(&[5.0, 5.0]));
+        let far = [[1e300, 1e300], [2e300, -1e300]];
+        assert!(clip_polyline(&far, b).is_empty());
+        let nan = [[1.0, 1.0], [f64::NAN, 2.0], [3.0, 3.0], [4.0, 4.0]];
+        assert_eq!(clip_polyline(&nan, b), vec![vec![[3.0, 3.0], [4.0, 4.0]]]);
+    }
+}
