@@ -17,5 +17,3 @@ pub mod figure;
 pub mod io;
 pub mod scene;
 pub mod trace;
-#[cfg(all(feature = "gui", target_arch = "wasm32"))]
-pub mod web;

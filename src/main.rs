@@ -8,5 +8,5 @@ fn main() -> std::process::ExitCode {
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    losscape::web::start();
+    losscape::app::platform::start();
 }

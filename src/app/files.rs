@@ -69,16 +69,8 @@ pub struct Files {
 
 /// Writes `bytes` to `path` atomically; in the browser, offers them as a download instead.
 pub fn save_bytes(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    #[cfg(target_arch = "wasm32")]
-    {
-        let name = path
-            .file_name()
-            .map_or_else(|| "losscape".into(), |n| n.to_string_lossy().into_owned());
-        let mime = Format::from_path(path).map_or("application/octet-stream", Format::mime);
-        crate::web::download(&name, bytes, mime).map_err(std::io::Error::other)
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    crate::io::write_atomic(path, bytes)
+    let mime = Format::from_path(path).map_or("application/octet-stream", Format::mime);
+    super::platform::save_bytes(path, bytes, mime)
 }
 
 /// True when a native dialog can be shown here.

@@ -1,0 +1,206 @@
+//! What the app does with files and exports: opening and saving scenes, the answers of file
+//! dialogs, screenshots, background renders and their results. The windows and commands only
+//! call these.
+
+use super::LosscapeApp;
+use super::export;
+use super::files::{self, FileAction};
+use crate::scene::{self, Scene};
+
+impl LosscapeApp {
+    /// The scene, runs, view and step as shown now, for an off-screen render.
+    pub fn snapshot(&self) -> export::Snapshot {
+        let view = self.plot.visible.unwrap_or_else(|| self.session.view_box());
+        export::Snapshot {
+            scene: self.session.scene.clone(),
+            runs: self.session.runs.clone(),
+            view,
+            step: self.session.clock.step,
+        }
+    }
+
+    /// Asks the window for a screenshot; it is saved when it arrives.
+    pub fn request_screenshot(&mut self, ctx: &egui::Context) {
+        let slot = std::sync::Arc::clone(&self.screenshot);
+        let repaint = ctx.clone();
+        ctx.request_screenshot(move |image| {
+            if let Ok(mut s) = slot.lock() {
+                *s = Some(image);
+            }
+            repaint.request_repaint();
+        });
+    }
+
+    /// Saves the part of a window screenshot that shows the plot.
+    pub fn screenshot_arrived(&mut self, ctx: &egui::Context, image: &egui::ColorImage) {
+        let Some(area) = self.plot.area else { return };
+        let ppp = ctx.pixels_per_point();
+        let rect = [
+            (area.min.x * ppp).round().max(0.0) as usize,
+            (area.min.y * ppp).round().max(0.0) as usize,
+            (area.width() * ppp).round() as usize,
+            (area.height() * ppp).round() as usize,
+        ];
+        let path =
+            export::screenshot_path(self.screenshot_dir.as_deref(), self.session.scene.title());
+        let result = export::screenshot_png(image, rect)
+            .and_then(|png| files::save_bytes(&path, &png).map_err(|e| e.to_string()));
+        match result {
+            Ok(()) => self.toast(ctx, format!("Screenshot saved to {}", path.display())),
+            Err(e) => {
+                self.session.notice = Some(format!(
+                    "Could not save the screenshot {}: {e}",
+                    path.display()
+                ))
+            }
+        }
+    }
+
+    pub(crate) fn poll_jobs(&mut self, ctx: &egui::Context) {
+        let arrived = self.screenshot.lock().ok().and_then(|mut s| s.take());
+        if let Some(image) = arrived {
+            self.screenshot_arrived(ctx, &image);
+        }
+        if let Some(job) = &self.job {
+            match job.finished() {
+                Some(Ok(path)) => {
+                    self.job = None;
+                    self.toast(ctx, format!("Saved {}", path.display()));
+                }
+                Some(Err(message)) => {
+                    self.job = None;
+                    self.session.notice = Some(message);
+                }
+                None => ctx.request_repaint_after(std::time::Duration::from_millis(50)),
+            }
+        }
+    }
+
+    /// Opens a built-in scene or a file, keeping the current scene if that fails.
+    pub fn open(&mut self, source: &str) {
+        match Scene::load(source) {
+            Ok(s) => {
+                self.scene_path = (!source.starts_with("builtin:")).then(|| source.into());
+                self.session.load(s);
+                self.plot.reset_view = true;
+            }
+            Err(e) => self.session.notice = Some(e.to_string()),
+        }
+    }
+
+    /// Opens a scene from the contents of a file the user uploaded (the web page).
+    pub fn open_contents(&mut self, ctx: &egui::Context, name: &str, bytes: &[u8]) {
+        let parsed = std::str::from_utf8(bytes)
+            .map_err(|_| format!("{name}: not a text file"))
+            .and_then(|text| scene::parse(text, name).map_err(|e| e.to_string()));
+        match parsed {
+            Ok(s) => {
+                self.session.load(s);
+                self.plot.reset_view = true;
+                self.toast(ctx, format!("Opened {name}"));
+            }
+            Err(e) => self.session.notice = Some(e),
+        }
+    }
+
+    /// Acts on a path the user chose.
+    pub fn file_chosen(&mut self, ctx: &egui::Context, action: FileAction, path: &std::path::Path) {
+        match action {
+            FileAction::OpenScene => {
+                let before = self.session.notice.clone();
+                self.open(&path.display().to_string());
+                if self.session.notice == before {
+                    self.toast(ctx, format!("Opened {}", path.display()));
+                }
+            }
+            FileAction::ExportFigure(_) => {
+                self.job = Some(export::start_figure(
+                    self.snapshot(),
+                    &self.export,
+                    path.to_path_buf(),
+                ));
+            }
+            FileAction::ExportAnimation => {
+                let mut snapshot = self.snapshot();
+                if self.export.to_last_step {
+                    snapshot.step = self.session.last_step();
+                }
+                self.job = Some(export::start_animation(
+                    snapshot,
+                    &self.export,
+                    path.to_path_buf(),
+                ));
+            }
+            _ => self.write_file(ctx, action, path),
+        }
+    }
+
+    pub(crate) fn write_file(
+        &mut self,
+        ctx: &egui::Context,
+        action: FileAction,
+        path: &std::path::Path,
+    ) {
+        let bytes = match action {
+            FileAction::SaveScene => self.session.scene.to_toml(),
+            FileAction::ExportTrajectories => {
+                let format = crate::export::Format::from_path(path)
+                    .filter(|f| f.content() == crate::export::Content::Data)
+                    .unwrap_or(crate::export::Format::Csv);
+                format
+                    .render_data(&self.session.scene, &self.session.runs)
+                    .unwrap_or_default()
+            }
+            _ => return,
+        };
+        match files::save_bytes(path, bytes.as_bytes()) {
+            Ok(()) => {
+                if action == FileAction::SaveScene {
+                    self.scene_path = Some(path.to_path_buf());
+                }
+                self.toast(ctx, format!("Saved {}", path.display()));
+            }
+            Err(e) => {
+                self.session.notice = Some(format!(
+                    "Could not save {}: {e}. Nothing was changed.",
+                    path.display()
+                ))
+            }
+        }
+    }
+
+    pub(crate) fn save_scene(&mut self, ctx: &egui::Context) {
+        match self.scene_path.clone() {
+            Some(path) => self.write_file(ctx, FileAction::SaveScene, &path),
+            None => self
+                .files
+                .ask(FileAction::SaveScene, &self.suggested_name("toml")),
+        }
+    }
+
+    pub(crate) fn poll_files(&mut self, ctx: &egui::Context) {
+        match self.files.poll() {
+            Some(files::Chosen::Path(action, path)) => self.file_chosen(ctx, action, &path),
+            Some(files::Chosen::Contents(_, name, bytes)) => self.open_contents(ctx, &name, &bytes),
+            None => {}
+        }
+    }
+
+    pub(crate) fn suggested_name(&self, ext: &str) -> String {
+        let stem: String = self
+            .session
+            .scene
+            .title()
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        let stem = stem.trim_matches('-');
+        format!("{}.{ext}", if stem.is_empty() { "scene" } else { stem })
+    }
+}

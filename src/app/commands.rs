@@ -1,0 +1,331 @@
+//! Every command of the app in one list: its name in the menus, its keyboard shortcuts, its line
+//! in the help window and what it does. The menus, the key handler and the help window all read
+//! this list, so a shortcut is written once (rerun's `UICommand` pattern).
+//!
+//! Adding a command: a variant, its entries in the `match`es below (the compiler lists them)
+//! and its place in [`Command::ALL`], whose order is the order shortcuts are matched in.
+
+use super::files::FileAction;
+use super::state::Layout;
+use super::{ExportDialog, LosscapeApp};
+use egui::{Key, KeyboardShortcut, Modifiers};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Command {
+    OpenScene,
+    SaveScene,
+    SaveSceneAs,
+    Screenshot,
+    ExportFigure,
+    ExportAnimation,
+    ExportTrajectories,
+    ShareLink,
+    Quit,
+    ToggleLayout,
+    FullScreen,
+    ResetView,
+    PlayPause,
+    StepForward,
+    StepForwardTen,
+    StepBack,
+    StepBackTen,
+    Restart,
+    LastStep,
+    Help,
+    CloseHelp,
+}
+
+const fn key(key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(Modifiers::NONE, key)
+}
+
+const fn command(key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(Modifiers::COMMAND, key)
+}
+
+const fn command_shift(key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), key)
+}
+
+const fn shift(key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(Modifiers::SHIFT, key)
+}
+
+impl Command {
+    /// Every command, in the order their shortcuts are matched: a shortcut with more
+    /// modifiers comes before the same key with fewer (egui ignores extra Shift, so Ctrl+S
+    /// would also take Ctrl+Shift+S).
+    pub const ALL: [Command; 21] = [
+        Command::Screenshot,
+        Command::ExportFigure,
+        Command::OpenScene,
+        Command::SaveScene,
+        Command::SaveSceneAs,
+        Command::ExportAnimation,
+        Command::ExportTrajectories,
+        Command::ShareLink,
+        Command::Quit,
+        Command::FullScreen,
+        Command::Help,
+        Command::PlayPause,
+        Command::StepForwardTen,
+        Command::StepForward,
+        Command::StepBackTen,
+        Command::StepBack,
+        Command::Restart,
+        Command::LastStep,
+        Command::CloseHelp,
+        Command::ToggleLayout,
+        Command::ResetView,
+    ];
+
+    /// The name in the menus.
+    pub fn label(self) -> &'static str {
+        match self {
+            Command::OpenScene => "Open scene...",
+            Command::SaveScene => "Save scene",
+            Command::SaveSceneAs => "Save scene as...",
+            Command::Screenshot => "Screenshot of the plot",
+            Command::ExportFigure => "Export figure (PNG, SVG)...",
+            Command::ExportAnimation => "Export animation (GIF)...",
+            Command::ExportTrajectories => "Export trajectories...",
+            Command::ShareLink => "Share link...",
+            Command::Quit => "Quit",
+            Command::ToggleLayout => "Overlay / grid",
+            Command::FullScreen => "Full screen",
+            Command::ResetView => "Reset view",
+            Command::PlayPause => "Play / pause",
+            Command::StepForward => "One step forward",
+            Command::StepForwardTen => "Ten steps forward",
+            Command::StepBack => "One step back",
+            Command::StepBackTen => "Ten steps back",
+            Command::Restart => "Restart",
+            Command::LastStep => "Last step",
+            Command::Help => "Keyboard shortcuts",
+            Command::CloseHelp => "Close the help",
+        }
+    }
+
+    /// What it does, for the help window and the menus' tooltips.
+    pub fn help(self) -> &'static str {
+        match self {
+            Command::OpenScene => "open a scene",
+            Command::SaveScene => "save the scene",
+            Command::SaveSceneAs => "save the scene under a new name",
+            Command::Screenshot => "screenshot of the plot",
+            Command::ExportFigure => "export a figure (PNG or SVG)",
+            Command::ExportAnimation => "export an animated GIF",
+            Command::ExportTrajectories => "export trajectories (CSV or JSON)",
+            Command::ShareLink => "a link that opens this scene, on the web or in the desktop app",
+            Command::Quit => "quit",
+            Command::ToggleLayout => "overlay / grid layout",
+            Command::FullScreen => "full screen",
+            Command::ResetView => "reset the view (or double-click the plot)",
+            Command::PlayPause => "play / pause",
+            Command::StepForward => "one step forward",
+            Command::StepForwardTen => "ten steps forward",
+            Command::StepBack => "one step back",
+            Command::StepBackTen => "ten steps back",
+            Command::Restart => "restart from step 0",
+            Command::LastStep => "jump to the last step",
+            Command::Help => "this help",
+            Command::CloseHelp => "close this help",
+        }
+    }
+
+    /// Its keyboard shortcuts, the first one shown in the menus.
+    pub fn shortcuts(self) -> &'static [KeyboardShortcut] {
+        match self {
+            Command::OpenScene => const { &[command(Key::O)] },
+            Command::SaveScene => const { &[command(Key::S)] },
+            Command::Screenshot => const { &[command_shift(Key::S)] },
+            Command::ExportFigure => const { &[command_shift(Key::E)] },
+            Command::ExportTrajectories => const { &[command(Key::E)] },
+            Command::ToggleLayout => const { &[key(Key::G)] },
+            Command::FullScreen => const { &[key(Key::F11)] },
+            Command::PlayPause => const { &[key(Key::Space)] },
+            Command::StepForward => const { &[key(Key::ArrowRight)] },
+            Command::StepForwardTen => const { &[shift(Key::ArrowRight)] },
+            Command::StepBack => const { &[key(Key::ArrowLeft)] },
+            Command::StepBackTen => const { &[shift(Key::ArrowLeft)] },
+            Command::Restart => const { &[key(Key::Home), key(Key::R)] },
+            Command::LastStep => const { &[key(Key::End)] },
+            Command::Help => const { &[key(Key::F1), key(Key::Questionmark)] },
+            Command::CloseHelp => const { &[key(Key::Escape)] },
+            Command::SaveSceneAs
+            | Command::ExportAnimation
+            | Command::ShareLink
+            | Command::Quit
+            | Command::ResetView => &[],
+        }
+    }
+
+    /// Whether its shortcuts also work while a text field has the keyboard (single keys
+    /// would otherwise eat what the user types).
+    fn works_while_typing(self) -> bool {
+        self.shortcuts()
+            .iter()
+            .all(|s| s.modifiers.command || s.logical_key == Key::F1 || s.logical_key == Key::F11)
+    }
+
+    /// Whether the command exists on this platform (the browser tab cannot quit itself).
+    pub fn available(self) -> bool {
+        self != Command::Quit || cfg!(not(target_arch = "wasm32"))
+    }
+}
+
+/// A menu entry for `cmd` with its shortcut; true when clicked (and then the menu closes).
+pub fn menu_button(ui: &mut egui::Ui, cmd: Command) -> bool {
+    let mut button = egui::Button::new(cmd.label());
+    if let Some(s) = cmd.shortcuts().first() {
+        button = button.shortcut_text(ui.ctx().format_shortcut(s));
+    }
+    let clicked = ui.add(button).on_hover_text(cmd.help()).clicked();
+    if clicked {
+        ui.close();
+    }
+    clicked
+}
+
+/// The shortcuts of `cmd` as the help window shows them ("Home or R").
+pub fn shortcut_text(ctx: &egui::Context, cmd: Command) -> String {
+    cmd.shortcuts()
+        .iter()
+        .map(|s| ctx.format_shortcut(s))
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+/// The commands whose shortcuts were pressed this frame, in [`Command::ALL`] order, each
+/// shortcut consumed so no widget sees it too.
+pub fn pressed(ctx: &egui::Context) -> Vec<Command> {
+    let typing = ctx.text_edit_focused();
+    ctx.input_mut(|i| {
+        Command::ALL
+            .into_iter()
+            .filter(|c| c.available() && (!typing || c.works_while_typing()))
+            .filter(|c| c.shortcuts().iter().any(|s| i.consume_shortcut(s)))
+            .collect()
+    })
+}
+
+impl LosscapeApp {
+    /// Does what `cmd` says.
+    pub fn run_command(&mut self, ctx: &egui::Context, cmd: Command) {
+        let last = self.session.last_step();
+        let clock = &mut self.session.clock;
+        match cmd {
+            Command::OpenScene => self.files.ask(FileAction::OpenScene, "scene.toml"),
+            Command::SaveScene => self.save_scene(ctx),
+            Command::SaveSceneAs => self
+                .files
+                .ask(FileAction::SaveScene, &self.suggested_name("toml")),
+            Command::Screenshot => self.request_screenshot(ctx),
+            Command::ExportFigure => self.export_dialog = Some(ExportDialog::Figure),
+            Command::ExportAnimation => self.export_dialog = Some(ExportDialog::Animation),
+            Command::ExportTrajectories => self
+                .files
+                .ask(FileAction::ExportTrajectories, &self.suggested_name("csv")),
+            Command::ShareLink => self.show_share = true,
+            Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+            Command::ToggleLayout => {
+                let next = match self.session.layout {
+                    Layout::Overlay => Layout::Grid,
+                    Layout::Grid => Layout::Overlay,
+                };
+                self.set_layout(next);
+            }
+            Command::FullScreen => {
+                let fs = ctx.input(|i| i.viewport().fullscreen.unwrap_or(false));
+                ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(!fs));
+            }
+            Command::ResetView => self.plot.reset_view = true,
+            Command::PlayPause => clock.toggle(last),
+            Command::StepForward => clock.step_by(1, last),
+            Command::StepForwardTen => clock.step_by(10, last),
+            Command::StepBack => clock.step_by(-1, last),
+            Command::StepBackTen => clock.step_by(-10, last),
+            Command::Restart => clock.restart(),
+            Command::LastStep => {
+                clock.step = last;
+                clock.playing = false;
+            }
+            Command::Help => self.show_help = !self.show_help,
+            Command::CloseHelp => self.show_help = false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_is_listed_once_and_no_shortcut_is_taken_twice() {
+        for (k, c) in Command::ALL.iter().enumerate() {
+            assert!(!Command::ALL[..k].contains(c), "{c:?} is listed twice");
+        }
+        let shortcuts: Vec<KeyboardShortcut> = Command::ALL
+            .iter()
+            .flat_map(|c| c.shortcuts().iter().copied())
+            .collect();
+        for (k, s) in shortcuts.iter().enumerate() {
+            assert!(!shortcuts[..k].contains(s), "{s:?} is bound twice");
+        }
+    }
+
+    /// Adding a variant breaks this match, a reminder to list it in [`Command::ALL`] too.
+    fn position(c: Command) -> usize {
+        use Command::*;
+        match c {
+            OpenScene => 0,
+            SaveScene => 1,
+            SaveSceneAs => 2,
+            Screenshot => 3,
+            ExportFigure => 4,
+            ExportAnimation => 5,
+            ExportTrajectories => 6,
+            ShareLink => 7,
+            Quit => 8,
+            ToggleLayout => 9,
+            FullScreen => 10,
+            ResetView => 11,
+            PlayPause => 12,
+            StepForward => 13,
+            StepForwardTen => 14,
+            StepBack => 15,
+            StepBackTen => 16,
+            Restart => 17,
+            LastStep => 18,
+            Help => 19,
+            CloseHelp => 20,
+        }
+    }
+
+    #[test]
+    fn every_variant_is_in_the_list() {
+        let mut seen = [false; Command::ALL.len()];
+        for c in Command::ALL {
+            seen[position(c)] = true;
+        }
+        assert!(seen.iter().all(|&s| s), "{seen:?}");
+    }
+
+    #[test]
+    fn a_shortcut_comes_before_the_same_key_with_fewer_modifiers() {
+        let order: Vec<KeyboardShortcut> = Command::ALL
+            .iter()
+            .flat_map(|c| c.shortcuts().iter().copied())
+            .collect();
+        for (k, a) in order.iter().enumerate() {
+            for b in &order[k + 1..] {
+                let more = |x: &KeyboardShortcut, y: &KeyboardShortcut| {
+                    x.logical_key == y.logical_key
+                        && x.modifiers != y.modifiers
+                        && x.modifiers.contains(y.modifiers)
+                };
+                assert!(!more(b, a), "{b:?} would never match: {a:?} comes first");
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! The menu bar: File, View, Lessons and Help, and the overlay/grid switch. Entries that are
+//! commands come from the command list ([`super::commands`]), shortcut and all.
+
+use super::LosscapeApp;
+use super::commands::{Command, menu_button};
+use super::state::Layout;
+use crate::scene::{self, BUILTINS};
+
+impl LosscapeApp {
+    pub(super) fn menu_bar(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        let run = |app: &mut LosscapeApp, ui: &mut egui::Ui, commands: &[Command]| {
+            for &c in commands.iter().filter(|c| c.available()) {
+                if menu_button(ui, c) {
+                    app.run_command(&ctx, c);
+                }
+            }
+        };
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("File", |ui| {
+                use Command::*;
+                run(self, ui, &[OpenScene, SaveScene, SaveSceneAs]);
+                ui.separator();
+                run(self, ui, &[Screenshot, ExportFigure, ExportAnimation]);
+                run(self, ui, &[ExportTrajectories, ShareLink]);
+                if Quit.available() {
+                    ui.separator();
+                    run(self, ui, &[Quit]);
+                }
+            });
+            ui.menu_button("View", |ui| {
+                let mut layout = self.session.layout;
+                ui.radio_value(&mut layout, Layout::Overlay, "Overlay: all on one plot");
+                ui.radio_value(
+                    &mut layout,
+                    Layout::Grid,
+                    "Grid: one panel per optimizer (G)",
+                );
+                if layout != self.session.layout {
+                    self.set_layout(layout);
+                }
+                ui.separator();
+                ui.checkbox(&mut self.settings.show_loss, "Loss panel");
+                ui.checkbox(&mut self.settings.show_info, "Info panel");
+                ui.checkbox(&mut self.settings.dark, "Dark theme");
+                ui.separator();
+                // egui handles these keys itself: the buttons only do the same
+                if ui.button("Larger text (Ctrl +)").clicked() {
+                    egui::gui_zoom::zoom_in(ui.ctx());
+                }
+                if ui.button("Smaller text (Ctrl -)").clicked() {
+                    egui::gui_zoom::zoom_out(ui.ctx());
+                }
+                run(self, ui, &[Command::FullScreen, Command::ResetView]);
+            });
+            ui.menu_button("Lessons", |ui| self.lessons_menu(ui));
+            ui.menu_button("Help", |ui| run(self, ui, &[Command::Help]));
+            ui.separator();
+            let mut layout = self.session.layout;
+            ui.selectable_value(&mut layout, Layout::Overlay, "Overlay")
+                .on_hover_text("All optimizers on one plot (G toggles)");
+            ui.selectable_value(&mut layout, Layout::Grid, "Grid")
+                .on_hover_text("One small panel per optimizer (G toggles)");
+            if layout != self.session.layout {
+                self.set_layout(layout);
+            }
+        });
+    }
+
+    /// The built-in scenes by group, each with its claim as a tooltip.
+    fn lessons_menu(&mut self, ui: &mut egui::Ui) {
+        let mut groups: Vec<&str> = Vec::new();
+        for b in BUILTINS {
+            if !groups.contains(&b.group) {
+                groups.push(b.group);
+            }
+        }
+        for group in groups {
+            ui.menu_button(group, |ui| {
+                for b in BUILTINS.iter().filter(|b| b.group == group) {
+                    let Ok(s) = scene::builtin(b.name) else {
+                        continue;
+                    };
+                    let title = b.menu_title(s.title());
+                    if ui.button(title).on_hover_text(&s.description).clicked() {
+                        self.open(&format!("builtin:{}", b.name));
+                        ui.close();
+                    }
+                }
+            });
+        }
+    }
+}
