@@ -1,0 +1,51 @@
+//! What is under the pointer: the loss, the gradient's norm and the Hessian's eigenvalues,
+//! shown above the plot and in its tooltip.
+
+use crate::engine::{Surface, Vec2};
+use crate::figure::model::sig;
+
+/// What is under the pointer.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Hover {
+    pub at: Vec2,
+    pub loss: f64,
+    pub grad_norm: f64,
+    pub eigenvalues: [f64; 2],
+}
+
+impl Hover {
+    pub fn at(surface: &Surface, at: Vec2) -> Hover {
+        let (loss, g, _) = surface.value_grad_hess(at);
+        Hover {
+            at,
+            loss,
+            grad_norm: g.norm(),
+            eigenvalues: surface.hessian_eigenvalues(at),
+        }
+    }
+
+    /// "κ = 12.3", or why there is no condition number here.
+    pub fn conditioning(&self) -> String {
+        let [lo, hi] = self.eigenvalues;
+        if lo > 0.0 {
+            format!("condition number {}", sig(hi / lo))
+        } else if hi < 0.0 {
+            "concave here (a maximum-like region)".to_string()
+        } else {
+            "indefinite here (saddle-like)".to_string()
+        }
+    }
+
+    pub fn text(&self) -> String {
+        format!(
+            "x = {}, y = {}\nloss = {}\n|gradient| = {}\nHessian eigenvalues {}, {}\n{}",
+            sig(self.at.x),
+            sig(self.at.y),
+            sig(self.loss),
+            sig(self.grad_norm),
+            sig(self.eigenvalues[0]),
+            sig(self.eigenvalues[1]),
+            self.conditioning()
+        )
+    }
+}

@@ -1,0 +1,363 @@
+//! The surface plot: egui_plot supplies the frame, axes, pan and zoom and shows the colour
+//! map as an image; contours, trails, markers, the legend and the colour bar are built as the
+//! figure's draw list by the same functions the exports use ([`crate::figure::items`]) and
+//! painted by [`super::paint`]. This module holds the plot's layout (overlay or grid) and
+//! what the pointer does on it; `caches` keeps what is expensive to recompute (the surface
+//! layer and its texture, the contour items, the decimated trails), `hover` reads the surface
+//! under the pointer.
+
+mod caches;
+mod hover;
+#[cfg(test)]
+mod tests;
+
+use super::paint::paint;
+use super::state::{Layout, Session};
+use crate::engine::{Surface, Vec2, ViewBox};
+use crate::figure::items::Overlay;
+use crate::figure::model::{Figure, LayerScratch};
+pub use crate::figure::model::{sig, status_text};
+use crate::figure::projection::{Projection, fit_aspect};
+use caches::{ContourCache, Raster, TrailCache, paint_colorbar, window_overlay};
+use egui::{Color32, Rect};
+use egui_plot::{Plot, PlotBounds, PlotImage, PlotPoint, PlotTransform};
+pub use hover::Hover;
+
+/// How close (in points) a press must be to the start marker to drag it.
+const GRAB_RADIUS: f32 = 12.0;
+
+/// The plot's view state and caches; the model stays in [`Session`].
+#[derive(Default)]
+pub struct PlotView {
+    raster: Option<Raster>,
+    scratch: LayerScratch,
+    trails: TrailCache,
+    contours: ContourCache,
+    /// The overlay plot's transform from the last frame (tests use it to aim clicks).
+    pub transform: Option<PlotTransform>,
+    dragging_start: bool,
+    /// The start before the last single click, so a double-click (view reset) can undo it.
+    click_undo: Option<(Vec2, f64)>,
+    /// Reset the plot bounds to the scene's view on the next frame.
+    pub reset_view: bool,
+    /// The plot area (plots and colour bar) on screen, for screenshots.
+    pub area: Option<Rect>,
+    /// The parameter region the (first) plot shows.
+    pub visible: Option<ViewBox>,
+    pub hover: Option<Hover>,
+}
+
+fn to_color(c: [u8; 3]) -> Color32 {
+    Color32::from_rgb(c[0], c[1], c[2])
+}
+
+/// The colour bar's strip to the right of the plot, in points.
+const BAR_STRIP: f32 = 76.0;
+
+fn bounds_to_view(b: &PlotBounds) -> ViewBox {
+    ViewBox {
+        x: [b.min()[0], b.max()[0]],
+        y: [b.min()[1], b.max()[1]],
+    }
+}
+
+impl PlotView {
+    /// The surface the colour map on screen was computed from (tests check it follows edits).
+    pub fn shown_surface(&self) -> Option<&Surface> {
+        self.raster.as_ref().map(|r| &r.layer.surface)
+    }
+
+    /// Shows the plot (overlay or grid) filling `ui`.
+    pub fn ui(&mut self, ui: &mut egui::Ui, session: &mut Session) {
+        let avail = ui.available_size();
+        self.area = Some(Rect::from_min_size(ui.cursor().min, avail));
+        let bar_width = BAR_STRIP;
+        ui.horizontal_top(|ui| {
+            let plot_size = egui::vec2((avail.x - bar_width).max(120.0), avail.y.max(120.0));
+            ui.allocate_ui(plot_size, |ui| match session.layout {
+                Layout::Overlay => self.overlay(ui, session),
+                Layout::Grid => self.grid(ui, session),
+            });
+            if let Some(r) = &self.raster {
+                let (rect, _) = ui.allocate_exact_size(
+                    egui::vec2(bar_width - 8.0, plot_size.y),
+                    egui::Sense::hover(),
+                );
+                paint_colorbar(ui, rect, &r.layer.scale);
+            }
+        });
+    }
+
+    /// A plot with the colour map, configured alike for overlay and grid panels.
+    fn base_plot<'a>(
+        &self,
+        id: impl std::hash::Hash + std::fmt::Debug,
+        view: ViewBox,
+        surface: Surface,
+    ) -> Plot<'a> {
+        let mut plot = Plot::new(id)
+            .data_aspect(1.0)
+            .default_x_bounds(view.x[0], view.x[1])
+            .default_y_bounds(view.y[0], view.y[1])
+            .allow_double_click_reset(true)
+            .allow_boxed_zoom(false)
+            // the wheel zooms (see `wheel_zoom`); Ctrl + wheel and pinch zoom too
+            .allow_scroll(false)
+            .show_grid(false)
+            .label_formatter(move |pos| {
+                let p = match pos {
+                    egui_plot::HoverPosition::NearDataPoint { position, .. }
+                    | egui_plot::HoverPosition::Elsewhere { position } => *position,
+                };
+                Some(Hover::at(&surface, Vec2::new(p.x, p.y)).text())
+            });
+        if self.reset_view {
+            plot = plot.reset();
+        }
+        plot
+    }
+
+    fn image_item(&self) -> Option<PlotImage> {
+        let r = self.raster.as_ref()?;
+        let v = r.layer.view;
+        Some(PlotImage::new(
+            "",
+            r.texture.id(),
+            PlotPoint::new(0.5 * (v.x[0] + v.x[1]), 0.5 * (v.y[0] + v.y[1])),
+            egui::vec2(v.width() as f32, v.height() as f32),
+        ))
+    }
+
+    fn overlay(&mut self, ui: &mut egui::Ui, session: &mut Session) {
+        let surface = session.scene.surface.clone();
+        let view = fit_aspect(
+            session.view_box(),
+            ui.available_width() as f64,
+            ui.available_height() as f64,
+        );
+        if self.raster.is_none() {
+            let frame = Rect::from_min_size(ui.cursor().min, ui.available_size());
+            self.ensure_raster(ui.ctx(), &surface, view, Self::raster_size(ui.ctx(), frame));
+        }
+        // decide before the plot is built whether a press grabs the start marker, so the
+        // plot does not pan during that drag
+        let (pressed, origin, shift) = ui.input(|i| {
+            (
+                i.pointer.primary_pressed(),
+                i.pointer.press_origin(),
+                i.modifiers.shift,
+            )
+        });
+        if pressed && let (Some(t), Some(o)) = (self.transform, origin) {
+            let sp = t.position_from_point(&PlotPoint::new(
+                session.scene.start.x,
+                session.scene.start.y,
+            ));
+            if t.frame().contains(o) && (shift || sp.distance(o) < GRAB_RADIUS) {
+                self.dragging_start = true;
+            }
+        }
+        if !ui.input(|i| i.pointer.primary_down() || i.pointer.primary_released()) {
+            self.dragging_start = false;
+        }
+        let image = self.image_item();
+        let plot = self
+            .base_plot("surface-plot", view, surface.clone())
+            .allow_drag(!self.dragging_start);
+        let resp = plot.show(ui, |pui| {
+            if let Some(img) = image {
+                pui.image(img);
+            }
+            wheel_zoom(pui);
+        });
+        self.reset_view = false;
+        let t = resp.transform;
+        self.transform = Some(t);
+
+        // start point: drag the marker, or click anywhere
+        let now = ui.input(|i| i.time);
+        let mut moved = None;
+        if self.dragging_start
+            && resp.response.dragged()
+            && let Some(p) = resp.response.interact_pointer_pos()
+        {
+            moved = Some(t.value_from_position(p));
+        }
+        if resp.response.drag_stopped() {
+            self.dragging_start = false;
+        }
+        if resp.response.double_clicked() {
+            if let Some((before, at)) = self.click_undo.take()
+                && now - at < 1.0
+            {
+                session.scene.start = before;
+                session.rerun();
+            }
+        } else if resp.response.clicked()
+            && let Some(p) = resp.response.interact_pointer_pos()
+        {
+            self.click_undo = Some((session.scene.start, now));
+            moved = Some(t.value_from_position(p));
+        }
+        if let Some(p) = moved
+            && p.x.is_finite()
+            && p.y.is_finite()
+        {
+            session.scene.start = Vec2::new(p.x, p.y);
+            session.rerun();
+        }
+
+        self.hover = resp
+            .response
+            .hover_pos()
+            .map(|p| t.value_from_position(p))
+            .map(|p| Hover::at(&surface, Vec2::new(p.x, p.y)));
+
+        let visible = bounds_to_view(t.bounds());
+        self.visible = Some(visible);
+        let frame = *t.frame();
+        self.ensure_raster(
+            ui.ctx(),
+            &surface,
+            visible,
+            Self::raster_size(ui.ctx(), frame),
+        );
+        let painter = ui.painter_at(frame);
+        let projection = Projection::new(visible, rect4(frame));
+        self.update_trails(session, 0..session.runs.len(), projection.pixels_per_unit());
+        let figure = Figure::build(&session.scene, &session.runs, visible, session.clock.step);
+        self.paint_contours(&painter, &projection);
+        let overlay = Overlay {
+            selected: Some(session.selected),
+            ..window_overlay(&projection)
+        };
+        paint(
+            &painter,
+            &self.overlay_items(&overlay, &figure),
+            egui::Vec2::ZERO,
+        );
+    }
+
+    fn grid(&mut self, ui: &mut egui::Ui, session: &mut Session) {
+        let surface = session.scene.surface.clone();
+        let enabled: Vec<usize> = (0..session.scene.optimizers.len())
+            .filter(|&i| session.scene.optimizers[i].enabled)
+            .collect();
+        if enabled.is_empty() {
+            ui.centered_and_justified(|ui| {
+                ui.label("No optimizer is enabled: switch one on in the side panel.")
+            });
+            return;
+        }
+        let avail = ui.available_size();
+        let base_view = session.view_box();
+        let aspect = (base_view.width() / base_view.height()).clamp(0.2, 5.0) as f32;
+        let title_h = 36.0;
+        let gap = 6.0;
+        let n = enabled.len();
+        let (cols, panel_w) = (1..=n)
+            .map(|cols| {
+                let rows = n.div_ceil(cols);
+                let w = ((avail.x - gap * cols as f32) / cols as f32)
+                    .min(((avail.y - gap * rows as f32) / rows as f32 - title_h) * aspect);
+                (cols, w)
+            })
+            .fold((1, 0.0f32), |best, c| if c.1 > best.1 { c } else { best });
+        let panel_w = panel_w.max(60.0);
+        let panel_h = panel_w / aspect;
+        let view = fit_aspect(base_view, panel_w as f64, panel_h as f64);
+        let link = ui.make_persistent_id("grid-link");
+        let step = session.clock.step;
+        let mut visible = None;
+        egui::Grid::new("small-multiples")
+            .spacing(egui::vec2(gap, gap))
+            .show(ui, |ui| {
+                for (k, &i) in enabled.iter().enumerate() {
+                    ui.vertical(|ui| {
+                        let o = &session.scene.optimizers[i];
+                        let color = to_color(crate::figure::palette::color(i, o.color));
+                        let status = session
+                            .run(i)
+                            .map(|r| status_text(&session.scene, i, r, step))
+                            .unwrap_or_default();
+                        ui.vertical(|ui| {
+                            ui.set_max_width(panel_w);
+                            ui.add(
+                                egui::Label::new(
+                                    egui::RichText::new(&o.spec.label).color(color).strong(),
+                                )
+                                .truncate(),
+                            );
+                            ui.add(
+                                egui::Label::new(egui::RichText::new(status).small().weak())
+                                    .truncate(),
+                            );
+                        });
+                        let image = self.image_item();
+                        let resp = self
+                            .base_plot(("cell", i), view, surface.clone())
+                            .width(panel_w)
+                            .height(panel_h)
+                            .link_axis(link, [true, true])
+                            .link_cursor(link, [true, true])
+                            .show_axes([k + cols >= n, k % cols == 0])
+                            .show(ui, |pui| {
+                                if let Some(img) = image {
+                                    pui.image(img);
+                                }
+                                wheel_zoom(pui);
+                            });
+                        let t = resp.transform;
+                        let v = bounds_to_view(t.bounds());
+                        let frame = *t.frame();
+                        visible.get_or_insert((v, frame));
+                        let painter = ui.painter_at(frame);
+                        let projection = Projection::new(v, rect4(frame));
+                        self.paint_contours(&painter, &projection);
+                        self.update_trails(session, i..i + 1, projection.pixels_per_unit());
+                        let figure = Figure::build(&session.scene, &session.runs, v, step);
+                        let overlay = Overlay {
+                            legend: false,
+                            selected: Some(i),
+                            only: Some(i),
+                            ..window_overlay(&projection)
+                        };
+                        paint(
+                            &painter,
+                            &self.overlay_items(&overlay, &figure),
+                            egui::Vec2::ZERO,
+                        );
+                        if resp.response.clicked() {
+                            session.selected = i;
+                        }
+                    });
+                    if (k + 1) % cols == 0 {
+                        ui.end_row();
+                    }
+                }
+            });
+        self.reset_view = false;
+        if let Some((v, frame)) = visible {
+            self.visible = Some(v);
+            self.ensure_raster(ui.ctx(), &surface, v, Self::raster_size(ui.ctx(), frame));
+        }
+    }
+}
+
+/// The mouse wheel over a plot zooms about the pointer, as in map viewers (egui_plot would pan
+/// with it); dragging pans. Each notch (about 50 points of scroll) zooms by about 28 %.
+fn wheel_zoom(pui: &mut egui_plot::PlotUi) {
+    let dy = pui.ctx().input(|i| i.smooth_scroll_delta.y);
+    if dy != 0.0 && pui.response().hovered() {
+        pui.zoom_bounds_around_hovered(egui::Vec2::splat((dy / 200.0).exp()));
+    }
+}
+
+fn rect4(r: Rect) -> [f64; 4] {
+    [
+        r.min.x as f64,
+        r.min.y as f64,
+        r.width() as f64,
+        r.height() as f64,
+    ]
+}

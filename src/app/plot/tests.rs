@@ -1,0 +1,125 @@
+//! The window draws the plot the exports draw.
+
+use super::caches::{UNIT, window_overlay};
+use super::*;
+use crate::export::layout::Canvas;
+use crate::export::{self, FigureRequest};
+use crate::figure::draw::{Drawn, Ems, Item, PathItem};
+use crate::figure::items;
+
+fn distance_to_segment(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> f64 {
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 > 0.0 {
+        (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    (p[0] - a[0] - t * dx).hypot(p[1] - a[1] - t * dy)
+}
+
+/// The farthest any vertex of `a` lies from the lines of `b`.
+fn farthest(a: &PathItem, b: &PathItem) -> f64 {
+    a.subpaths
+        .iter()
+        .flatten()
+        .map(|&p| {
+            b.subpaths
+                .iter()
+                .flat_map(|line| line.windows(2))
+                .map(|s| distance_to_segment(p, s[0], s[1]))
+                .fold(f64::INFINITY, f64::min)
+        })
+        .fold(0.0, f64::max)
+}
+
+fn shifted(items: &[Drawn], by: [f64; 2]) -> Vec<Drawn> {
+    let mut items = items.to_vec();
+    for d in &mut items {
+        if let Item::Path(p) = &mut d.item {
+            for q in p.subpaths.iter_mut().flatten() {
+                *q = [q[0] + by[0], q[1] + by[1]];
+            }
+        }
+    }
+    items
+}
+
+/// The window and an 800 × 600 PNG (whose size unit is one pixel, as the window's is one
+/// point) of the same scene, view and step draw the same plot: the same contours, trails,
+/// heads, marks and legend, with the same sizes and colours, in the same places. The
+/// window's own route is taken: contours cached relative to the panel and shifted, trails
+/// decimated in scale-only pixels and stretched, so they agree within a pixel and the
+/// rest exactly.
+#[test]
+fn the_window_draws_the_plot_the_png_draws() {
+    let scene = crate::scene::builtin("rosenbrock-race").expect("builtin");
+    let runs = export::compute_runs(&scene);
+    let step = 1000;
+    let req = FigureRequest {
+        step,
+        ..FigureRequest::whole(&scene, &runs, 800, 600)
+    };
+    let canvas = Canvas::new(&req).expect("a figure");
+    assert_eq!(canvas.layout.u, UNIT);
+    assert_eq!(canvas.layout.ems, Ems::at(UNIT));
+    // the plot's part of the PNG: its contours and what is drawn over them, without the
+    // page around it (axes, title, step counter)
+    let in_plot = |d: &Drawn| match &d.item {
+        Item::Path(p) => p.class != "axis",
+        Item::Text(t) => t.class.starts_with("legend"),
+        _ => d.clip,
+    };
+    let png: Vec<Drawn> = canvas.items(step).into_iter().filter(in_plot).collect();
+
+    let projection = canvas.projection;
+    let [left, top, w, h] = projection.rect;
+    let local = Projection::new(projection.view, [0.0, 0.0, w, h]);
+    let mut window = shifted(
+        &items::contours(&canvas.layer.contours, &local, UNIT),
+        [left, top],
+    );
+    let mut view = PlotView::default();
+    view.update_trails_of(&runs, 0, 0..runs.len(), projection.pixels_per_unit());
+    let figure = Figure::build(&scene, &runs, projection.view, step);
+    window.extend(view.overlay_items(&window_overlay(&projection), &figure));
+
+    let classes = |items: &[Drawn]| -> Vec<String> {
+        items
+            .iter()
+            .map(|d| match &d.item {
+                Item::Path(p) => p.class.to_string(),
+                Item::Rect { class, .. } | Item::Circle { class, .. } => class.to_string(),
+                Item::Text(t) => t.class.to_string(),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    };
+    assert_eq!(classes(&window), classes(&png));
+    assert!(classes(&png).iter().any(|c| c == "trail"));
+    assert!(classes(&png).iter().any(|c| c == "legend-label"));
+    let (mut trail_vertices, mut png_vertices) = (0, 0);
+    for (a, b) in window.iter().zip(&png) {
+        match (&a.item, &b.item) {
+            (Item::Path(p), Item::Path(q)) if matches!(p.class, "contour" | "trail") => {
+                assert_eq!((p.stroke, p.fill, &p.data), (q.stroke, q.fill, &q.data));
+                let gap = farthest(p, q).max(farthest(q, p));
+                assert!(gap < 1.0, "{} lines {gap} px apart", p.class);
+                if p.class == "trail" {
+                    trail_vertices += p.subpaths.iter().map(Vec::len).sum::<usize>();
+                    png_vertices += q.subpaths.iter().map(Vec::len).sum::<usize>();
+                }
+            }
+            (Item::Path(p), Item::Path(q)) if p.class == "trail-halo" => {
+                assert_eq!(p.stroke, q.stroke);
+            }
+            _ => assert_eq!(a, b),
+        }
+    }
+    // decimated to the same tolerance: about as many points kept
+    let ratio = trail_vertices as f64 / png_vertices as f64;
+    assert!(
+        (0.95..1.05).contains(&ratio),
+        "{trail_vertices} vs {png_vertices}"
+    );
+}
