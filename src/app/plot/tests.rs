@@ -2,8 +2,8 @@
 
 use super::caches::{UNIT, window_overlay};
 use super::*;
+use crate::export::FigureRequest;
 use crate::export::layout::Canvas;
-use crate::export::{self, FigureRequest};
 use crate::figure::draw::{Drawn, Ems, Item, PathItem};
 use crate::figure::items;
 
@@ -54,7 +54,7 @@ fn shifted(items: &[Drawn], by: [f64; 2]) -> Vec<Drawn> {
 #[test]
 fn the_window_draws_the_plot_the_png_draws() {
     let scene = crate::scene::builtin("rosenbrock-race").expect("builtin");
-    let runs = export::compute_runs(&scene);
+    let runs = crate::scene::Runs::compute(&scene);
     let step = 1000;
     let req = FigureRequest {
         step,
