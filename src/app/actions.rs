@@ -187,20 +187,6 @@ impl LosscapeApp {
     }
 
     pub(crate) fn suggested_name(&self, ext: &str) -> String {
-        let stem: String = self
-            .session
-            .scene
-            .title()
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '-'
-                }
-            })
-            .collect();
-        let stem = stem.trim_matches('-');
-        format!("{}.{ext}", if stem.is_empty() { "scene" } else { stem })
+        format!("{}.{ext}", export::file_stem(self.session.scene.title()))
     }
 }

@@ -226,7 +226,17 @@ pub fn screenshot_path(dir: Option<&Path>, scene_title: &str) -> PathBuf {
         })
         .or_else(|| std::env::current_dir().ok())
         .unwrap_or_default();
-    let stem: String = scene_title
+    dir.join(format!(
+        "losscape-{}-{}.png",
+        file_stem(scene_title),
+        timestamp()
+    ))
+}
+
+/// A file name stem from a scene title: lower-case letters and digits, dashes between words
+/// ("Rotated ravine" → "rotated-ravine"; "scene" when nothing is left).
+pub fn file_stem(title: &str) -> String {
+    let stem: String = title
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() {
@@ -236,12 +246,10 @@ pub fn screenshot_path(dir: Option<&Path>, scene_title: &str) -> PathBuf {
             }
         })
         .collect();
-    let stem = stem.trim_matches('-');
-    dir.join(format!(
-        "losscape-{}-{}.png",
-        if stem.is_empty() { "scene" } else { stem },
-        timestamp()
-    ))
+    match stem.trim_matches('-') {
+        "" => "scene".to_string(),
+        s => s.to_string(),
+    }
 }
 
 /// `YYYYMMDD-HHMMSS` in UTC.
