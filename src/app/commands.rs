@@ -191,7 +191,8 @@ pub fn menu_button(ui: &mut egui::Ui, cmd: Command) -> bool {
 pub fn shortcut_text(ctx: &egui::Context, cmd: Command) -> String {
     cmd.shortcuts()
         .iter()
-        .map(|s| ctx.format_shortcut(s))
+        // egui names the key "Questionmark"; people know it as "?"
+        .map(|s| ctx.format_shortcut(s).replace("Questionmark", "?"))
         .collect::<Vec<_>>()
         .join(" or ")
 }
