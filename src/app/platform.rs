@@ -122,7 +122,7 @@ mod web {
                     canvas,
                     eframe::WebOptions::default(),
                     Box::new(move |cc| {
-                        super::setup_fonts(&cc.egui_ctx);
+                        crate::app::setup_fonts(&cc.egui_ctx);
                         let settings = cc
                             .storage
                             .and_then(|s| eframe::get_value(s, eframe::APP_KEY));
