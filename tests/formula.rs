@@ -179,7 +179,13 @@ fn any_formula() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(1500))]
+    // A fixed seed: this compares against a numerical approximation, so a run must be
+    // reproducible; the cases still cover 1,500 random formulas and points.
+    #![proptest_config(ProptestConfig {
+        cases: 1500,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(17),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn derivatives_of_random_formulas_match_central_differences(
@@ -195,28 +201,42 @@ proptest! {
         prop_assert!(same(d1.d[0], d2.d[0]) && same(d1.d[1], d2.d[1]), "{}: {:?} vs {:?}", src, d1.d, d2.d);
         prop_assume!(v.is_finite() && v.abs() < 1e6);
 
-        let h = 1e-6;
         let val = |x: f64, y: f64| f.eval::<f64>(x, y);
         let grad = |x: f64, y: f64| f.eval(Dual1::var(x, 0), Dual1::var(y, 1)).d;
+        // Central differences at h and h/2 combined by Richardson extrapolation, which cancels
+        // the h² error; what is left of the truncation error is estimated from the two (a
+        // steep formula such as tan of a high power has third derivatives in the thousands,
+        // where a fixed tolerance on one central difference fails a correct derivative).
+        let richardson = |d: &dyn Fn(f64) -> f64| {
+            let (coarse, fine) = (d(1e-5), d(5e-6));
+            ((4.0 * fine - coarse) / 3.0, (fine - coarse).abs())
+        };
         let fd = [
-            (val(x + h, y) - val(x - h, y)) / (2.0 * h),
-            (val(x, y + h) - val(x, y - h)) / (2.0 * h),
+            richardson(&|h| (val(x + h, y) - val(x - h, y)) / (2.0 * h)),
+            richardson(&|h| (val(x, y + h) - val(x, y - h)) / (2.0 * h)),
         ];
-        let tol = 1e-5 * (1.0 + v.abs() + d1.d[0].abs() + d1.d[1].abs());
+        // where the two step sizes disagree the formula varies faster than the steps resolve
+        // (sin of a tenth power, say): there the differences say nothing, so the case is skipped
+        let resolved = |(d, err): (f64, f64)| err <= 1e-4 * (1.0 + d.abs());
+        prop_assume!(fd.iter().all(|&e| resolved(e)));
+        let scale = 1e-6 * (1.0 + v.abs() + d1.d[0].abs() + d1.d[1].abs());
         prop_assert!(
-            (d1.d[0] - fd[0]).abs() < tol && (d1.d[1] - fd[1]).abs() < tol,
+            (0..2).all(|i| (d1.d[i] - fd[i].0).abs() < scale + fd[i].1),
             "{} at ({}, {}): gradient {:?} vs {:?}", src, x, y, d1.d, fd
         );
 
-        let (gxp, gxm, gyp, gym) = (grad(x + h, y), grad(x - h, y), grad(x, y + h), grad(x, y - h));
         let hfd = [
-            (gxp[0] - gxm[0]) / (2.0 * h),
-            0.5 * ((gxp[1] - gxm[1]) + (gyp[0] - gym[0])) / (2.0 * h),
-            (gyp[1] - gym[1]) / (2.0 * h),
+            richardson(&|h| (grad(x + h, y)[0] - grad(x - h, y)[0]) / (2.0 * h)),
+            richardson(&|h| {
+                0.5 * ((grad(x + h, y)[1] - grad(x - h, y)[1]) + (grad(x, y + h)[0] - grad(x, y - h)[0]))
+                    / (2.0 * h)
+            }),
+            richardson(&|h| (grad(x, y + h)[1] - grad(x, y - h)[1]) / (2.0 * h)),
         ];
-        let tol = 1e-5 * (1.0 + d2.d[0].abs() + d2.d[1].abs() + d2.h.iter().map(|v| v.abs()).sum::<f64>());
+        prop_assume!(hfd.iter().all(|&e| resolved(e)));
+        let scale = 1e-6 * (1.0 + d2.d[0].abs() + d2.d[1].abs() + d2.h.iter().map(|v| v.abs()).sum::<f64>());
         prop_assert!(
-            d2.h.iter().zip(&hfd).all(|(a, b)| (a - b).abs() < tol),
+            d2.h.iter().zip(&hfd).all(|(a, (b, err))| (a - b).abs() < scale + err),
             "{} at ({}, {}): hessian {:?} vs {:?}", src, x, y, d2.h, hfd
         );
     }
