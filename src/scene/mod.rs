@@ -6,6 +6,7 @@ mod error;
 pub mod limits;
 pub mod link;
 mod parse;
+mod reader;
 mod runs;
 
 pub use builtin::{BUILTINS, Builtin, DEFAULT_SCENE, builtin};

@@ -7,175 +7,16 @@
 
 use super::error::{SceneError, SceneErrorKind, line_col, suggest};
 use super::limits::{self, MAX_STEPS};
+use super::reader::{R, Reader, Value, get};
 use super::{Scene, SceneOptimizer};
 use crate::engine::formula::{Formula, TypedSurface};
 use crate::engine::optim::{Key, Knob, OptimizerKind};
 use crate::engine::{OptimizerSpec, Schedule, Surface, SurfaceKind, Vec2, ViewBox};
 use std::ops::Range;
-use toml::Spanned;
-use toml::de::{DeTable, DeValue};
+use toml::de::DeTable;
 
 /// Steps of a scene that does not say.
 pub const DEFAULT_STEPS: u64 = 200;
-
-type Value<'i> = Spanned<DeValue<'i>>;
-type R<T> = Result<T, SceneError>;
-
-struct Reader<'a> {
-    text: &'a str,
-    origin: &'a str,
-}
-
-impl Reader<'_> {
-    fn err(&self, span: Range<usize>, message: impl Into<String>) -> SceneError {
-        SceneError {
-            kind: SceneErrorKind::Invalid,
-            origin: self.origin.to_string(),
-            location: Some(line_col(self.text, span.start)),
-            message: message.into(),
-        }
-    }
-
-    fn number(&self, v: &Value, what: &str) -> R<f64> {
-        let parsed = match v.get_ref() {
-            DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
-            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
-                .ok()
-                .map(|i| i as f64),
-            other => {
-                return Err(self.err(
-                    v.span(),
-                    format!("{what} must be a number, not a {}", other.type_str()),
-                ));
-            }
-        };
-        parsed.ok_or_else(|| self.err(v.span(), format!("{what} is not a valid number")))
-    }
-
-    fn finite(&self, v: &Value, what: &str) -> R<f64> {
-        let x = self.number(v, what)?;
-        if x.is_finite() {
-            Ok(x)
-        } else {
-            Err(self.err(v.span(), format!("{what} must be finite, got {x}")))
-        }
-    }
-
-    fn integer(&self, v: &Value, what: &str, min: i64, max: i64) -> R<i64> {
-        let DeValue::Integer(i) = v.get_ref() else {
-            return Err(self.err(
-                v.span(),
-                format!(
-                    "{what} must be a whole number, not a {}",
-                    v.get_ref().type_str()
-                ),
-            ));
-        };
-        let n = i64::from_str_radix(i.as_str(), i.radix()).ok();
-        match n {
-            Some(n) if (min..=max).contains(&n) => Ok(n),
-            _ => Err(self.err(
-                v.span(),
-                format!("{what} must be in [{min}, {max}], got {i}"),
-            )),
-        }
-    }
-
-    fn string<'v>(&self, v: &'v Value, what: &str) -> R<&'v str> {
-        v.get_ref().as_str().ok_or_else(|| {
-            self.err(
-                v.span(),
-                format!("{what} must be a string, not a {}", v.get_ref().type_str()),
-            )
-        })
-    }
-
-    /// A string of at most `most` characters.
-    fn text<'v>(&self, v: &'v Value, what: &str, most: usize) -> R<&'v str> {
-        let s = self.string(v, what)?;
-        limits::check_chars(s, most, what).map_err(|m| self.err(v.span(), m))?;
-        Ok(s)
-    }
-
-    fn boolean(&self, v: &Value, what: &str) -> R<bool> {
-        v.get_ref().as_bool().ok_or_else(|| {
-            self.err(
-                v.span(),
-                format!(
-                    "{what} must be true or false, not a {}",
-                    v.get_ref().type_str()
-                ),
-            )
-        })
-    }
-
-    fn table<'v, 'i>(&self, v: &'v Value<'i>, what: &str) -> R<&'v DeTable<'i>> {
-        v.get_ref().as_table().ok_or_else(|| {
-            self.err(
-                v.span(),
-                format!("{what} must be a table, not a {}", v.get_ref().type_str()),
-            )
-        })
-    }
-
-    /// A two-element array of finite numbers.
-    fn pair(&self, v: &Value, what: &str) -> R<[f64; 2]> {
-        let items = v.get_ref().as_array().ok_or_else(|| {
-            self.err(
-                v.span(),
-                format!(
-                    "{what} must be an array of two numbers, not a {}",
-                    v.get_ref().type_str()
-                ),
-            )
-        })?;
-        if items.len() != 2 {
-            return Err(self.err(
-                v.span(),
-                format!(
-                    "{what} must be an array of two numbers, got {} items",
-                    items.len()
-                ),
-            ));
-        }
-        Ok([
-            self.finite(&items[0], &format!("{what}[0]"))?,
-            self.finite(&items[1], &format!("{what}[1]"))?,
-        ])
-    }
-
-    /// The one check of a surface parameter or hyperparameter against its valid range.
-    fn check_range(&self, v: &Value, x: f64, range: crate::engine::Range, what: &str) -> R<()> {
-        if range.contains(x) {
-            Ok(())
-        } else {
-            Err(self.err(v.span(), format!("{what} must be {range}, got {x}")))
-        }
-    }
-
-    fn unknown_key(
-        &self,
-        key: &Spanned<std::borrow::Cow<str>>,
-        place: &str,
-        valid: &[&str],
-    ) -> SceneError {
-        let hint = suggest(key.get_ref(), valid.iter().copied())
-            .map(|s| format!(" (did you mean `{s}`?)"))
-            .unwrap_or_default();
-        self.err(
-            key.span(),
-            format!(
-                "unknown key `{}` in {place}{hint}; valid keys: {}",
-                key.get_ref(),
-                valid.join(", ")
-            ),
-        )
-    }
-}
-
-fn get<'v, 'i>(t: &'v DeTable<'i>, key: &str) -> Option<&'v Value<'i>> {
-    t.get(key)
-}
 
 const TOP_KEYS: [&str; 8] = [
     "name",
@@ -307,29 +148,52 @@ pub fn parse(text: &str, origin: &str) -> Result<Scene, SceneError> {
     })
 }
 
-fn read_surface(r: &Reader, v: &Value) -> R<Surface> {
-    let t = r.table(v, "`surface`")?;
-    let mut kinds: Vec<&str> = SurfaceKind::ALL.iter().map(|k| k.key()).collect();
-    kinds.push(SurfaceKind::Formula.key());
+/// The `kind` of a table (`owner` as messages name it), looked up in a catalog whose keys are
+/// `kinds`; a typo is answered with the nearest key.
+fn read_kind<'v, K>(
+    r: &Reader,
+    v: &Value,
+    t: &'v DeTable,
+    owner: &str,
+    catalog: &str,
+    kinds: &[&str],
+    from_key: impl Fn(&str) -> Option<K>,
+) -> R<(&'v str, K)> {
     let kind_value = get(t, "kind").ok_or_else(|| {
         r.err(
             v.span(),
-            format!("[surface] has no `kind`; valid kinds: {}", kinds.join(", ")),
+            format!("{owner} has no `kind`; valid kinds: {}", kinds.join(", ")),
         )
     })?;
-    let kind_name = r.string(kind_value, "[surface] `kind`")?;
-    let kind = SurfaceKind::from_key(kind_name).ok_or_else(|| {
+    let kind_name = r.string(kind_value, &format!("{owner} `kind`"))?;
+    let kind = from_key(kind_name).ok_or_else(|| {
         let hint = suggest(kind_name, kinds.iter().copied())
             .map(|s| format!(" (did you mean `{s}`?)"))
             .unwrap_or_default();
         r.err(
             kind_value.span(),
             format!(
-                "unknown surface kind `{kind_name}`{hint}; valid kinds: {}",
+                "unknown {catalog} kind `{kind_name}`{hint}; valid kinds: {}",
                 kinds.join(", ")
             ),
         )
     })?;
+    Ok((kind_name, kind))
+}
+
+fn read_surface(r: &Reader, v: &Value) -> R<Surface> {
+    let t = r.table(v, "`surface`")?;
+    let mut kinds: Vec<&str> = SurfaceKind::ALL.iter().map(|k| k.key()).collect();
+    kinds.push(SurfaceKind::Formula.key());
+    let (kind_name, kind) = read_kind(
+        r,
+        v,
+        t,
+        "[surface]",
+        "surface",
+        &kinds,
+        SurfaceKind::from_key,
+    )?;
     if kind == SurfaceKind::Formula {
         return read_formula(r, v, t);
     }
@@ -476,28 +340,16 @@ fn read_view(r: &Reader, v: &Value) -> R<ViewBox> {
 fn read_optimizer(r: &Reader, v: &Value, number: usize) -> R<SceneOptimizer> {
     let t = r.table(v, &format!("optimizer #{number}"))?;
     let kinds: Vec<&str> = OptimizerKind::ALL.iter().map(|k| k.key()).collect();
-    let kind_value = get(t, "kind").ok_or_else(|| {
-        r.err(
-            v.span(),
-            format!(
-                "optimizer #{number} has no `kind`; valid kinds: {}",
-                kinds.join(", ")
-            ),
-        )
-    })?;
-    let kind_name = r.string(kind_value, &format!("optimizer #{number} `kind`"))?;
-    let kind = OptimizerKind::from_key(kind_name).ok_or_else(|| {
-        let hint = suggest(kind_name, kinds.iter().copied())
-            .map(|s| format!(" (did you mean `{s}`?)"))
-            .unwrap_or_default();
-        r.err(
-            kind_value.span(),
-            format!(
-                "unknown optimizer kind `{kind_name}`{hint}; valid kinds: {}",
-                kinds.join(", ")
-            ),
-        )
-    })?;
+    let owner = format!("optimizer #{number}");
+    let (kind_name, kind) = read_kind(
+        r,
+        v,
+        t,
+        &owner,
+        "optimizer",
+        &kinds,
+        OptimizerKind::from_key,
+    )?;
     let place = format!("optimizer #{number} ({kind_name})");
     let keys: &[Key] = kind.keys();
     let mut valid: Vec<&str> = COMMON_OPTIMIZER_KEYS.to_vec();
