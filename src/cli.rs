@@ -40,29 +40,7 @@ pub enum Command {
     },
     /// Draw a scene's figure to a PNG or SVG file, or animate it as a GIF, with no window,
     /// display or GPU.
-    Render {
-        /// The scene: a .toml file or builtin:NAME.
-        #[arg(long)]
-        scene: String,
-        /// The output: FIG.png, FIG.svg or ANIM.gif (written atomically: never half a file).
-        #[arg(long)]
-        out: PathBuf,
-        /// Width in pixels, 16 to 8192.
-        #[arg(long, default_value_t = 1600, allow_negative_numbers = true)]
-        width: i64,
-        /// Height in pixels, 16 to 8192.
-        #[arg(long, default_value_t = 1200, allow_negative_numbers = true)]
-        height: i64,
-        /// PNG and SVG: draw the trails up to this step [default: the last step].
-        #[arg(long, allow_negative_numbers = true)]
-        step: Option<i64>,
-        /// GIF: frames from step 0 to the last step, 1 to 10000 [default: 120].
-        #[arg(long, allow_negative_numbers = true)]
-        frames: Option<i64>,
-        /// GIF: frames per second, above 0 and at most 100 [default: 30].
-        #[arg(long, allow_negative_numbers = true)]
-        fps: Option<f64>,
-    },
+    Render(RenderArgs),
     /// List the built-in scenes.
     Scenes,
     /// Print a share link that opens a scene in the web page (or, given to `losscape`, in the
@@ -176,23 +154,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 crate::trace::compute_and_write(format, &scene, w)
             })
         }
-        Some(Command::Render {
-            scene,
-            out,
-            width,
-            height,
-            step,
-            frames,
-            fps,
-        }) => render(RenderArgs {
-            scene,
-            out,
-            width,
-            height,
-            step,
-            frames,
-            fps,
-        }),
+        Some(Command::Render(args)) => render(args),
         Some(Command::Bench {
             scene,
             grid,
@@ -227,13 +189,28 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
 }
 
 /// The arguments of `losscape render`.
-struct RenderArgs {
+#[derive(clap::Args, Debug)]
+pub struct RenderArgs {
+    /// The scene: a .toml file or builtin:NAME.
+    #[arg(long)]
     scene: String,
+    /// The output: FIG.png, FIG.svg or ANIM.gif (written atomically: never half a file).
+    #[arg(long)]
     out: PathBuf,
+    /// Width in pixels, 16 to 8192.
+    #[arg(long, default_value_t = 1600, allow_negative_numbers = true)]
     width: i64,
+    /// Height in pixels, 16 to 8192.
+    #[arg(long, default_value_t = 1200, allow_negative_numbers = true)]
     height: i64,
+    /// PNG and SVG: draw the trails up to this step [default: the last step].
+    #[arg(long, allow_negative_numbers = true)]
     step: Option<i64>,
+    /// GIF: frames from step 0 to the last step, 1 to 10000 [default: 120].
+    #[arg(long, allow_negative_numbers = true)]
     frames: Option<i64>,
+    /// GIF: frames per second, above 0 and at most 100 [default: 30].
+    #[arg(long, allow_negative_numbers = true)]
     fps: Option<f64>,
 }
 
