@@ -8,8 +8,12 @@
 //! core), the contours on one thread, and the parts of a frame and of a render.
 //!
 //! For profiling, `LOSSCAPE_BENCH_ONLY` may name the stages to run (comma-separated: `grid`,
-//! `contours`, `trajectories`, `trails`, `frame`, `render`); the rest are left out of the
-//! report.
+//! `contours`, `trajectories`, `trails`, `frame`, `render`, `noisy`); the rest are left out of
+//! the report.
+//!
+//! `noisy` does not use the given scene: it renders the built-in `sgd-decay` (two SGD trails
+//! wandering in a small cloud, where drawing used to take time quadratic in the steps) at
+//! 10⁴, 10⁵ and 10⁶ steps to a 1600×1200 PNG, to show that rendering stays linear.
 
 use crate::engine;
 use crate::figure::contour::contours;
@@ -227,7 +231,30 @@ pub fn run(scene: &Scene, opts: &BenchOptions) -> serde_json::Value {
             .json();
         }
     }
+    if wanted("noisy") {
+        out["noisy_render_png_ms"] = noisy_renders();
+    }
     out
+}
+
+/// The built-in noisy scene rendered to a 1600×1200 PNG at 10⁴, 10⁵ and 10⁶ steps, keyed
+/// by the steps; the trajectories are computed before timing.
+fn noisy_renders() -> serde_json::Value {
+    let mut report = serde_json::Map::new();
+    let Ok(base) = crate::scene::builtin("sgd-decay") else {
+        return serde_json::Value::Null;
+    };
+    for (steps, runs) in [(10_000u64, 5), (100_000, 3), (1_000_000, 1)] {
+        let mut scene = base.clone();
+        scene.steps = steps;
+        let trajectories = crate::scene::Runs::compute(&scene);
+        let req = crate::export::FigureRequest::whole(&scene, &trajectories, 1600, 1200);
+        let timing = time(usize::from(steps < 1_000_000), runs, || {
+            std::hint::black_box(crate::export::render_png(&req).ok());
+        });
+        report.insert(steps.to_string(), timing.json());
+    }
+    report.into()
 }
 
 /// The frame timings of [`frame_cpu`].
