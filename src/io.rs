@@ -178,7 +178,8 @@ mod signals {
     }
 }
 
-#[cfg(not(unix))]
+// elsewhere but in the browser (which has no signals and no files to clean up)
+#[cfg(all(not(unix), not(target_arch = "wasm32")))]
 mod signals {
     pub fn install() {}
 }
