@@ -1,6 +1,7 @@
 //! The CPU painter: drawing items onto a tiny-skia pixmap (PNG and GIF frames).
 //!
-//! Items are prepared once (paths built, strokes outlined) and then painted band by band:
+//! Items are prepared once (paths built, strokes outlined; long strokes are outlined per band,
+//! see `paint_long`) and then painted band by band:
 //! each horizontal band of the image is a contiguous slice of the pixmap, painted on its own
 //! core with the item geometry shifted up by the band's top (a whole number of pixels, which
 //! is exact in floating point) and clipped at the band's edges. Anti-aliasing works on whole
@@ -182,12 +183,14 @@ enum Prepared<'a> {
         stroke: tiny_skia::Stroke,
         clip: bool,
     },
-    /// A long translucent stroke outlined in pieces: the pieces are filled opaque into a
-    /// coverage mask, which is then composited once with the stroke's colour, so where pieces
-    /// overlap the colour is not blended twice (as with one outline filled at once).
-    Pieces {
-        outlines: Vec<Path>,
-        /// The union of the pieces' bounds, to skip bands the stroke does not reach.
+    /// A long stroke (more than `CHUNK_POINTS` points), outlined and filled band by band in
+    /// pieces into a coverage mask that is composited once with the stroke's colour (see
+    /// [`paint_long`]).
+    Long {
+        /// The polyline in image coordinates.
+        subpaths: Vec<Vec<[f32; 2]>>,
+        stroke: tiny_skia::Stroke,
+        /// The points' bounds widened by the stroke's reach, to skip bands it does not touch.
         bounds: Rect,
         paint: Paint<'static>,
         clip: bool,
@@ -252,36 +255,54 @@ fn fill_and_stroke<'a>(
     }
 }
 
-/// A long open stroke, given as `pieces`, as prepared items: opaque pieces outlined and
-/// filled one by one, translucent ones gathered into one `Prepared::Pieces`. Strokes drawn as
-/// hairlines need no pieces (a hairline is drawn segment by segment), but pieces do no harm.
-fn stroke_pieces(out: &mut Vec<Prepared>, pieces: &[Path], s: &Stroke, round: bool, clip: bool) {
-    let st = stroke_of(s, round);
+/// A long open stroke as a prepared item. Strokes drawn as hairlines are cut into pieces
+/// (a hairline is drawn segment by segment, so pieces cost nothing); wider ones become one
+/// `Prepared::Long`, outlined per band.
+fn long_stroke<'a>(out: &mut Vec<Prepared<'a>>, p: &PathItem, s: &Stroke, clip: bool) {
+    let st = stroke_of(s, p.round);
     let hairline = st.width <= 1.0 || (st.width <= THIN_STROKE && s.color[3] < 255);
-    if hairline || s.color[3] == 255 {
-        for piece in pieces {
-            fill_and_stroke(out, piece.clone(), None, Some(s), round, clip);
+    if hairline {
+        for piece in polyline_pieces(p) {
+            fill_and_stroke(out, piece, None, Some(s), p.round, clip);
         }
         return;
     }
-    let outlines: Vec<Path> = pieces.iter().filter_map(|p| p.stroke(&st, 1.0)).collect();
-    let bounds = outlines.iter().map(Path::bounds).reduce(|a, b| {
-        Rect::from_ltrb(
-            a.left().min(b.left()),
-            a.top().min(b.top()),
-            a.right().max(b.right()),
-            a.bottom().max(b.bottom()),
-        )
-        .unwrap_or(a)
-    });
-    if let Some(bounds) = bounds {
-        out.push(Prepared::Pieces {
-            outlines,
+    let subpaths: Vec<Vec<[f32; 2]>> = p
+        .subpaths
+        .iter()
+        .map(|sub| sub.iter().map(|q| [q[0] as f32, q[1] as f32]).collect())
+        .collect();
+    let reach = reach(&st);
+    let (mut lo, mut hi) = ([f32::INFINITY; 2], [f32::NEG_INFINITY; 2]);
+    for q in subpaths.iter().flatten() {
+        for k in 0..2 {
+            lo[k] = lo[k].min(q[k]);
+            hi[k] = hi[k].max(q[k]);
+        }
+    }
+    if let Some(bounds) =
+        Rect::from_ltrb(lo[0] - reach, lo[1] - reach, hi[0] + reach, hi[1] + reach)
+    {
+        out.push(Prepared::Long {
+            subpaths,
+            stroke: st,
             bounds,
             paint: paint_of(s.color),
             clip,
         });
     }
+}
+
+/// How far from its centre line a stroke can put ink into a pixel: half its width, plus a
+/// pixel's diagonal for anti-aliasing and a little to spare (joins are round or, mitred, cut
+/// at the miter limit, which `miter_reach` adds).
+fn reach(st: &tiny_skia::Stroke) -> f32 {
+    let miter_reach = if st.line_join == LineJoin::Round {
+        1.0
+    } else {
+        st.miter_limit
+    };
+    0.5 * st.width * miter_reach + 2.0
 }
 
 /// Builds the paths of `items` and outlines their strokes, once for all bands.
@@ -323,7 +344,7 @@ fn prepare(items: &[Drawn]) -> Vec<Prepared<'_>> {
                     && p.subpaths.iter().map(Vec::len).sum::<usize>() > CHUNK_POINTS =>
             {
                 if let Some(s) = &p.stroke {
-                    stroke_pieces(&mut out, &polyline_pieces(p), s, p.round, clip);
+                    long_stroke(&mut out, p, s, clip);
                 }
             }
             Item::Path(p) => {
@@ -401,15 +422,16 @@ fn paint_band(
                     target.stroke_path(path, paint, stroke, ts, mask);
                 }
             }
-            Prepared::Pieces {
-                outlines,
+            Prepared::Long {
+                subpaths,
+                stroke,
                 bounds,
                 paint,
                 clip,
             } => {
                 if bounds.bottom() >= band_top && bounds.top() <= band_bottom {
                     let mask = if *clip { mask } else { None };
-                    paint_pieces(target, outlines, paint, ts, mask);
+                    paint_long(target, subpaths, stroke, paint, top as f32, mask, true);
                 }
             }
             Prepared::Direct(item) => paint_direct(target, top, canvas, item),
@@ -417,25 +439,80 @@ fn paint_band(
     }
 }
 
-/// Fills `outlines` opaque into a coverage mask of the target's size and composites the
-/// mask once with `paint`, limited by `clip`.
-fn paint_pieces(
+/// Side of the square tiles in which `paint_long` tracks where its coverage is already full.
+const TILE: usize = 8;
+
+/// Paints the long stroke `subpaths` (image coordinates) into `target`, which holds the
+/// image's rows from `top` on: the segments reaching the band are outlined in pieces of at
+/// most `CHUNK_POINTS` points and filled opaque into a coverage mask, which is composited
+/// once with `paint` (so where pieces overlap a translucent colour is not blended twice, as
+/// with one outline filled at once), limited by `clip`. Returns how many segments were
+/// skipped.
+///
+/// A long noisy trail (SGD at 10⁶ steps) crosses the same small cloud over and over: its
+/// cost is its total length times its width, most of it spent inking pixels already at full
+/// coverage, which cannot change the picture. With `skip`, a segment is left out when every
+/// pixel it could touch is already full, which is known per tile: that drops all but a few
+/// percent of such a trail's segments, leaving the picture exactly as it was.
+fn paint_long(
     target: &mut PixmapMut,
-    outlines: &[Path],
+    subpaths: &[Vec<[f32; 2]>],
+    stroke: &tiny_skia::Stroke,
     paint: &Paint,
-    ts: Transform,
+    top: f32,
     clip: Option<&Mask>,
-) {
+    skip: bool,
+) -> usize {
     let (w, h) = (target.width(), target.height());
     let Some(mut coverage) = Mask::new(w, h) else {
-        return;
+        return 0;
     };
-    // a piece is moved into the band's coordinates (a copy) before it is filled: skip the
-    // pieces that do not reach the band, widened by a pixel for anti-aliasing
-    let reaches = |b: Rect| b.bottom() + ts.ty >= -1.0 && b.top() + ts.ty <= h as f32 + 1.0;
-    for outline in outlines.iter().filter(|o| reaches(o.bounds())) {
-        coverage.fill_path(outline, FillRule::Winding, true, ts);
+    let mut full = FullTiles::new(w as usize, h as usize);
+    let reach = reach(stroke);
+    // Every point of a segment is within half a sample spacing of a sample; a sample whose
+    // tile and eight neighbours are full has full pixels for `TILE` pixels around it. So
+    // the stroke's reach plus half the spacing must stay within a tile.
+    let spacing = if skip {
+        2.0 * (TILE as f32 - reach)
+    } else {
+        0.0
+    };
+    let (mut pb, mut count, mut skipped) = (PathBuilder::new(), 0usize, 0);
+    let flush = |pb: &mut PathBuilder, coverage: &mut Mask, full: &mut FullTiles| {
+        let outline = std::mem::take(pb)
+            .finish()
+            .and_then(|path| path.stroke(stroke, 1.0));
+        if let Some(outline) = outline {
+            coverage.fill_path(&outline, FillRule::Winding, true, Transform::identity());
+            full.update(coverage, outline.bounds());
+        }
+    };
+    // Pieces are cut by the segments' places in the polyline, whether painted or not: the
+    // pieces' outlines are filled one over the other, so where two overlap at a pixel's
+    // edge the result depends on how segments are grouped, and skipping must not regroup.
+    for sub in subpaths {
+        let mut open = false;
+        for seg in sub.windows(2) {
+            count += 1;
+            let (a, b) = ([seg[0][0], seg[0][1] - top], [seg[1][0], seg[1][1] - top]);
+            let outside = a[1].max(b[1]) < -reach || a[1].min(b[1]) > h as f32 + reach;
+            if outside || (spacing > 0.0 && full.covers(a, b, spacing)) {
+                skipped += usize::from(!outside);
+                open = false;
+            } else {
+                if !open {
+                    pb.move_to(a[0], a[1]);
+                    open = true;
+                }
+                pb.line_to(b[0], b[1]);
+            }
+            if count + 1 >= CHUNK_POINTS {
+                flush(&mut pb, &mut coverage, &mut full);
+                (count, open) = (0, false);
+            }
+        }
     }
+    flush(&mut pb, &mut coverage, &mut full);
     if let Some(clip) = clip.filter(|c| c.width() == w && c.height() == h) {
         for (a, &b) in coverage.data_mut().iter_mut().zip(clip.data()) {
             *a = ((u16::from(*a) * u16::from(b) + 127) / 255) as u8;
@@ -443,6 +520,87 @@ fn paint_pieces(
     }
     if let Some(all) = Rect::from_xywh(0.0, 0.0, w as f32, h as f32) {
         target.fill_rect(all, paint, Transform::identity(), Some(&coverage));
+    }
+    skipped
+}
+
+/// Which `TILE`-square tiles of a coverage mask are at full coverage everywhere.
+struct FullTiles {
+    width: usize,
+    height: usize,
+    cols: usize,
+    full: Vec<bool>,
+}
+
+impl FullTiles {
+    fn new(width: usize, height: usize) -> Self {
+        let cols = width.div_ceil(TILE);
+        let rows = height.div_ceil(TILE);
+        FullTiles {
+            width,
+            height,
+            cols,
+            full: vec![false; cols * rows],
+        }
+    }
+
+    /// Whether the tile at column `c`, row `r` is full; tiles outside the mask count as full
+    /// (ink there is not this mask's).
+    fn is_full(&self, c: isize, r: isize) -> bool {
+        let rows = self.full.len() / self.cols.max(1);
+        if c < 0 || r < 0 || c as usize >= self.cols || r as usize >= rows {
+            return true;
+        }
+        self.full[r as usize * self.cols + c as usize]
+    }
+
+    /// Whether every pixel within `TILE` of point `p` is full: its tile and the eight around.
+    fn around(&self, p: [f32; 2]) -> bool {
+        let (c, r) = (
+            (p[0] / TILE as f32).floor() as isize,
+            (p[1] / TILE as f32).floor() as isize,
+        );
+        (-1..=1).all(|dr| (-1..=1).all(|dc| self.is_full(c + dc, r + dr)))
+    }
+
+    /// Whether the segment `a`–`b`, sampled at most `spacing` apart, lies where everything
+    /// around is full.
+    fn covers(&self, a: [f32; 2], b: [f32; 2], spacing: f32) -> bool {
+        let len = (b[0] - a[0]).hypot(b[1] - a[1]);
+        if !len.is_finite() {
+            return false;
+        }
+        let n = (len / spacing).ceil().max(1.0) as usize;
+        (0..=n).all(|i| {
+            let t = i as f32 / n as f32;
+            self.around([a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])])
+        })
+    }
+
+    /// Marks the tiles within `bounds` that `mask` has filled completely.
+    fn update(&mut self, mask: &Mask, bounds: Rect) {
+        let data = mask.data();
+        // the tile holding coordinate `v`, of `count` tiles
+        let tile = |v: f32, count: usize| ((v.max(0.0) as usize) / TILE).min(count - 1);
+        let rows = self.full.len() / self.cols.max(1);
+        if rows == 0 || self.cols == 0 {
+            return;
+        }
+        for r in tile(bounds.top(), rows)..=tile(bounds.bottom(), rows) {
+            for c in tile(bounds.left(), self.cols)..=tile(bounds.right(), self.cols) {
+                let k = r * self.cols + c;
+                if self.full[k] {
+                    continue;
+                }
+                let (x0, x1) = (c * TILE, ((c + 1) * TILE).min(self.width));
+                let (y0, y1) = (r * TILE, ((r + 1) * TILE).min(self.height));
+                self.full[k] = (y0..y1).all(|y| {
+                    data[y * self.width + x0..y * self.width + x1]
+                        .iter()
+                        .all(|&v| v == 255)
+                });
+            }
+        }
     }
 }
 
@@ -561,9 +719,14 @@ mod tests {
                     stroke,
                     ..
                 } => target.stroke_path(path, paint, stroke, id, None),
-                Prepared::Pieces {
-                    outlines, paint, ..
-                } => paint_pieces(&mut target, outlines, paint, id, None),
+                Prepared::Long {
+                    subpaths,
+                    stroke,
+                    paint,
+                    ..
+                } => {
+                    paint_long(&mut target, subpaths, stroke, paint, 0.0, None, true);
+                }
                 Prepared::Direct(_) => {}
             }
         }
@@ -576,11 +739,9 @@ mod tests {
         pixmap.data().chunks_exact(4).map(|p| f64::from(p[3])).sum()
     }
 
-    /// A long noisy trail (a seeded random walk confined to a small cloud, as SGD's is) drawn
-    /// in pieces looks like the same trail outlined and filled at once: the halo translucent,
-    /// the line opaque, the way `figure::items` draws trails.
-    #[test]
-    fn a_long_noisy_trail_in_pieces_matches_one_outline() {
+    /// A seeded random walk of `n` points, steps up to `step / 2` per axis, confined to the
+    /// square `range`², as SGD's trail wanders in a cloud.
+    fn random_walk(n: usize, step: f64, range: [f64; 2]) -> Vec<[f64; 2]> {
         let mut state = 0x2545_f491_4f6c_dd1d_u64;
         let mut noise = || {
             state ^= state << 13;
@@ -588,16 +749,75 @@ mod tests {
             state ^= state << 17;
             (state >> 11) as f64 / (1u64 << 53) as f64 - 0.5
         };
-        let mut at = [80.0, 80.0];
-        let walk: Vec<[f64; 2]> = (0..3000)
+        let mid = 0.5 * (range[0] + range[1]);
+        let mut at = [mid, mid];
+        (0..n)
             .map(|_| {
                 at = [
-                    (at[0] + 6.0 * noise()).clamp(40.0, 120.0),
-                    (at[1] + 6.0 * noise()).clamp(40.0, 120.0),
+                    (at[0] + step * noise()).clamp(range[0], range[1]),
+                    (at[1] + step * noise()).clamp(range[0], range[1]),
                 ];
                 at
             })
-            .collect();
+            .collect()
+    }
+
+    /// Leaving out the segments of a dense trail whose pixels are all at full coverage
+    /// changes no pixel, and leaves out many of them: the trail crosses its cloud over and
+    /// over, as SGD's does at 10⁶ steps.
+    #[test]
+    fn segments_over_full_coverage_are_skipped_without_changing_a_pixel() {
+        let walk = random_walk(60_000, 40.0, [40.0, 360.0]);
+        for (color, width) in [([0, 0, 0, 150], 4.5), ([230, 80, 40, 255], 2.0)] {
+            let mut item = PathItem::stroked("trail", vec![walk.clone()], Stroke { color, width });
+            item.round = true;
+            let drawn = [Drawn::clipped(Item::Path(item))];
+            let prepared = prepare(&drawn);
+            let [
+                Prepared::Long {
+                    subpaths,
+                    stroke,
+                    paint,
+                    ..
+                },
+            ] = &prepared[..]
+            else {
+                panic!("one long stroke");
+            };
+            let paint_with = |skip: bool| {
+                let mut pixmap = Pixmap::new(400, 400).expect("pixmap");
+                let skipped = paint_long(
+                    &mut pixmap.as_mut(),
+                    subpaths,
+                    stroke,
+                    paint,
+                    0.0,
+                    None,
+                    skip,
+                );
+                (pixmap, skipped)
+            };
+            let ((fast, skipped), (slow, none)) = (paint_with(true), paint_with(false));
+            assert_eq!(none, 0);
+            // (the thin line's tiles fill up more slowly: a tile counts as full only once
+            // every pixel in it has been crossed squarely)
+            assert!(
+                skipped > walk.len() / 10,
+                "width {width}: only {skipped} of {} segments skipped",
+                walk.len()
+            );
+            let inked = slow.data().chunks_exact(4).filter(|p| p[3] > 0).count();
+            assert!(inked > 90_000, "the trail covers {inked} pixels");
+            assert!(fast.data() == slow.data(), "width {width}: pixels changed");
+        }
+    }
+
+    /// A long noisy trail (a seeded random walk confined to a small cloud, as SGD's is) drawn
+    /// in pieces looks like the same trail outlined and filled at once: the halo translucent,
+    /// the line opaque, the way `figure::items` draws trails.
+    #[test]
+    fn a_long_noisy_trail_in_pieces_matches_one_outline() {
+        let walk = random_walk(3000, 6.0, [40.0, 120.0]);
         // a second subpath, short, as a trail split at the view's edge has
         let subpaths = vec![walk, vec![[5.0, 5.0], [30.0, 12.0], [12.0, 30.0]]];
         for stroke in [
@@ -614,7 +834,7 @@ mod tests {
             item.round = true;
             let drawn = [Drawn::clipped(Item::Path(item.clone()))];
             let pieces = prepare(&drawn);
-            assert!(pieces.len() > 1 || matches!(pieces[..], [Prepared::Pieces { .. }]));
+            assert!(pieces.len() > 1 || matches!(pieces[..], [Prepared::Long { .. }]));
             let mut whole = Vec::new();
             let path = polyline_path(&item).expect("path");
             fill_and_stroke(&mut whole, path, None, Some(&stroke), true, true);
