@@ -24,61 +24,86 @@ pub struct Controls {
     pub same_lr: bool,
     shared_lr: f64,
     formula: FormulaBox,
+    /// Labels the user typed: kept as written when values change (see [`super::labels`]).
+    typed_labels: Vec<String>,
 }
 
+/// Pointer travel per unit of the rail while Shift is held: ten times finer than a plain drag.
+const FINE: f64 = 0.1;
+
+/// Room kept right of a slider's rail for its value box.
+const VALUE_BOX: f32 = 100.0;
+
 /// The one slider of the app: a surface parameter or a hyperparameter on its natural scale
-/// (a checkbox for a switch). An edit past the valid range is pulled back into it. True when
-/// the value changed.
+/// (a checkbox for a switch), its name above a rail as wide as the panel. Shift-dragging moves
+/// it ten times slower, and the value box takes a typed value. An edit past the valid range
+/// is pulled back into it. True when the value changed.
 pub fn param_slider(ui: &mut egui::Ui, p: &Param, value: &mut f64) -> bool {
     let (lo, hi) = p.slider;
-    let changed = match p.scale {
-        Scale::Toggle => {
-            let mut on = *value != 0.0;
-            let changed = ui
-                .checkbox(&mut on, p.label)
-                .on_hover_text(p.help)
-                .changed();
-            *value = f64::from(u8::from(on));
-            changed
-        }
-        Scale::Log => ui
-            .add(
+    if p.scale == Scale::Toggle {
+        let mut on = *value != 0.0;
+        let changed = ui
+            .checkbox(&mut on, p.label)
+            .on_hover_text(p.help)
+            .changed();
+        *value = f64::from(u8::from(on));
+        return changed;
+    }
+    let name = ui.label(p.label).on_hover_text(p.help);
+    let rail = (ui.available_width() - VALUE_BOX).max(80.0);
+    let narrow = std::mem::replace(&mut ui.spacing_mut().slider_width, rail);
+    let before = *value;
+    // the rail's coordinate: the value, its log, or −log₁₀(1 − v) (0.9, 0.99, 0.999 evenly
+    // spaced); `span` is the rail's length in it
+    let to_u = |v: f64| -(1.0 - v.clamp(0.0, 1.0 - 1e-12)).log10();
+    let (response, span) = match p.scale {
+        Scale::Log => (
+            ui.add(
                 Slider::new(value, lo.max(1e-300)..=hi)
                     .logarithmic(true)
                     .clamping(SliderClamping::Never)
-                    .custom_formatter(|v, _| sig(v))
-                    .text(p.label),
-            )
-            .on_hover_text(p.help)
-            .changed(),
-        Scale::Linear => ui
-            .add(
-                Slider::new(value, lo..=hi)
-                    .clamping(SliderClamping::Never)
-                    .custom_formatter(|v, _| sig(v))
-                    .text(p.label),
-            )
-            .on_hover_text(p.help)
-            .changed(),
+                    .custom_formatter(|v, _| sig(v)),
+            ),
+            (hi / lo.max(1e-300)).log10(),
+        ),
         Scale::OneMinusLog => {
-            // the slider moves u = −log₁₀(1 − v): 0.9, 0.99, 0.999 are evenly spaced
-            let to_u = |v: f64| -(1.0 - v.clamp(0.0, 1.0 - 1e-12)).log10();
             let mut u = to_u(*value);
-            let changed = ui
-                .add(
-                    Slider::new(&mut u, 0.0..=to_u(hi))
-                        .custom_formatter(|u, _| sig(1.0 - 10f64.powf(-u)))
-                        .custom_parser(move |s| s.trim().parse::<f64>().ok().map(to_u))
-                        .text(p.label),
-                )
-                .on_hover_text(p.help)
-                .changed();
-            if changed {
+            let r = ui.add(
+                Slider::new(&mut u, 0.0..=to_u(hi))
+                    .custom_formatter(|u, _| sig(1.0 - 10f64.powf(-u)))
+                    .custom_parser(move |s| s.trim().parse::<f64>().ok().map(to_u)),
+            );
+            if r.changed() {
                 *value = 1.0 - 10f64.powf(-u);
             }
-            changed
+            (r, to_u(hi))
         }
+        _ => (
+            ui.add(
+                Slider::new(value, lo..=hi)
+                    .clamping(SliderClamping::Never)
+                    .custom_formatter(|v, _| sig(v)),
+            ),
+            hi - lo,
+        ),
     };
+    ui.spacing_mut().slider_width = narrow;
+    let response = response.labelled_by(name.id).on_hover_text(format!(
+        "{} (Shift-drag for fine steps, or type a value in the box)",
+        p.help
+    ));
+    let mut changed = response.changed();
+    if response.dragged() && ui.input(|i| i.modifiers.shift) {
+        // the pointer's motion, not its position, moves the value: a tenth of the rail's
+        // span per rail length
+        let du = f64::from(response.drag_delta().x) / f64::from(rail) * span * FINE;
+        *value = match p.scale {
+            Scale::Log => before * 10f64.powf(du),
+            Scale::OneMinusLog => 1.0 - 10f64.powf(-(to_u(before) + du)),
+            _ => before + du,
+        };
+        changed = *value != before;
+    }
     if changed {
         *value = p.clamp(*value);
     }
@@ -237,6 +262,7 @@ impl Controls {
                 self.shared_lr = lr;
                 for o in &mut session.scene.optimizers {
                     o.spec.hyper.lr = self.shared_lr;
+                    self.follow_values(o);
                 }
                 rerun = true;
             }
@@ -249,7 +275,8 @@ impl Controls {
             let selected = session.selected == i;
             let o = &mut session.scene.optimizers[i];
             let mut color = palette::color(i, o.color);
-            ui.horizontal(|ui| {
+            // wraps in a narrow panel, so the panel can be dragged narrower than the row
+            ui.horizontal_wrapped(|ui| {
                 let label = o.spec.label.clone();
                 rerun |= ui
                     .add_enabled(
@@ -298,7 +325,15 @@ impl Controls {
                 .id_salt(("optimizer", i))
                 .default_open(n <= 4)
                 .show(ui, |ui| {
-                    rerun |= optimizer_settings(ui, o, self.same_lr);
+                    let before = o.spec.label.clone();
+                    let (changed, typed) = optimizer_settings(ui, o, self.same_lr);
+                    if typed {
+                        self.typed_labels.retain(|l| *l != before);
+                        self.typed_labels.push(o.spec.label.clone());
+                    } else if changed {
+                        self.follow_values(o);
+                    }
+                    rerun |= changed;
                 });
         }
         if let Some(i) = duplicate {
@@ -320,15 +355,24 @@ impl Controls {
         }
         out
     }
+
+    /// Rewrites the values an automatic label names; a label the user typed is kept.
+    fn follow_values(&self, o: &mut SceneOptimizer) {
+        if !self.typed_labels.contains(&o.spec.label) {
+            o.spec.label = super::labels::follow_values(&o.spec.label, &o.spec);
+        }
+    }
 }
 
-/// Every setting of one optimizer; true when something changed.
-fn optimizer_settings(ui: &mut egui::Ui, o: &mut SceneOptimizer, same_lr: bool) -> bool {
+/// Every setting of one optimizer: whether something changed, and whether that was the label
+/// typed.
+fn optimizer_settings(ui: &mut egui::Ui, o: &mut SceneOptimizer, same_lr: bool) -> (bool, bool) {
     let mut changed = false;
+    let mut typed = false;
     let spec = &mut o.spec;
     ui.horizontal(|ui| {
         let l = ui.label("label");
-        changed |= ui
+        typed = ui
             .add(
                 egui::TextEdit::singleline(&mut spec.label)
                     .char_limit(limits::MAX_LABEL_CHARS)
@@ -336,6 +380,7 @@ fn optimizer_settings(ui: &mut egui::Ui, o: &mut SceneOptimizer, same_lr: bool) 
             )
             .labelled_by(l.id)
             .changed();
+        changed |= typed;
         ui.label(RichText::new(spec.kind.display_name()).weak());
     });
     for (knob, p) in spec.kind.params() {
@@ -392,7 +437,7 @@ fn optimizer_settings(ui: &mut egui::Ui, o: &mut SceneOptimizer, same_lr: bool) 
             changed = true;
         }
     });
-    changed
+    (changed, typed)
 }
 
 fn schedule_ui(ui: &mut egui::Ui, spec: &mut crate::engine::OptimizerSpec) -> bool {
