@@ -2,10 +2,12 @@
 
 use super::plot::sig;
 use super::state::{Clock, Session};
+use crate::engine::{Status, Trajectory};
+use crate::figure::model::blown_up;
 use crate::figure::palette;
 use crate::figure::polyline::simplify_indices;
 use egui::{Color32, Slider};
-use egui_plot::{GridMark, Line, Plot, PlotPoints, VLine};
+use egui_plot::{GridMark, Line, MarkerShape, Plot, PlotPoints, Points, VLine};
 
 /// Points per loss curve at most; longer runs are thinned evenly (the last point is kept).
 const MAX_LOSS_POINTS: usize = 10_000;
@@ -26,6 +28,25 @@ pub struct LossCurves {
     /// (pixels per unit on each axis).
     shown: Vec<Option<Vec<[f64; 2]>>>,
     shown_scale: Option<[u64; 2]>,
+    /// The y range (log10 of loss − floor) of the runs that did not diverge: what the panel
+    /// shows, so one run flying off does not squash the others flat.
+    pub range: Option<[f64; 2]>,
+    /// Per optimizer: the run diverged (or its loss grew a million-fold), so it is left out
+    /// of `range` and clipped at the top with a marker.
+    pub diverging: Vec<bool>,
+    /// The y bounds the panel showed in its last frame.
+    pub shown_y: Option<[f64; 2]>,
+    /// Where the panel drew its data in its last frame; `None` while hidden.
+    pub frame: Option<egui::Rect>,
+    /// The generation the bounds were fitted to.
+    fitted: Option<u64>,
+}
+
+/// Whether a run diverged or is on its way: its loss overflowed, or grew a million-fold over
+/// its start.
+fn diverging(t: &Trajectory) -> bool {
+    let l0 = t.losses.first().copied().unwrap_or(0.0);
+    matches!(t.status, Status::Diverged { .. }) || t.losses.iter().any(|&l| blown_up(l, l0))
 }
 
 impl LossCurves {
@@ -39,16 +60,39 @@ impl LossCurves {
             .iter()
             .map(|m| surface.value(*m))
             .fold(f64::INFINITY, f64::min);
-        let seen = session
+        self.diverging = session
             .runs
             .iter()
-            .flatten()
+            .map(|r| r.as_ref().is_some_and(diverging))
+            .collect();
+        // the runs that fit: those that did not diverge, or all when every one did
+        let calm: Vec<&Trajectory> = {
+            let all: Vec<(usize, &Trajectory)> = session
+                .runs
+                .iter()
+                .enumerate()
+                .filter_map(|(i, r)| r.as_ref().map(|t| (i, t)))
+                .collect();
+            let fine: Vec<&Trajectory> = all
+                .iter()
+                .filter(|(i, _)| !self.diverging[*i])
+                .map(|(_, t)| *t)
+                .collect();
+            if fine.is_empty() {
+                all.into_iter().map(|(_, t)| t).collect()
+            } else {
+                fine
+            }
+        };
+        let seen = calm
+            .iter()
             .flat_map(|t| t.losses.iter().copied())
             .filter(|l| l.is_finite())
             .fold(f64::INFINITY, f64::min);
         let floor = known.min(seen);
         self.floor = if floor.is_finite() { floor } else { 0.0 };
         let floor = self.floor;
+        let log = |l: f64| (l - floor).max(1e-16).log10();
         self.curves = session
             .runs
             .iter()
@@ -60,13 +104,27 @@ impl LossCurves {
                         .step_by(stride)
                         .chain((n > 0 && (n - 1) % stride != 0).then_some(n - 1))
                         .filter(|&k| t.losses[k].is_finite())
-                        .map(|k| [k as f64, (t.losses[k] - floor).max(1e-16).log10()])
+                        .map(|k| [k as f64, log(t.losses[k])])
                         .collect();
                     pts.dedup_by(|a, b| a[0] == b[0]);
                     pts
                 })
             })
             .collect();
+        let (lo, hi) = calm
+            .iter()
+            .flat_map(|t| t.losses.iter().copied())
+            .filter(|l| l.is_finite())
+            .map(log)
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| {
+                (a.min(y), b.max(y))
+            });
+        self.range = (lo.is_finite() && hi.is_finite()).then(|| {
+            // at least half a decade, and a margin so curves do not run along the frame
+            let mid = 0.5 * (lo + hi);
+            let half = (0.5 * (hi - lo)).max(0.25) * 1.06;
+            [mid - half, mid + half]
+        });
         self.generation = Some(session.generation);
         self.shown.clear();
         self.shown_scale = None;
@@ -165,6 +223,9 @@ pub fn controls(ui: &mut egui::Ui, session: &mut Session) {
     }
 }
 
+/// Labelled marks on the loss axis at most.
+const MAX_LOSS_MARKS: usize = 6;
+
 /// Marks of the loss axis, which shows log10 of the loss between `lo` and `hi`: whole
 /// decades, at most about five of them; when fewer than two decades are in view, 1, 2 and 5
 /// times each decade, and failing that every multiple, so a curve that changes by less than
@@ -202,7 +263,9 @@ fn loss_marks(lo: f64, hi: f64) -> Vec<GridMark> {
             })
             .collect();
         if marks.len() >= 2 {
-            return marks;
+            // a handful of labels, however far the view is zoomed
+            let every = marks.len().div_ceil(MAX_LOSS_MARKS);
+            return marks.into_iter().step_by(every).collect();
         }
     }
     Vec::new()
@@ -219,23 +282,33 @@ fn loss_label(value: f64) -> String {
     format!("{mantissa}e{exponent}")
 }
 
-/// Loss (minus the lowest known loss) against step on a log scale, with the current step.
+/// Loss (minus the lowest known loss) against step on a log scale, with the current step. The
+/// y range fits the runs that did not diverge; a diverging run runs off the top, where a
+/// triangle in its colour marks the step it left the panel.
 pub fn loss_plot(ui: &mut egui::Ui, session: &Session, curves: &mut LossCurves) {
     curves.update(session);
     let floor = curves.floor;
     let step = session.clock.step as f64;
-    let title = if floor == 0.0 {
-        "loss (log scale)".to_string()
-    } else {
-        format!("loss − ({}) (log scale)", sig(floor))
-    };
-    Plot::new("loss-plot")
+    // short, so it fits along a low panel's axis; the hover read-out gives the loss itself
+    let title = if floor == 0.0 { "loss" } else { "loss − min" };
+    let mut plot = Plot::new("loss-plot")
         .height(ui.available_height().max(60.0))
         .allow_scroll(false)
         .x_axis_label("step")
         .y_axis_label(title)
+        .y_axis_min_width(44.0)
+        .include_x(0.0)
+        .include_x(session.last_step() as f64)
         .y_grid_spacer(|input| loss_marks(input.bounds.0, input.bounds.1))
         .y_axis_formatter(|mark, _| loss_label(mark.value))
+        // no negative or fractional steps under the axis (they collided with the y labels)
+        .x_axis_formatter(|mark, _| {
+            if mark.value < 0.0 || mark.value.fract() != 0.0 {
+                String::new()
+            } else {
+                format!("{:.0}", mark.value)
+            }
+        })
         .label_formatter(move |pos| {
             let p = match pos {
                 egui_plot::HoverPosition::NearDataPoint { position, .. }
@@ -246,62 +319,92 @@ pub fn loss_plot(ui: &mut egui::Ui, session: &Session, curves: &mut LossCurves) 
                 p.x,
                 sig(10f64.powf(p.y) + floor)
             ))
-        })
-        .show(ui, |pui| {
-            // the scale of the last frame: when it changes, the curves are simplified again
-            // on the next frame
-            let t = pui.transform();
-            let (frame, bounds) = (t.frame(), t.bounds());
-            let scale = [
-                f64::from(frame.width()) / bounds.width(),
-                f64::from(frame.height()) / bounds.height(),
-            ];
-            if scale.iter().all(|s| s.is_finite() && *s > 0.0) {
-                curves.simplify_for(scale);
+        });
+    if let Some([lo, hi]) = curves.range {
+        plot = plot.default_y_bounds(lo, hi);
+    }
+    // new runs: fit them again, whatever the user zoomed to before
+    if curves.fitted != curves.generation {
+        plot = plot.reset();
+        curves.fitted = curves.generation;
+    }
+    plot.show(ui, |pui| {
+        // the scale of the last frame: when it changes, the curves are simplified again
+        // on the next frame
+        let t = pui.transform();
+        let (frame, bounds) = (t.frame(), t.bounds());
+        curves.shown_y = Some([bounds.min()[1], bounds.max()[1]]);
+        curves.frame = Some(*frame);
+        let scale = [
+            f64::from(frame.width()) / bounds.width(),
+            f64::from(frame.height()) / bounds.height(),
+        ];
+        if scale.iter().all(|s| s.is_finite() && *s > 0.0) {
+            curves.simplify_for(scale);
+        }
+        // where each diverging run leaves the top of the panel
+        let top = bounds.max()[1];
+        let marker_y = top - 0.05 * bounds.height();
+        for (i, c) in curves.curves.iter().enumerate() {
+            let Some(pts) = c else { continue };
+            if !curves.diverging.get(i).copied().unwrap_or(false) {
+                continue;
             }
-            for (i, c) in curves.curves.iter().enumerate() {
-                let Some(pts) = c else { continue };
-                let shown = curves.shown.get(i).and_then(Option::as_ref).unwrap_or(pts);
-                let o = &session.scene.optimizers[i];
-                let col = palette::color(i, o.color);
-                // the run up to the step in full colour, the rest faint; both meet at the
-                // last (unsimplified) point up to the step, so the full line ends there
-                let n = pts.partition_point(|p| p[0] <= step);
-                let split = pts.get(n.wrapping_sub(1)).copied();
-                let m = shown.partition_point(|p| p[0] <= step);
-                let mut done: Vec<[f64; 2]> = shown[..m].to_vec();
-                let mut rest: Vec<[f64; 2]> = Vec::with_capacity(shown.len() - m + 1);
-                if let Some(p) = split {
-                    if done.last() != Some(&p) {
-                        done.push(p);
-                    }
-                    rest.push(p);
+            let o = &session.scene.optimizers[i];
+            let col = palette::color(i, o.color);
+            if let Some(p) = pts.iter().find(|p| p[1] > top) {
+                pui.points(
+                    Points::new("", vec![[p[0], marker_y]])
+                        .shape(MarkerShape::Up)
+                        .filled(true)
+                        .radius(6.0)
+                        .color(Color32::from_rgb(col[0], col[1], col[2])),
+                );
+            }
+        }
+        for (i, c) in curves.curves.iter().enumerate() {
+            let Some(pts) = c else { continue };
+            let shown = curves.shown.get(i).and_then(Option::as_ref).unwrap_or(pts);
+            let o = &session.scene.optimizers[i];
+            let col = palette::color(i, o.color);
+            // the run up to the step in full colour, the rest faint; both meet at the
+            // last (unsimplified) point up to the step, so the full line ends there
+            let n = pts.partition_point(|p| p[0] <= step);
+            let split = pts.get(n.wrapping_sub(1)).copied();
+            let m = shown.partition_point(|p| p[0] <= step);
+            let mut done: Vec<[f64; 2]> = shown[..m].to_vec();
+            let mut rest: Vec<[f64; 2]> = Vec::with_capacity(shown.len() - m + 1);
+            if let Some(p) = split {
+                if done.last() != Some(&p) {
+                    done.push(p);
                 }
-                rest.extend_from_slice(&shown[m..]);
-                // no bands: egui_plot merges points that share a pixel column into a band
-                // and interpolates between columns, which turns a simplified curve (a steep
-                // drop, then one long segment) into a filled triangle
-                if rest.len() >= 2 {
-                    pui.line(
-                        Line::new("", PlotPoints::new(rest))
-                            .color(Color32::from_rgba_unmultiplied(col[0], col[1], col[2], 60))
-                            .width(1.0)
-                            .allow_band(false),
-                    );
-                }
+                rest.push(p);
+            }
+            rest.extend_from_slice(&shown[m..]);
+            // no bands: egui_plot merges points that share a pixel column into a band
+            // and interpolates between columns, which turns a simplified curve (a steep
+            // drop, then one long segment) into a filled triangle
+            if rest.len() >= 2 {
                 pui.line(
-                    Line::new(o.spec.label.clone(), PlotPoints::new(done))
-                        .color(Color32::from_rgb(col[0], col[1], col[2]))
-                        .width(2.0)
+                    Line::new("", PlotPoints::new(rest))
+                        .color(Color32::from_rgba_unmultiplied(col[0], col[1], col[2], 60))
+                        .width(1.0)
                         .allow_band(false),
                 );
             }
-            pui.vline(
-                VLine::new("", step)
-                    .color(Color32::from_gray(160))
-                    .width(1.0),
+            pui.line(
+                Line::new(o.spec.label.clone(), PlotPoints::new(done))
+                    .color(Color32::from_rgb(col[0], col[1], col[2]))
+                    .width(2.0)
+                    .allow_band(false),
             );
-        });
+        }
+        pui.vline(
+            VLine::new("", step)
+                .color(Color32::from_gray(160))
+                .width(1.0),
+        );
+    });
 }
 
 #[cfg(test)]
@@ -328,6 +431,17 @@ mod tests {
         assert_eq!(labels(1.25, 1.65), ["2e1", "3e1", "4e1"]);
         assert_eq!(labels(0.0, 0.5), ["1e0", "2e0"]);
         assert_eq!(labels(-3.9, -3.1), ["2e-4", "5e-4"]);
+    }
+
+    #[test]
+    fn a_sane_number_of_marks_at_any_zoom() {
+        for k in 0..400 {
+            let lo = -20.0 + 0.1 * f64::from(k);
+            for span in [0.01, 0.05, 0.2, 0.9, 1.7, 3.0, 12.0, 300.0] {
+                let n = labels(lo, lo + span).len();
+                assert!(n <= MAX_LOSS_MARKS, "{n} marks on [{lo}, {}]", lo + span);
+            }
+        }
     }
 
     #[test]

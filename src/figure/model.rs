@@ -257,11 +257,39 @@ pub fn status_text(scene: &Scene, index: usize, run: &Trajectory, step: usize) -
                 .get(index)
                 .map(|o| stable_bound_hint(scene, &o.spec))
                 .unwrap_or_default();
-            format!("diverged at step {k}{bound}")
+            match left_view(scene, run) {
+                Some(j) if j < k as usize => {
+                    format!("diverged at step {j} (left the view), overflowed at step {k}{bound}")
+                }
+                _ => format!("diverged at step {k}{bound}"),
+            }
         }
         Status::Stalled { step: k } if step >= run.last_step() => format!("stalled at step {k}"),
         _ => format!("loss {}", sig(run.losses[shown])),
     }
+}
+
+/// How much a run's loss may grow over its start before it counts as diverging.
+pub const BLOW_UP: f64 = 1e6;
+
+/// Whether loss `l` has grown a million-fold over `l0` (or is not a number).
+pub fn blown_up(l: f64, l0: f64) -> bool {
+    l.is_nan() || l.abs() > BLOW_UP * l0.abs().max(1e-12)
+}
+
+/// The first step at which a run is out of the scene's view or its loss has grown a
+/// million-fold over its start: where a diverging run is seen to go, long before its numbers
+/// overflow.
+pub fn left_view(scene: &Scene, run: &Trajectory) -> Option<usize> {
+    let view = scene.view_box();
+    let l0 = *run.losses.first()?;
+    let out = |p: &crate::engine::Vec2| {
+        !(view.x[0]..=view.x[1]).contains(&p.x) || !(view.y[0]..=view.y[1]).contains(&p.y)
+    };
+    run.points
+        .iter()
+        .zip(&run.losses)
+        .position(|(p, &l)| out(p) || blown_up(l, l0))
 }
 
 /// For kinds with a stability bound (GD, momentum…), the largest stable learning rate given
