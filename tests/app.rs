@@ -193,9 +193,20 @@ fn a_high_learning_rate_shows_diverged_at_step_k() {
     let Status::Diverged { step } = status else {
         panic!("expected divergence, got {status}")
     };
-    let wanted = format!("diverged at step {step}");
+    // where it left the view, and where its numbers overflowed
+    let wanted = format!("overflowed at step {step}");
     let node = h.get_by_label_contains(&wanted);
     let text = node.value().unwrap_or_default();
+    let left = losscape::figure::model::left_view(
+        &h.state().session.scene,
+        h.state().session.runs[0].as_ref().expect("computed"),
+    )
+    .expect("it left the view");
+    assert!(left < step as usize);
+    assert!(
+        text.contains(&format!("diverged at step {left} (left the view)")),
+        "{text}"
+    );
     assert!(
         text.contains("2/λmax"),
         "the hint names the stable bound: {text}"
@@ -639,6 +650,7 @@ fn typing_a_formula_changes_the_plot_and_a_mistake_keeps_the_last_good_one() {
 #[test]
 fn moving_a_constants_slider_rewrites_its_line_in_the_formula() {
     let mut h = harness_with("ravine-zigzag");
+    h.state_mut().settings.show_info = true;
     pick_your_formula(&mut h);
     let box_text = |h: &Harness<'static, LosscapeApp>| {
         h.get_by_role_and_label(Role::MultilineTextInput, "f(x, y) =")
@@ -714,4 +726,386 @@ fn moving_a_constants_slider_rewrites_its_line_in_the_formula() {
     h.run();
     assert_eq!(box_text(&h), broken, "the half-typed edit is kept");
     assert_eq!(source(&h), "k = 2  # steepness\nx^2 + k*y^2");
+}
+
+fn harness_sized(scene_name: &str, w: f32, h: f32) -> Harness<'static, LosscapeApp> {
+    let mut app = LosscapeApp::new(scene::builtin(scene_name).expect("builtin"));
+    app.session.clock.playing = false;
+    app.files.prompt_only = true;
+    Harness::builder()
+        .with_size(egui::vec2(w, h))
+        .with_max_steps(12)
+        .with_context_setup(losscape::app::setup_fonts)
+        .build_ui_state(|ui, app: &mut LosscapeApp| app.show(ui), app)
+}
+
+/// Every text painted in the last frame with its font size in points.
+fn painted_texts(h: &Harness<'static, LosscapeApp>) -> Vec<(String, f32)> {
+    fn walk(shape: &egui::Shape, out: &mut Vec<(String, f32)>) {
+        match shape {
+            egui::Shape::Vec(v) => v.iter().for_each(|s| walk(s, out)),
+            egui::Shape::Text(t) => {
+                let job = &t.galley.job;
+                let size = job
+                    .sections
+                    .iter()
+                    .map(|s| s.format.font_id.size)
+                    .fold(f32::INFINITY, f32::min);
+                out.push((job.text.clone(), size));
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for c in &h.output().shapes {
+        walk(&c.shape, &mut out);
+    }
+    out
+}
+
+/// The surface plot's data area on screen.
+fn plot_frame(h: &Harness<'static, LosscapeApp>) -> egui::Rect {
+    *h.state()
+        .plot
+        .transform
+        .expect("the plot was drawn")
+        .frame()
+}
+
+#[test]
+fn presentation_mode_gives_the_figure_the_window_and_the_key_returns() {
+    let (w, ht) = (1280.0, 720.0);
+    let mut h = harness_sized("rosenbrock-race", w, ht);
+    h.run();
+    assert!(!h.state().settings.presentation);
+    h.key_press(egui::Key::P);
+    h.run();
+    assert!(h.state().settings.presentation);
+    assert!(
+        h.query_by_label("File").is_none(),
+        "the menu bar is hidden too"
+    );
+    assert!(
+        h.query_by_role_and_label(Role::ComboBox, "Surface")
+            .is_none(),
+        "no controls panel"
+    );
+    let frame = plot_frame(&h);
+    let share = frame.area() / (w * ht);
+    assert!(
+        share >= 0.70,
+        "the plot is {share:.2} of the window: {frame:?}"
+    );
+    let texts = painted_texts(&h);
+    let size_of = |text: &str| {
+        texts
+            .iter()
+            .filter(|(t, _)| t == text)
+            .map(|(_, s)| *s)
+            .fold(0.0f32, f32::max)
+    };
+    let title = h.state().session.scene.title().to_string();
+    assert!(size_of(&title) >= 28.0, "title at {}", size_of(&title));
+    let label = h.state().session.scene.optimizers[0].spec.label.clone();
+    assert!(size_of(&label) >= 18.0, "legend at {}", size_of(&label));
+    // tick labels: the numbers painted on the plot's axes
+    let ticks: Vec<f32> = texts
+        .iter()
+        .filter(|(t, _)| t.trim().replace('−', "-").parse::<f64>().is_ok())
+        .map(|(_, s)| *s)
+        .collect();
+    assert!(ticks.len() >= 4, "{texts:?}");
+    assert!(ticks.iter().all(|&s| s >= 16.0), "tick labels at {ticks:?}");
+    assert!(
+        h.query_by_role_and_label(Role::Button, "Play").is_some(),
+        "the transport bar stays"
+    );
+    h.key_press(egui::Key::P);
+    h.run();
+    assert!(!h.state().settings.presentation);
+    assert!(h.query_by_label("File").is_some(), "the menus are back");
+}
+
+/// A storage in memory, as eframe's on disk.
+#[derive(Default)]
+struct Memory(std::collections::HashMap<String, String>);
+
+impl eframe::Storage for Memory {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.to_string(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}
+
+#[test]
+fn presentation_mode_and_panels_are_remembered_across_restarts() {
+    let mut h = harness_sized("saddle-escape", 1280.0, 720.0);
+    h.run();
+    h.key_press(egui::Key::P);
+    h.run();
+    h.key_press(egui::Key::H);
+    h.run();
+    let mut storage = Memory::default();
+    eframe::App::save(h.state_mut(), &mut storage);
+    let settings = eframe::get_value::<losscape::app::Settings>(&storage, eframe::APP_KEY);
+    let app = LosscapeApp::restore(None, settings);
+    assert!(app.settings.presentation);
+    assert!(!app.settings.hover);
+    assert_eq!(app.session.scene.name, h.state().session.scene.name);
+}
+
+#[test]
+fn the_normal_layout_fits_a_projector() {
+    let (w, ht) = (1280.0, 720.0);
+    let mut h = harness_sized("rosenbrock-race", w, ht);
+    h.run();
+    let frame = plot_frame(&h);
+    let share = frame.area() / (w * ht);
+    assert!(
+        share >= 0.40,
+        "the plot is {share:.2} of the window: {frame:?}"
+    );
+    // and it stays put: no panel creeps wider frame after frame
+    h.run_steps(3);
+    assert_eq!(plot_frame(&h), frame);
+    let loss = h.state().loss_frame().expect("the loss panel is shown");
+    assert!(
+        frame.area() > loss.area(),
+        "the plot {frame:?} is larger than the loss panel {loss:?}"
+    );
+
+    let (w, ht) = (1024.0, 768.0);
+    let mut h = harness_sized("rosenbrock-race", w, ht);
+    h.run();
+    let window = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(w, ht));
+    for (role, label) in [
+        (Role::Button, "Play"),
+        (Role::Button, "Restart"),
+        (Role::Button, "File"),
+        (Role::Button, "Lessons"),
+    ] {
+        let r = h.get_by_role_and_label(role, label).rect();
+        assert!(window.contains_rect(r), "{label} at {r:?} is clipped");
+    }
+    let frame = plot_frame(&h);
+    assert!(window.contains_rect(frame), "plot at {frame:?}");
+    assert!(frame.height() > 250.0 && frame.width() > 300.0, "{frame:?}");
+}
+
+#[test]
+fn each_side_panel_has_a_key() {
+    let mut h = harness_sized("rosenbrock-race", 1280.0, 720.0);
+    h.run();
+    let controls = |h: &Harness<'static, LosscapeApp>| {
+        h.query_by_role_and_label(Role::ComboBox, "Surface")
+            .is_some()
+    };
+    assert!(controls(&h));
+    let wide = plot_frame(&h).width();
+    h.key_press(egui::Key::C);
+    h.run();
+    assert!(!h.state().settings.show_controls);
+    assert!(!controls(&h), "controls hidden");
+    assert!(
+        plot_frame(&h).width() > wide + 150.0,
+        "the plot took the room"
+    );
+    h.key_press(egui::Key::C);
+    h.key_press(egui::Key::I);
+    h.key_press(egui::Key::L);
+    h.run();
+    let s = &h.state().settings;
+    assert!(s.show_controls && s.show_info && !s.show_loss);
+    assert!(h.state().loss_frame().is_none());
+}
+
+#[test]
+fn an_automatic_label_follows_a_dragged_learning_rate_and_a_typed_one_is_kept() {
+    let mut h = harness_with("ravine-zigzag");
+    h.state_mut().settings.show_info = true;
+    h.run();
+    assert_eq!(
+        h.state().session.scene.optimizers[1].spec.label,
+        "GD lr=0.02"
+    );
+    h.state_mut().session.selected = 1;
+    h.get_all_by_role_and_label(Role::Slider, "learning rate")
+        .nth(1)
+        .expect("the second optimizer's slider")
+        .set_value_accesskit(0.01);
+    h.run();
+    h.run();
+    let label = h.state().session.scene.optimizers[1].spec.label.clone();
+    assert_eq!(label, "GD lr=0.01");
+    // the controls, the info header and the legend on the plot all say it
+    assert!(
+        h.query_all_by_label("GD lr=0.01").count() >= 2,
+        "controls and info"
+    );
+    assert!(
+        painted_texts(&h).iter().any(|(t, _)| t == "GD lr=0.01"),
+        "the legend"
+    );
+    // a label the user typed stays as typed
+    let field = h.get_all_by_role_and_label(Role::TextInput, "label").nth(1);
+    let field = field.expect("the label field");
+    field.focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_all_by_role_and_label(Role::TextInput, "label")
+        .nth(1)
+        .expect("the label field")
+        .type_text("slow GD");
+    h.run();
+    assert_eq!(h.state().session.scene.optimizers[1].spec.label, "slow GD");
+    h.get_all_by_role_and_label(Role::Slider, "learning rate")
+        .nth(1)
+        .expect("slider")
+        .set_value_accesskit(0.03);
+    h.run();
+    let o = &h.state().session.scene.optimizers[1];
+    assert_eq!(o.spec.hyper.lr, 0.03);
+    assert_eq!(o.spec.label, "slow GD");
+}
+
+#[test]
+fn the_loss_panel_fits_the_runs_that_did_not_diverge() {
+    let mut h = harness_with("ravine-zigzag");
+    h.run();
+    h.get_all_by_role_and_label(Role::Slider, "learning rate")
+        .next()
+        .expect("slider")
+        .set_value_accesskit(1.0);
+    h.run();
+    h.run();
+    let s = &h.state().session;
+    let diverged = s.runs[0].as_ref().expect("computed");
+    assert!(matches!(diverged.status, Status::Diverged { .. }));
+    let calm = s.runs[1].as_ref().expect("computed");
+    let loss = h.state().loss_curves();
+    let floor = loss.floor;
+    let log = |l: f64| (l - floor).max(1e-16).log10();
+    let [lo, hi] = loss.range.expect("a range");
+    let calm_hi = calm
+        .losses
+        .iter()
+        .copied()
+        .map(log)
+        .fold(f64::MIN, f64::max);
+    let calm_lo = calm
+        .losses
+        .iter()
+        .copied()
+        .map(log)
+        .fold(f64::MAX, f64::min);
+    assert!(
+        lo <= calm_lo && hi >= calm_hi,
+        "[{lo}, {hi}] holds the calm run"
+    );
+    let wild_hi = diverged
+        .losses
+        .iter()
+        .copied()
+        .filter(|l| l.is_finite())
+        .map(log)
+        .fold(f64::MIN, f64::max);
+    assert!(
+        hi < calm_hi + 1.0 && wild_hi > hi + 10.0,
+        "the range [{lo}, {hi}] ignores the diverged run (up to {wild_hi})"
+    );
+    let [_, shown_hi] = loss.shown_y.expect("the panel was drawn");
+    assert!(
+        (shown_hi - hi).abs() < 0.5,
+        "the panel shows up to {shown_hi}, the fit is {hi}"
+    );
+    assert_eq!(loss.diverging, vec![true, false]);
+}
+
+#[test]
+fn shift_arrows_move_ten_steps() {
+    let mut h = harness_with("ravine-zigzag");
+    h.run();
+    let s0 = h.state().session.clock.step;
+    h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::ArrowRight);
+    h.run();
+    assert_eq!(h.state().session.clock.step, s0 + 10);
+    h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::ArrowRight);
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::ArrowLeft);
+    h.run();
+    assert_eq!(h.state().session.clock.step, s0 + 10);
+    h.key_press(egui::Key::ArrowRight);
+    h.run();
+    assert_eq!(h.state().session.clock.step, s0 + 11);
+}
+
+#[test]
+fn h_hides_the_hover_read_out() {
+    let mut h = harness_with("ravine-zigzag");
+    h.run();
+    let p = plot_frame(&h).center();
+    h.hover_at(p);
+    h.run();
+    assert!(h.state().plot.hover.is_some(), "read-out under the pointer");
+    h.key_press(egui::Key::H);
+    h.run();
+    h.hover_at(p + egui::vec2(3.0, 0.0));
+    h.run();
+    assert!(!h.state().settings.hover);
+    assert!(h.state().plot.hover.is_none(), "no read-out");
+    h.key_press(egui::Key::H);
+    h.run();
+    // and never while a dialog is open
+    h.key_press(egui::Key::F1);
+    h.run();
+    h.hover_at(p);
+    h.run();
+    assert!(h.state().plot.hover.is_none(), "not over the help window");
+}
+
+#[test]
+fn copy_figure_puts_an_image_of_the_export_size_on_the_clipboard() {
+    let mut h = harness_with("saddle-escape");
+    h.state_mut().export.width = 320;
+    h.state_mut().export.height = 200;
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::C);
+    h.step();
+    assert!(h.state().clipboard_job.is_some(), "rendering");
+    let mut copied = None;
+    for _ in 0..600 {
+        copied = h
+            .output()
+            .platform_output
+            .commands
+            .iter()
+            .find_map(|c| match c {
+                egui::OutputCommand::CopyImage(image) => Some(image.clone()),
+                _ => None,
+            });
+        if copied.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.step();
+    }
+    let image = copied.expect("an image was copied");
+    assert_eq!(image.size, [320, 200]);
+    // a figure, not a blank: the colour map has many colours
+    let mut colours: Vec<[u8; 4]> = image.pixels.iter().map(|p| p.to_array()).collect();
+    colours.sort_unstable();
+    colours.dedup();
+    assert!(colours.len() > 50, "{} colours", colours.len());
+    assert!(h.state().toast_text().is_some_and(|t| t.contains("copied")));
+    // the copy event of the desktop and the browser does the same
+    h.event(egui::Event::Copy);
+    h.step();
+    assert!(h.state().clipboard_job.is_some(), "Ctrl+C as a copy event");
 }

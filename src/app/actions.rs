@@ -41,8 +41,11 @@ impl LosscapeApp {
             (area.width() * ppp).round() as usize,
             (area.height() * ppp).round() as usize,
         ];
-        let path =
-            export::screenshot_path(self.screenshot_dir.as_deref(), self.session.scene.title());
+        let path = export::screenshot_path(
+            self.screenshot_dir.as_deref(),
+            self.session.scene.title(),
+            self.session.clock.step,
+        );
         let result = export::screenshot_png(image, rect)
             .and_then(|png| files::save_bytes(&path, &png).map_err(|e| e.to_string()));
         match result {
@@ -56,7 +59,37 @@ impl LosscapeApp {
         }
     }
 
+    /// Renders the figure as shown (at the export dialog's size) and puts it on the
+    /// clipboard when done, to paste into slides.
+    pub fn copy_figure(&mut self, ctx: &egui::Context) {
+        if self.clipboard_job.is_some() {
+            return;
+        }
+        let (w, h) = (self.export.width, self.export.height);
+        self.clipboard_job = Some(export::ClipboardJob::start(self.snapshot(), w, h));
+        self.toast(ctx, format!("Copying the figure ({w} × {h})..."));
+        ctx.request_repaint();
+    }
+
     pub(crate) fn poll_jobs(&mut self, ctx: &egui::Context) {
+        if let Some(job) = &self.clipboard_job {
+            match job.finished() {
+                Some(Ok(image)) => {
+                    self.clipboard_job = None;
+                    let [w, h] = image.size;
+                    ctx.copy_image(image);
+                    self.toast(
+                        ctx,
+                        format!("Figure copied ({w} × {h}): paste it into your slides."),
+                    );
+                }
+                Some(Err(message)) => {
+                    self.clipboard_job = None;
+                    self.session.notice = Some(message);
+                }
+                None => ctx.request_repaint_after(std::time::Duration::from_millis(30)),
+            }
+        }
         let arrived = self.screenshot.lock().ok().and_then(|mut s| s.take());
         if let Some(image) = arrived {
             self.screenshot_arrived(ctx, &image);

@@ -21,7 +21,13 @@ pub enum Command {
     ExportTrajectories,
     ShareLink,
     Quit,
+    CopyFigure,
     ToggleLayout,
+    Presentation,
+    ToggleControls,
+    ToggleInfo,
+    ToggleLoss,
+    ToggleHover,
     FullScreen,
     ResetView,
     PlayPause,
@@ -55,7 +61,7 @@ impl Command {
     /// Every command, in the order their shortcuts are matched: a shortcut with more
     /// modifiers comes before the same key with fewer (egui ignores extra Shift, so Ctrl+S
     /// would also take Ctrl+Shift+S).
-    pub const ALL: [Command; 21] = [
+    pub const ALL: [Command; 27] = [
         Command::Screenshot,
         Command::ExportFigure,
         Command::OpenScene,
@@ -63,6 +69,7 @@ impl Command {
         Command::SaveSceneAs,
         Command::ExportAnimation,
         Command::ExportTrajectories,
+        Command::CopyFigure,
         Command::ShareLink,
         Command::Quit,
         Command::FullScreen,
@@ -76,6 +83,11 @@ impl Command {
         Command::LastStep,
         Command::CloseHelp,
         Command::ToggleLayout,
+        Command::Presentation,
+        Command::ToggleControls,
+        Command::ToggleInfo,
+        Command::ToggleLoss,
+        Command::ToggleHover,
         Command::ResetView,
     ];
 
@@ -91,7 +103,13 @@ impl Command {
             Command::ExportTrajectories => "Export trajectories...",
             Command::ShareLink => "Share link...",
             Command::Quit => "Quit",
+            Command::CopyFigure => "Copy figure to clipboard",
             Command::ToggleLayout => "Overlay / grid",
+            Command::Presentation => "Presentation mode",
+            Command::ToggleControls => "Controls panel",
+            Command::ToggleInfo => "Info panel",
+            Command::ToggleLoss => "Loss panel",
+            Command::ToggleHover => "Hover read-out",
             Command::FullScreen => "Full screen",
             Command::ResetView => "Reset view",
             Command::PlayPause => "Play / pause",
@@ -118,7 +136,15 @@ impl Command {
             Command::ExportTrajectories => "export trajectories (CSV or JSON)",
             Command::ShareLink => "a link that opens this scene, on the web or in the desktop app",
             Command::Quit => "quit",
+            Command::CopyFigure => "copy the figure as an image, to paste into slides",
             Command::ToggleLayout => "overlay / grid layout",
+            Command::Presentation => {
+                "presentation mode: the figure fills the window (again to leave)"
+            }
+            Command::ToggleControls => "show / hide the controls panel",
+            Command::ToggleInfo => "show / hide the info panel",
+            Command::ToggleLoss => "show / hide the loss panel",
+            Command::ToggleHover => "show / hide the read-out and crosshair under the pointer",
             Command::FullScreen => "full screen",
             Command::ResetView => "reset the view (or double-click the plot)",
             Command::PlayPause => "play / pause",
@@ -129,7 +155,7 @@ impl Command {
             Command::Restart => "restart from step 0",
             Command::LastStep => "jump to the last step",
             Command::Help => "this help",
-            Command::CloseHelp => "close this help",
+            Command::CloseHelp => "close the help, or leave presentation mode",
         }
     }
 
@@ -141,7 +167,13 @@ impl Command {
             Command::Screenshot => const { &[command_shift(Key::S)] },
             Command::ExportFigure => const { &[command_shift(Key::E)] },
             Command::ExportTrajectories => const { &[command(Key::E)] },
+            Command::CopyFigure => const { &[command(Key::C)] },
             Command::ToggleLayout => const { &[key(Key::G)] },
+            Command::Presentation => const { &[key(Key::P)] },
+            Command::ToggleControls => const { &[key(Key::C)] },
+            Command::ToggleInfo => const { &[key(Key::I)] },
+            Command::ToggleLoss => const { &[key(Key::L)] },
+            Command::ToggleHover => const { &[key(Key::H)] },
             Command::FullScreen => const { &[key(Key::F11)] },
             Command::PlayPause => const { &[key(Key::Space)] },
             Command::StepForward => const { &[key(Key::ArrowRight)] },
@@ -163,9 +195,11 @@ impl Command {
     /// Whether its shortcuts also work while a text field has the keyboard (single keys
     /// would otherwise eat what the user types).
     fn works_while_typing(self) -> bool {
-        self.shortcuts()
-            .iter()
-            .all(|s| s.modifiers.command || s.logical_key == Key::F1 || s.logical_key == Key::F11)
+        // Ctrl+C in a text field copies its text
+        self != Command::CopyFigure
+            && self.shortcuts().iter().all(|s| {
+                s.modifiers.command || s.logical_key == Key::F1 || s.logical_key == Key::F11
+            })
     }
 
     /// Whether the command exists on this platform (the browser tab cannot quit itself).
@@ -187,6 +221,15 @@ pub fn menu_button(ui: &mut egui::Ui, cmd: Command) -> bool {
     clicked
 }
 
+/// A menu checkbox for a command that switches `on`, its shortcut in the label.
+pub fn menu_toggle(ui: &mut egui::Ui, cmd: Command, on: &mut bool) {
+    let text = match cmd.shortcuts().first() {
+        Some(s) => format!("{} ({})", cmd.label(), ui.ctx().format_shortcut(s)),
+        None => cmd.label().to_string(),
+    };
+    ui.checkbox(on, text).on_hover_text(cmd.help());
+}
+
 /// The shortcuts of `cmd` as the help window shows them ("Home or R").
 pub fn shortcut_text(ctx: &egui::Context, cmd: Command) -> String {
     cmd.shortcuts()
@@ -202,11 +245,17 @@ pub fn shortcut_text(ctx: &egui::Context, cmd: Command) -> String {
 pub fn pressed(ctx: &egui::Context) -> Vec<Command> {
     let typing = ctx.text_edit_focused();
     ctx.input_mut(|i| {
-        Command::ALL
+        // the desktop and the browser turn Ctrl+C into a copy event, not a key press
+        let copy = !typing && i.events.iter().any(|e| matches!(e, egui::Event::Copy));
+        let mut out: Vec<Command> = Command::ALL
             .into_iter()
             .filter(|c| c.available() && (!typing || c.works_while_typing()))
             .filter(|c| c.shortcuts().iter().any(|s| i.consume_shortcut(s)))
-            .collect()
+            .collect();
+        if copy && !out.contains(&Command::CopyFigure) {
+            out.push(Command::CopyFigure);
+        }
+        out
     })
 }
 
@@ -227,6 +276,7 @@ impl LosscapeApp {
             Command::ExportTrajectories => self
                 .files
                 .ask(FileAction::ExportTrajectories, &self.suggested_name("csv")),
+            Command::CopyFigure => self.copy_figure(ctx),
             Command::ShareLink => self.show_share = true,
             Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             Command::ToggleLayout => {
@@ -236,6 +286,11 @@ impl LosscapeApp {
                 };
                 self.set_layout(next);
             }
+            Command::Presentation => self.settings.presentation = !self.settings.presentation,
+            Command::ToggleControls => self.settings.show_controls = !self.settings.show_controls,
+            Command::ToggleInfo => self.settings.show_info = !self.settings.show_info,
+            Command::ToggleLoss => self.settings.show_loss = !self.settings.show_loss,
+            Command::ToggleHover => self.settings.hover = !self.settings.hover,
             Command::FullScreen => {
                 let fs = ctx.input(|i| i.viewport().fullscreen.unwrap_or(false));
                 ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(!fs));
@@ -252,7 +307,13 @@ impl LosscapeApp {
                 clock.playing = false;
             }
             Command::Help => self.show_help = !self.show_help,
-            Command::CloseHelp => self.show_help = false,
+            Command::CloseHelp => {
+                if self.show_help {
+                    self.show_help = false;
+                } else {
+                    self.settings.presentation = false;
+                }
+            }
         }
     }
 }
@@ -300,6 +361,12 @@ mod tests {
             LastStep => 18,
             Help => 19,
             CloseHelp => 20,
+            CopyFigure => 21,
+            Presentation => 22,
+            ToggleControls => 23,
+            ToggleInfo => 24,
+            ToggleLoss => 25,
+            ToggleHover => 26,
         }
     }
 

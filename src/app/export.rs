@@ -193,6 +193,50 @@ fn spawn(
     job
 }
 
+/// A figure rendered on a helper thread for the clipboard (a long run takes seconds to draw:
+/// the window keeps going meanwhile).
+pub struct ClipboardJob {
+    result: Arc<Mutex<Option<Result<egui::ColorImage, String>>>>,
+}
+
+impl ClipboardJob {
+    /// Renders `snapshot` at `width` × `height` with the export renderer.
+    pub fn start(snapshot: Snapshot, width: u32, height: u32) -> Self {
+        let result = Arc::new(Mutex::new(None));
+        let slot = Arc::clone(&result);
+        std::thread::spawn(move || {
+            let image = export::render_rgba(&snapshot.request(width, height))
+                .map(|pixmap| pixmap_to_image(&pixmap))
+                .map_err(|e| format!("Could not copy the figure: {e}."));
+            if let Ok(mut s) = slot.lock() {
+                *s = Some(image);
+            }
+        });
+        ClipboardJob { result }
+    }
+
+    /// The image, once rendered.
+    pub fn finished(&self) -> Option<Result<egui::ColorImage, String>> {
+        self.result.lock().ok()?.take()
+    }
+}
+
+/// A rendered figure as an egui image (colours un-premultiplied, as the clipboard wants).
+pub fn pixmap_to_image(pixmap: &tiny_skia::Pixmap) -> egui::ColorImage {
+    let rgba: Vec<u8> = pixmap
+        .pixels()
+        .iter()
+        .flat_map(|p| {
+            let c = p.demultiply();
+            [c.red(), c.green(), c.blue(), c.alpha()]
+        })
+        .collect();
+    egui::ColorImage::from_rgba_unmultiplied(
+        [pixmap.width() as usize, pixmap.height() as usize],
+        &rgba,
+    )
+}
+
 /// Encodes a screenshot (RGBA, physical pixels) cropped to `rect` (physical pixels) as PNG.
 pub fn screenshot_png(image: &egui::ColorImage, rect: [usize; 4]) -> Result<Vec<u8>, String> {
     let [x0, y0, w, h] = rect;
@@ -215,22 +259,57 @@ pub fn screenshot_png(image: &egui::ColorImage, rect: [usize; 4]) -> Result<Vec<
     pixmap.encode_png().map_err(|e| e.to_string())
 }
 
-/// Where screenshots go: `dir`, else ~/Pictures when it exists, else the working directory.
-pub fn screenshot_path(dir: Option<&Path>, scene_title: &str) -> PathBuf {
+/// Where screenshots go: `dir`, else the pictures folder (see [`pictures_dir`]), else the
+/// working directory. The name carries the scene and the step shown.
+pub fn screenshot_path(dir: Option<&Path>, scene_title: &str, step: usize) -> PathBuf {
     let dir = dir
         .map(Path::to_path_buf)
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .map(|h| Path::new(&h).join("Pictures"))
-                .filter(|p| p.is_dir())
-        })
+        .or_else(pictures_dir)
         .or_else(|| std::env::current_dir().ok())
         .unwrap_or_default();
     dir.join(format!(
-        "losscape-{}-{}.png",
+        "losscape-{}-step{step}-{}.png",
         file_stem(scene_title),
         timestamp()
     ))
+}
+
+/// The user's pictures folder, XDG aware: `$XDG_PICTURES_DIR`, else its line in
+/// `user-dirs.dirs` (`$XDG_CONFIG_HOME`, or ~/.config), else ~/Pictures. Created when it
+/// is missing (a fresh account has none), so screenshots never land in /tmp.
+pub fn pictures_dir() -> Option<PathBuf> {
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let config = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| home.as_ref().map(|h| h.join(".config")));
+    let from_file = || {
+        let text = std::fs::read_to_string(config.as_ref()?.join("user-dirs.dirs")).ok()?;
+        user_dirs_pictures(&text, home.as_deref()?)
+    };
+    let dir = std::env::var_os("XDG_PICTURES_DIR")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(from_file)
+        .or_else(|| home.as_ref().map(|h| h.join("Pictures")))?;
+    std::fs::create_dir_all(&dir).ok()?;
+    Some(dir)
+}
+
+/// The pictures folder named in the text of a `user-dirs.dirs` file
+/// (`XDG_PICTURES_DIR="$HOME/Pictures"`), with `$HOME` replaced by `home`.
+fn user_dirs_pictures(text: &str, home: &Path) -> Option<PathBuf> {
+    let value = text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("XDG_PICTURES_DIR="))
+        .next_back()?
+        .trim()
+        .trim_matches('"');
+    let path = match value.strip_prefix("$HOME") {
+        Some(rest) => home.join(rest.trim_start_matches('/')),
+        None => PathBuf::from(value),
+    };
+    // the spec allows only absolute paths and $HOME-relative ones
+    (path.is_absolute() && path != home).then_some(path)
 }
 
 /// A file name stem from a scene title: lower-case letters and digits, dashes between words
@@ -285,6 +364,41 @@ mod tests {
         let t = timestamp();
         assert_eq!(t.len(), 15);
         assert!(t.starts_with("20"));
+    }
+
+    #[test]
+    fn the_pictures_folder_is_read_from_user_dirs() {
+        let home = Path::new("/home/ada");
+        let text = "# written by xdg-user-dirs-update\nXDG_DESKTOP_DIR=\"$HOME/Desktop\"\nXDG_PICTURES_DIR=\"$HOME/Bilder\"\n";
+        assert_eq!(
+            user_dirs_pictures(text, home),
+            Some(PathBuf::from("/home/ada/Bilder"))
+        );
+        let absolute = "XDG_PICTURES_DIR=\"/data/pics\"";
+        assert_eq!(
+            user_dirs_pictures(absolute, home),
+            Some(PathBuf::from("/data/pics"))
+        );
+        // "$HOME/" alone means "no pictures folder" in the spec: fall back, do not use $HOME
+        assert_eq!(
+            user_dirs_pictures("XDG_PICTURES_DIR=\"$HOME/\"", home),
+            None
+        );
+        assert_eq!(
+            user_dirs_pictures("XDG_MUSIC_DIR=\"$HOME/Music\"", home),
+            None
+        );
+    }
+
+    #[test]
+    fn screenshot_names_carry_the_scene_and_the_step() {
+        let p = screenshot_path(Some(Path::new("/x")), "Rotated ravine", 42);
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        assert!(
+            name.starts_with("losscape-rotated-ravine-step42-"),
+            "{name}"
+        );
+        assert_eq!(p.parent(), Some(Path::new("/x")));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! commands come from the command list ([`super::commands`]), shortcut and all.
 
 use super::LosscapeApp;
-use super::commands::{Command, menu_button};
+use super::commands::{Command, menu_button, menu_toggle};
 use super::state::Layout;
 use crate::scene::{self, BUILTINS};
 
@@ -21,7 +21,11 @@ impl LosscapeApp {
                 use Command::*;
                 run(self, ui, &[OpenScene, SaveScene, SaveSceneAs]);
                 ui.separator();
-                run(self, ui, &[Screenshot, ExportFigure, ExportAnimation]);
+                run(
+                    self,
+                    ui,
+                    &[Screenshot, CopyFigure, ExportFigure, ExportAnimation],
+                );
                 run(self, ui, &[ExportTrajectories, ShareLink]);
                 if Quit.available() {
                     ui.separator();
@@ -40,9 +44,13 @@ impl LosscapeApp {
                     self.set_layout(layout);
                 }
                 ui.separator();
-                ui.checkbox(&mut self.settings.show_loss, "Loss panel");
-                ui.checkbox(&mut self.settings.show_info, "Info panel");
-                ui.checkbox(&mut self.settings.dark, "Dark theme");
+                run(self, ui, &[Command::Presentation]);
+                let s = &mut self.settings;
+                menu_toggle(ui, Command::ToggleControls, &mut s.show_controls);
+                menu_toggle(ui, Command::ToggleInfo, &mut s.show_info);
+                menu_toggle(ui, Command::ToggleLoss, &mut s.show_loss);
+                menu_toggle(ui, Command::ToggleHover, &mut s.hover);
+                ui.checkbox(&mut s.dark, "Dark theme");
                 ui.separator();
                 // egui handles these keys itself: the buttons only do the same
                 if ui.button("Larger text (Ctrl +)").clicked() {

@@ -16,6 +16,7 @@ pub mod export;
 pub mod files;
 pub mod formula_box;
 pub mod info;
+pub mod labels;
 mod menu;
 pub mod paint;
 pub mod platform;
@@ -25,7 +26,7 @@ pub mod timeline;
 mod windows;
 
 use crate::scene::{self, DEFAULT_SCENE, Scene};
-use egui::RichText;
+use egui::{Rect, RichText};
 use files::Files;
 use state::{Layout, Session};
 
@@ -42,6 +43,11 @@ pub struct Settings {
     pub dark: bool,
     pub show_loss: bool,
     pub show_info: bool,
+    pub show_controls: bool,
+    /// The read-out box and crosshair under the pointer on the plot.
+    pub hover: bool,
+    /// Presentation mode: the figure fills the window, text sized for a projector.
+    pub presentation: bool,
     /// Where the web app is served; share links made on the desktop point there.
     pub site: String,
 }
@@ -55,7 +61,12 @@ impl Default for Settings {
             layout: Layout::Overlay,
             dark: true,
             show_loss: true,
-            show_info: true,
+            // off at first: beside the controls it would leave a 1280-wide screen's plot a
+            // third of the window (I shows it)
+            show_info: false,
+            show_controls: true,
+            hover: true,
+            presentation: false,
             site: LOCAL_SITE.to_string(),
         }
     }
@@ -82,6 +93,8 @@ pub struct LosscapeApp {
     pub export_dialog: Option<ExportDialog>,
     /// A render running in the background.
     pub job: Option<export::Job>,
+    /// A figure being rendered for the clipboard.
+    pub clipboard_job: Option<export::ClipboardJob>,
     /// Where a requested screenshot of the window arrives.
     screenshot: std::sync::Arc<std::sync::Mutex<Option<std::sync::Arc<egui::ColorImage>>>>,
     /// Where screenshots are saved; `None` picks ~/Pictures or the working directory.
@@ -90,6 +103,8 @@ pub struct LosscapeApp {
     pub show_share: bool,
     /// The window (or browser tab) title last set.
     title: String,
+    /// The window was fitted into its monitor.
+    fitted: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,10 +130,12 @@ impl LosscapeApp {
             export: export::ExportSettings::default(),
             export_dialog: None,
             job: None,
+            clipboard_job: None,
             screenshot: Default::default(),
             screenshot_dir: None,
             show_share: false,
             title: String::new(),
+            fitted: false,
         }
     }
 
@@ -155,6 +172,16 @@ impl LosscapeApp {
         app.session.layout = settings.layout;
         app.settings = settings;
         app
+    }
+
+    /// The loss panel's curves as last drawn.
+    pub fn loss_curves(&self) -> &timeline::LossCurves {
+        &self.loss
+    }
+
+    /// Where the loss panel drew its data in the last frame; `None` while it is hidden.
+    pub fn loss_frame(&self) -> Option<Rect> {
+        self.loss.frame
     }
 
     fn toast(&mut self, ctx: &egui::Context, message: impl Into<String>) {
@@ -204,65 +231,132 @@ impl LosscapeApp {
             ctx.request_repaint_after(std::time::Duration::from_millis(30));
         }
 
-        egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
+        self.fit_to_monitor(&ctx);
+        let presenting = self.settings.presentation;
+        if presenting {
+            presentation_style(ui.style_mut());
+        } else {
+            egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
+        }
         egui::Panel::bottom("timeline")
             .resizable(false)
             .show(ui, |ui| {
                 ui.add_space(2.0);
                 timeline::controls(ui, &mut self.session);
             });
-        if self.settings.show_loss {
+        self.loss.frame = None;
+        if self.settings.show_loss && !presenting {
+            // a fifth of a small screen at first, so the plot stays the largest thing
+            let height = (ctx.content_rect().height() * 0.17).clamp(90.0, 170.0);
             egui::Panel::bottom("loss")
                 .resizable(true)
-                .default_size(170.0)
-                .min_size(90.0)
+                .default_size(height)
+                .min_size(80.0)
                 .show(ui, |ui| {
                     timeline::loss_plot(ui, &self.session, &mut self.loss);
                 });
         }
-        egui::Panel::left("controls")
-            .resizable(true)
-            .default_size(330.0)
-            .min_size(240.0)
-            .show(ui, |ui| {
-                egui::ScrollArea::vertical()
-                    .id_salt("controls-scroll")
-                    .show(ui, |ui| {
-                        let out = self.controls.ui(ui, &mut self.session);
-                        if out.reset_view {
-                            self.plot.reset_view = true;
-                        }
-                    });
-            });
-        if self.settings.show_info {
+        if self.settings.show_controls && !presenting {
+            egui::Panel::left("controls")
+                .resizable(true)
+                .default_size(280.0)
+                .min_size(220.0)
+                .max_size(560.0)
+                .show(ui, |ui| {
+                    egui::ScrollArea::vertical()
+                        .id_salt("controls-scroll")
+                        .show(ui, |ui| {
+                            let out = self.controls.ui(ui, &mut self.session);
+                            if out.reset_view {
+                                self.plot.reset_view = true;
+                            }
+                        });
+                });
+        }
+        if self.settings.show_info && !presenting {
             egui::Panel::right("info")
                 .resizable(true)
-                .default_size(300.0)
-                .min_size(200.0)
+                .default_size(280.0)
+                .min_size(180.0)
+                .max_size(560.0)
                 .show(ui, |ui| {
                     info::ui(ui, &self.session);
                 });
         }
+        self.plot.presenting = presenting;
+        // the hover read-out stays off while a dialog is open, so it is never drawn over one
+        self.plot.hover_enabled = self.settings.hover && !self.dialog_open();
         egui::CentralPanel::default().show(ui, |ui| {
+            let top = ui.cursor().min;
             self.lesson_card(ui);
             self.plot.ui(ui, &mut self.session);
+            // what a screenshot keeps: the title, the claim, the step and the plot
+            self.plot.area = Some(Rect::from_min_max(top, ui.min_rect().max));
         });
         windows::show_all(self, &ctx);
     }
 
+    /// Whether a floating window that takes the user's attention is open.
+    fn dialog_open(&self) -> bool {
+        self.show_help
+            || self.show_share
+            || self.export_dialog.is_some()
+            || self.job.is_some()
+            || self.session.notice.is_some()
+            || self.files.prompt.is_some()
+    }
+
+    /// Shrinks the window into the monitor once its size is known (the first frames): a
+    /// window taller than a 720-line projector hides the animation bar off-screen.
+    fn fit_to_monitor(&mut self, ctx: &egui::Context) {
+        if self.fitted {
+            return;
+        }
+        let (monitor, inner) = ctx.input(|i| (i.viewport().monitor_size, i.viewport().inner_rect));
+        let (Some(monitor), Some(inner)) = (monitor, inner) else {
+            return;
+        };
+        self.fitted = true;
+        // room for a title bar and a task bar
+        let fit = egui::vec2(monitor.x - 16.0, monitor.y - 64.0).max(egui::vec2(320.0, 240.0));
+        if inner.width() > fit.x || inner.height() > fit.y {
+            ctx.send_viewport_cmd(egui::ViewportCommand::InnerSize(inner.size().min(fit)));
+            ctx.send_viewport_cmd(egui::ViewportCommand::OuterPosition(egui::pos2(0.0, 0.0)));
+        }
+    }
+
     fn lesson_card(&mut self, ui: &mut egui::Ui) {
         let scene = &self.session.scene;
+        let presenting = self.settings.presentation;
+        let (title, claim) = if presenting {
+            (30.0, 20.0)
+        } else {
+            (19.0, 15.0)
+        };
         ui.horizontal_wrapped(|ui| {
-            ui.label(RichText::new(scene.title()).heading().strong());
+            ui.label(RichText::new(scene.title()).size(title).strong());
             if !scene.description.is_empty() {
-                ui.label(RichText::new(&scene.description).size(16.0));
+                ui.label(RichText::new(&scene.description).size(claim));
             }
         });
-        if let Some(h) = self.plot.hover {
-            ui.label(RichText::new(h.text().replace('\n', "   ")).small().weak());
-        } else {
-            ui.label(RichText::new("Hover the plot to read the loss and curvature; click to move the start; scroll to zoom, drag to pan, double-click to reset.").small().weak());
+        if presenting {
+            // the transport bar shows the step: every line here is taken from the plot
+            return;
         }
+        let step = format!(
+            "step {} of {}",
+            self.session.clock.step,
+            self.session.last_step()
+        );
+        let line = match self.plot.hover {
+            Some(h) if self.settings.hover => {
+                format!("{step}    {}", h.text().replace('\n', "   "))
+            }
+            _ => format!(
+                "{step}    Hover the plot to read the loss and curvature (H hides the read-out); click to move the start; scroll to zoom, drag to pan, double-click to reset."
+            ),
+        };
+        ui.add(egui::Label::new(RichText::new(line).small().weak()).truncate());
     }
 
     fn set_layout(&mut self, layout: Layout) {
@@ -270,6 +364,22 @@ impl LosscapeApp {
         self.settings.layout = layout;
         self.plot.reset_view = true;
     }
+}
+
+/// Text sized for the back of a room (presentation mode): axis ticks and the read-outs at
+/// 18 points, buttons and body text at 20.
+pub fn presentation_style(style: &mut egui::Style) {
+    use egui::{FontFamily, FontId, TextStyle};
+    for (text, size, family) in [
+        (TextStyle::Heading, 30.0, FontFamily::Proportional),
+        (TextStyle::Body, 18.0, FontFamily::Proportional),
+        (TextStyle::Button, 20.0, FontFamily::Proportional),
+        (TextStyle::Small, 16.0, FontFamily::Proportional),
+        (TextStyle::Monospace, 18.0, FontFamily::Monospace),
+    ] {
+        style.text_styles.insert(text, FontId::new(size, family));
+    }
+    style.spacing.interact_size.y = 30.0;
 }
 
 /// Lets proportional text fall back to egui's monospace font, which has the arrows and math

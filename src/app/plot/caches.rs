@@ -211,11 +211,11 @@ impl PlotView {
 }
 
 /// The overlay as the window draws it: sizes in points, the legend in the plot's corner.
-pub(super) fn window_overlay(projection: &Projection) -> Overlay<'_> {
+pub(super) fn window_overlay(projection: &Projection, scale: f64) -> Overlay<'_> {
     Overlay {
         projection,
-        u: UNIT,
-        ems: Ems::at(UNIT),
+        u: UNIT * scale,
+        ems: Ems::at(UNIT * scale),
         legend: true,
         selected: None,
         only: None,

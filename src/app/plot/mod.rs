@@ -45,6 +45,10 @@ pub struct PlotView {
     /// The parameter region the (first) plot shows.
     pub visible: Option<ViewBox>,
     pub hover: Option<Hover>,
+    /// Show the read-out and crosshair under the pointer (set by the app each frame).
+    pub hover_enabled: bool,
+    /// Presentation mode: legend, marks and trails drawn larger, for a projector.
+    pub presenting: bool,
 }
 
 fn to_color(c: [u8; 3]) -> Color32 {
@@ -71,14 +75,16 @@ impl PlotView {
     pub fn ui(&mut self, ui: &mut egui::Ui, session: &mut Session) {
         let avail = ui.available_size();
         self.area = Some(Rect::from_min_size(ui.cursor().min, avail));
-        let bar_width = BAR_STRIP;
+        // presentation mode gives the colour bar's strip to the plot: the contours and the
+        // colours still read low to high, and the read-out gives the numbers
+        let bar_width = if self.presenting { 0.0 } else { BAR_STRIP };
         ui.horizontal_top(|ui| {
             let plot_size = egui::vec2((avail.x - bar_width).max(120.0), avail.y.max(120.0));
             ui.allocate_ui(plot_size, |ui| match session.layout {
                 Layout::Overlay => self.overlay(ui, session),
                 Layout::Grid => self.grid(ui, session),
             });
-            if let Some(r) = &self.raster {
+            if let Some(r) = self.raster.as_ref().filter(|_| !self.presenting) {
                 let (rect, _) = ui.allocate_exact_size(
                     egui::vec2(bar_width - 8.0, plot_size.y),
                     egui::Sense::hover(),
@@ -104,6 +110,9 @@ impl PlotView {
             // the wheel zooms (see `wheel_zoom`); Ctrl + wheel and pinch zoom too
             .allow_scroll(false)
             .show_grid(false)
+            .show_x(self.hover_enabled)
+            .show_y(self.hover_enabled)
+            .show_crosshair(self.hover_enabled)
             .label_formatter(move |pos| {
                 let p = match pos {
                     egui_plot::HoverPosition::NearDataPoint { position, .. }
@@ -210,6 +219,7 @@ impl PlotView {
         self.hover = resp
             .response
             .hover_pos()
+            .filter(|_| self.hover_enabled)
             .map(|p| t.value_from_position(p))
             .map(|p| Hover::at(&surface, Vec2::new(p.x, p.y)));
 
@@ -229,13 +239,19 @@ impl PlotView {
         self.paint_contours(&painter, &projection);
         let overlay = Overlay {
             selected: Some(session.selected),
-            ..window_overlay(&projection)
+            ..window_overlay(&projection, self.unit())
         };
         paint(
             &painter,
             &self.overlay_items(&overlay, &figure),
             egui::Vec2::ZERO,
         );
+    }
+
+    /// The figure's size unit on screen: one point, more in presentation mode (legend text
+    /// 12 units high: 19 points there).
+    fn unit(&self) -> f64 {
+        if self.presenting { 1.6 } else { 1.0 }
     }
 
     fn grid(&mut self, ui: &mut egui::Ui, session: &mut Session) {
@@ -252,19 +268,10 @@ impl PlotView {
         let avail = ui.available_size();
         let base_view = session.view_box();
         let aspect = (base_view.width() / base_view.height()).clamp(0.2, 5.0) as f32;
-        let title_h = 36.0;
+        let title_h = 36.0 * self.unit() as f32;
         let gap = 6.0;
         let n = enabled.len();
-        let (cols, panel_w) = (1..=n)
-            .map(|cols| {
-                let rows = n.div_ceil(cols);
-                let w = ((avail.x - gap * cols as f32) / cols as f32)
-                    .min(((avail.y - gap * rows as f32) / rows as f32 - title_h) * aspect);
-                (cols, w)
-            })
-            .fold((1, 0.0f32), |best, c| if c.1 > best.1 { c } else { best });
-        let panel_w = panel_w.max(60.0);
-        let panel_h = panel_w / aspect;
+        let (cols, panel_w, panel_h) = grid_cells(n, avail, aspect, gap, title_h);
         let view = fit_aspect(base_view, panel_w as f64, panel_h as f64);
         let link = ui.make_persistent_id("grid-link");
         let step = session.clock.step;
@@ -320,7 +327,7 @@ impl PlotView {
                             legend: false,
                             selected: Some(i),
                             only: Some(i),
-                            ..window_overlay(&projection)
+                            ..window_overlay(&projection, self.unit())
                         };
                         paint(
                             &painter,
@@ -342,6 +349,38 @@ impl PlotView {
             self.ensure_raster(ui.ctx(), &surface, v, Self::raster_size(ui.ctx(), frame));
         }
     }
+}
+
+/// Columns and panel size of a grid of `n` panels filling `avail`: every column count is
+/// tried and the one whose panels show the scene's view (of aspect `aspect`) largest wins;
+/// the panels then take the whole cell, the view widened to their shape.
+fn grid_cells(
+    n: usize,
+    avail: egui::Vec2,
+    aspect: f32,
+    gap: f32,
+    title_h: f32,
+) -> (usize, f32, f32) {
+    let cell = |cols: usize| {
+        let rows = n.div_ceil(cols);
+        let w = ((avail.x - gap * cols as f32) / cols as f32).max(60.0);
+        let h = ((avail.y - gap * rows as f32) / rows as f32 - title_h).max(45.0);
+        (w, h)
+    };
+    let shown = |(w, h): (f32, f32)| {
+        let vw = w.min(h * aspect);
+        vw * vw / aspect
+    };
+    // on a tie the fewer columns win: fewer empty cells
+    let cols = (1..=n.max(1)).fold(1, |best, c| {
+        if shown(cell(c)) > shown(cell(best)) {
+            c
+        } else {
+            best
+        }
+    });
+    let (w, h) = cell(cols);
+    (cols, w, h)
 }
 
 /// The mouse wheel over a plot zooms about the pointer, as in map viewers (egui_plot would pan

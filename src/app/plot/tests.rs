@@ -82,7 +82,7 @@ fn the_window_draws_the_plot_the_png_draws() {
     let mut view = PlotView::default();
     view.update_trails_of(&runs, 0, 0..runs.len(), projection.pixels_per_unit());
     let figure = Figure::build(&scene, &runs, projection.view, step);
-    window.extend(view.overlay_items(&window_overlay(&projection), &figure));
+    window.extend(view.overlay_items(&window_overlay(&projection, 1.0), &figure));
 
     let classes = |items: &[Drawn]| -> Vec<String> {
         items
@@ -122,4 +122,26 @@ fn the_window_draws_the_plot_the_png_draws() {
         (0.95..1.05).contains(&ratio),
         "{trail_vertices} vs {png_vertices}"
     );
+}
+
+#[test]
+fn the_grid_fills_its_area_with_columns_for_its_shape() {
+    let (gap, title) = (6.0, 36.0);
+    for (n, avail, aspect, want_cols) in [
+        // ten square panels in a wide area: a wide grid
+        (10, egui::vec2(1200.0, 600.0), 1.0, 5),
+        // the same in a tall area: a tall grid
+        (10, egui::vec2(600.0, 1200.0), 1.0, 2),
+        (4, egui::vec2(1000.0, 700.0), 1.0, 2),
+        (1, egui::vec2(800.0, 600.0), 1.0, 1),
+    ] {
+        let (cols, w, h) = grid_cells(n, avail, aspect, gap, title);
+        assert_eq!(cols, want_cols, "{n} panels in {avail:?}");
+        let rows = n.div_ceil(cols);
+        // the cells take the whole area: no third left empty
+        let used_w = cols as f32 * (w + gap);
+        let used_h = rows as f32 * (h + title + gap);
+        assert!((used_w - avail.x).abs() < 1.0, "{used_w} of {}", avail.x);
+        assert!((used_h - avail.y).abs() < 1.0, "{used_h} of {}", avail.y);
+    }
 }
