@@ -1109,3 +1109,85 @@ fn copy_figure_puts_an_image_of_the_export_size_on_the_clipboard() {
     h.step();
     assert!(h.state().clipboard_job.is_some(), "Ctrl+C as a copy event");
 }
+
+/// A point on optimizer `i`'s row of the legend as drawn in the last frame.
+fn legend_row(h: &Harness<'static, LosscapeApp>, i: usize) -> egui::Pos2 {
+    let plot = &h.state().plot;
+    let b = plot.legend.as_ref().expect("a legend was drawn");
+    let [x, y, w, ht] = b.rect;
+    (0..400)
+        .map(|k| egui::pos2((x + 0.5 * w) as f32, (y + ht * f64::from(k) / 400.0) as f32))
+        .find(|&p| plot.legend_hit(p) == Some(i))
+        .expect("the optimizer has a row")
+}
+
+fn click(h: &mut Harness<'static, LosscapeApp>, p: egui::Pos2) {
+    h.hover_at(p);
+    h.run();
+    h.drag_at(p);
+    h.run();
+    h.drop_at(p);
+    h.run();
+}
+
+#[test]
+fn clicking_a_legend_entry_highlights_that_optimizer_and_again_clears_it() {
+    for placement in ["beside", "auto"] {
+        let mut h = harness_with("rosenbrock-race");
+        h.state_mut().settings.legend = placement.to_string();
+        h.state_mut().session.clock.step = 40;
+        h.run();
+        let start = h.state().session.scene.start;
+        let p = legend_row(&h, 3);
+        click(&mut h, p);
+        assert_eq!(h.state().plot.style.highlight, Some(3), "{placement}");
+        assert_eq!(
+            h.state().session.scene.start,
+            start,
+            "not a click on the plot"
+        );
+        // the figure exported now is highlighted too
+        assert_eq!(h.state().snapshot().style.highlight, Some(3));
+        let p = legend_row(&h, 5);
+        click(&mut h, p);
+        assert_eq!(h.state().plot.style.highlight, Some(5), "{placement}");
+        click(&mut h, p);
+        assert_eq!(h.state().plot.style.highlight, None, "{placement}: cleared");
+        assert_eq!(h.state().session.scene.start, start);
+    }
+}
+
+#[test]
+fn the_view_menu_moves_and_hides_the_legend() {
+    let mut h = harness_with("rosenbrock-race");
+    h.run();
+    h.get_by_label("View").click();
+    h.run();
+    h.get_by_label("Beside the plot").click();
+    h.run();
+    h.run();
+    assert!(h.state().plot.legend.is_some());
+    let beside = plot_frame(&h).width();
+    h.get_by_label("View").click();
+    h.run();
+    h.get_by_label("Hidden").click();
+    h.run();
+    h.run();
+    assert_eq!(h.state().settings.legend, "hidden");
+    assert!(h.state().plot.legend.is_none(), "no legend drawn");
+    assert!(
+        plot_frame(&h).width() > beside + 100.0,
+        "its column went to the plot"
+    );
+    h.get_by_label("View").click();
+    h.run();
+    h.get_by_label("In the plot's emptiest corner").click();
+    h.run();
+    h.run();
+    let b = h.state().plot.legend.clone().expect("drawn in the plot");
+    let f = plot_frame(&h);
+    assert!(
+        f.contains(egui::pos2(b.rect[0] as f32 + 1.0, b.rect[1] as f32 + 1.0)),
+        "inside the plot"
+    );
+}

@@ -4,6 +4,7 @@
 use super::LosscapeApp;
 use super::commands::{Command, menu_button, menu_toggle};
 use super::state::Layout;
+use crate::figure::draw::LegendPlacement;
 use crate::scene::{self, BUILTINS};
 
 impl LosscapeApp {
@@ -51,6 +52,19 @@ impl LosscapeApp {
                 menu_toggle(ui, Command::ToggleLoss, &mut s.show_loss);
                 menu_toggle(ui, Command::ToggleHover, &mut s.hover);
                 ui.checkbox(&mut s.dark, "Dark theme");
+                ui.separator();
+                ui.label("Legend");
+                let mut legend = self.legend_placement();
+                for (placement, text) in [
+                    (LegendPlacement::Beside, "Beside the plot"),
+                    (LegendPlacement::Auto, "In the plot's emptiest corner"),
+                    (LegendPlacement::Hidden, "Hidden"),
+                ] {
+                    ui.radio_value(&mut legend, placement, text);
+                }
+                if legend != self.legend_placement() {
+                    self.settings.legend = legend.name().to_string();
+                }
                 ui.separator();
                 // egui handles these keys itself: the buttons only do the same
                 if ui.button("Larger text (Ctrl +)").clicked() {

@@ -25,6 +25,7 @@ pub mod state;
 pub mod timeline;
 mod windows;
 
+use crate::figure::draw::LegendPlacement;
 use crate::scene::{self, DEFAULT_SCENE, Scene};
 use egui::{Rect, RichText};
 use files::Files;
@@ -48,6 +49,9 @@ pub struct Settings {
     pub hover: bool,
     /// Presentation mode: the figure fills the window, text sized for a projector.
     pub presentation: bool,
+    /// Where the legend goes: "beside" the plot, "auto" (its emptiest corner) or "hidden"
+    /// (the names of [`LegendPlacement`]).
+    pub legend: String,
     /// Where the web app is served; share links made on the desktop point there.
     pub site: String,
 }
@@ -67,6 +71,9 @@ impl Default for Settings {
             show_controls: true,
             hover: true,
             presentation: false,
+            // in the emptiest corner: beside, it takes a third of a 1280-wide window's plot
+            // (the exports, with room to spare, put it beside)
+            legend: LegendPlacement::Auto.name().to_string(),
             site: LOCAL_SITE.to_string(),
         }
     }
@@ -284,6 +291,15 @@ impl LosscapeApp {
                 });
         }
         self.plot.presenting = presenting;
+        self.plot.style.legend = self.legend_placement();
+        if self
+            .plot
+            .style
+            .highlight
+            .is_some_and(|i| i >= self.session.scene.optimizers.len())
+        {
+            self.plot.style.highlight = None;
+        }
         // the hover read-out stays off while a dialog is open, so it is never drawn over one
         self.plot.hover_enabled = self.settings.hover && !self.dialog_open();
         egui::CentralPanel::default().show(ui, |ui| {
@@ -294,6 +310,11 @@ impl LosscapeApp {
             self.plot.area = Some(Rect::from_min_max(top, ui.min_rect().max));
         });
         windows::show_all(self, &ctx);
+    }
+
+    /// Where the legend goes now.
+    pub fn legend_placement(&self) -> LegendPlacement {
+        LegendPlacement::parse(&self.settings.legend).unwrap_or(LegendPlacement::Auto)
     }
 
     /// Whether a floating window that takes the user's attention is open.
