@@ -226,49 +226,65 @@ pub fn controls(ui: &mut egui::Ui, session: &mut Session) {
 /// Labelled marks on the loss axis at most.
 const MAX_LOSS_MARKS: usize = 6;
 
-/// Marks of the loss axis, which shows log10 of the loss between `lo` and `hi`: whole
-/// decades, at most about five of them; when fewer than two decades are in view, 1, 2 and 5
-/// times each decade, and failing that every multiple, so a curve that changes by less than
-/// a factor of ten still has labelled ticks.
-fn loss_marks(lo: f64, hi: f64) -> Vec<GridMark> {
+/// The closest two labelled marks come, in points: egui_plot hides labels under 20 points
+/// apart, so closer marks would leave the axis unlabelled (a low panel did).
+const MIN_LABEL_GAP: f64 = 26.0;
+
+/// The grid's finest spacing in points (egui_plot's default), from which the marks learn the
+/// axis' scale.
+const GRID_MIN: f32 = 8.0;
+
+/// Marks of the loss axis, which shows log10 of the loss between `lo` and `hi` at
+/// `px_per_decade` points per decade: whole decades (every k-th, so labels stay
+/// [`MIN_LABEL_GAP`] apart and at most [`MAX_LOSS_MARKS`]); when fewer than two decades are
+/// in view, 1, 2 and 5 times each decade, and failing that every multiple, so a curve that
+/// changes by less than a factor of ten still has labelled ticks.
+fn loss_marks(lo: f64, hi: f64, px_per_decade: f64) -> Vec<GridMark> {
     if !(lo.is_finite() && hi.is_finite() && lo < hi) {
         return Vec::new();
     }
+    let min_step = if px_per_decade.is_finite() && px_per_decade > 0.0 {
+        MIN_LABEL_GAP / px_per_decade
+    } else {
+        0.0
+    };
     // decades as integers; far beyond f64's exponents nothing is drawn anyway
     let (a, b) = (lo.floor().max(-400.0) as i64, hi.ceil().min(400.0) as i64);
-    let every = ((b - a) / 4).max(1);
-    let decades: Vec<i64> = (a.div_euclid(every)..=b.div_euclid(every))
-        .map(|q| q * every)
+    let every = ((b - a) / 4).max(min_step.ceil().min(800.0) as i64).max(1);
+    let decades: Vec<GridMark> = (a.div_euclid(every)..=b.div_euclid(every))
+        .map(|q| GridMark {
+            value: (q * every) as f64,
+            step_size: every as f64,
+        })
         .collect();
     let in_view = |v: &f64| (lo..=hi).contains(v);
-    if decades.iter().map(|&k| k as f64).filter(in_view).count() >= 2 {
-        return decades
-            .into_iter()
-            .map(|k| GridMark {
-                value: k as f64,
-                step_size: every as f64,
-            })
-            .collect();
+    if decades.iter().filter(|m| in_view(&m.value)).count() >= 2 {
+        return decades;
     }
-    for multiples in [
-        &[1.0, 2.0, 5.0][..],
-        &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0],
+    // the narrowest gap between consecutive marks of each set, in decades
+    for (multiples, gap) in [
+        (&[1.0, 2.0, 5.0][..], 2f64.log10()),
+        (
+            &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0],
+            (10.0f64 / 9.0).log10(),
+        ),
     ] {
-        let marks: Vec<GridMark> = (a..=b)
+        let marks: Vec<f64> = (a..=b)
             .flat_map(|k| multiples.iter().map(move |m| k as f64 + f64::log10(*m)))
             .filter(in_view)
-            .map(|value| GridMark {
-                value,
-                step_size: 0.1,
-            })
             .collect();
-        if marks.len() >= 2 {
-            // a handful of labels, however far the view is zoomed
-            let every = marks.len().div_ceil(MAX_LOSS_MARKS);
-            return marks.into_iter().step_by(every).collect();
+        // a handful of labels, however far the view is zoomed
+        let every = marks.len().div_ceil(MAX_LOSS_MARKS).max(1);
+        let step_size = gap * every as f64;
+        if marks.len() >= 2 && step_size >= min_step {
+            return marks
+                .into_iter()
+                .step_by(every)
+                .map(|value| GridMark { value, step_size })
+                .collect();
         }
     }
-    Vec::new()
+    decades
 }
 
 /// The label of a mark of [`loss_marks`]: `2e-3` for log10(0.002).
@@ -299,7 +315,11 @@ pub fn loss_plot(ui: &mut egui::Ui, session: &Session, curves: &mut LossCurves) 
         .y_axis_min_width(44.0)
         .include_x(0.0)
         .include_x(session.last_step() as f64)
-        .y_grid_spacer(|input| loss_marks(input.bounds.0, input.bounds.1))
+        .grid_spacing(GRID_MIN..=300.0)
+        .y_grid_spacer(|input| {
+            let px_per_decade = f64::from(GRID_MIN) / input.base_step_size;
+            loss_marks(input.bounds.0, input.bounds.1, px_per_decade)
+        })
         .y_axis_formatter(|mark, _| loss_label(mark.value))
         // no negative or fractional steps under the axis (they collided with the y labels)
         .x_axis_formatter(|mark, _| {
@@ -411,8 +431,13 @@ pub fn loss_plot(ui: &mut egui::Ui, session: &Session, curves: &mut LossCurves) 
 mod tests {
     use super::*;
 
+    /// The labels on a tall panel (1,000 points per decade: never too close).
     fn labels(lo: f64, hi: f64) -> Vec<String> {
-        loss_marks(lo, hi)
+        labels_at(lo, hi, 1000.0)
+    }
+
+    fn labels_at(lo: f64, hi: f64, px_per_decade: f64) -> Vec<String> {
+        loss_marks(lo, hi, px_per_decade)
             .iter()
             .filter(|m| (lo..=hi).contains(&m.value))
             .map(|m| loss_label(m.value))
@@ -434,6 +459,31 @@ mod tests {
     }
 
     #[test]
+    fn a_low_panel_labels_fewer_decades_far_enough_apart() {
+        // nine decades in 70 points: every fourth decade, 31 points apart
+        assert_eq!(labels_at(-7.0, 2.0, 70.0 / 9.0), ["1e-4", "1e0"]);
+        // under two decades in 60 points: 1, 2 and 5 would be 9 points apart; decades only
+        assert_eq!(labels_at(-1.9, 0.0, 30.0), ["1e-1", "1e0"]);
+        for px in [5.0, 20.0, 80.0, 300.0] {
+            for k in 0..100 {
+                let lo = -10.0 + 0.13 * f64::from(k);
+                for span in [0.05, 0.3, 1.5, 4.0, 30.0] {
+                    let marks = loss_marks(lo, lo + span, px);
+                    let shown: Vec<f64> = marks
+                        .iter()
+                        .map(|m| m.value)
+                        .filter(|v| (lo..=lo + span).contains(v))
+                        .collect();
+                    for w in shown.windows(2) {
+                        let gap = (w[1] - w[0]) * px;
+                        assert!(gap >= 20.0, "{gap} points apart at {px}/decade");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn a_sane_number_of_marks_at_any_zoom() {
         for k in 0..400 {
             let lo = -20.0 + 0.1 * f64::from(k);
@@ -446,10 +496,10 @@ mod tests {
 
     #[test]
     fn degenerate_and_huge_ranges_give_few_marks() {
-        assert!(loss_marks(1.0, 1.0).is_empty());
-        assert!(loss_marks(f64::NAN, 1.0).is_empty());
-        assert!(loss_marks(0.0, f64::INFINITY).is_empty());
-        assert!(loss_marks(-1e300, 1e300).len() <= 6);
-        assert!(loss_marks(-30.0, 30.0).len() <= 6);
+        assert!(loss_marks(1.0, 1.0, 100.0).is_empty());
+        assert!(loss_marks(f64::NAN, 1.0, 100.0).is_empty());
+        assert!(loss_marks(0.0, f64::INFINITY, 100.0).is_empty());
+        assert!(loss_marks(-1e300, 1e300, 100.0).len() <= 6);
+        assert!(loss_marks(-30.0, 30.0, 100.0).len() <= 6);
     }
 }
