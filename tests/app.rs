@@ -11,14 +11,16 @@ use losscape::engine::{Status, Vec2};
 use losscape::scene;
 
 fn harness_with(scene_name: &str) -> Harness<'static, LosscapeApp> {
-    let mut app = LosscapeApp::new(scene::builtin(scene_name).expect("builtin"));
-    app.session.clock.playing = false;
-    app.files.prompt_only = true;
-    Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_max_steps(12)
-        .with_context_setup(losscape::app::setup_fonts)
-        .build_ui_state(|ui, app: &mut LosscapeApp| app.show(ui), app)
+    harness_sized(scene_name, 1400.0, 900.0)
+}
+
+/// Sets the `nth` learning-rate slider of the controls to `lr`.
+fn set_lr(h: &mut Harness<'static, LosscapeApp>, nth: usize, lr: f64) {
+    h.get_all_by_role_and_label(Role::Slider, "learning rate")
+        .nth(nth)
+        .expect("a learning-rate slider")
+        .set_value_accesskit(lr);
+    h.run();
 }
 
 fn first_point_after_start(app: &LosscapeApp, i: usize) -> Vec2 {
@@ -113,12 +115,7 @@ fn clicking_the_plot_moves_the_start_and_reruns() {
     let t = h.state().plot.transform.expect("the plot was drawn");
     let target = egui_plot::PlotPoint::new(-1.0, 0.5);
     let p = t.position_from_point(&target);
-    h.hover_at(p);
-    h.run();
-    h.drag_at(p);
-    h.run();
-    h.drop_at(p);
-    h.run();
+    click(&mut h, p);
     let start = h.state().session.scene.start;
     assert!(
         (start - Vec2::new(-1.0, 0.5)).norm() < 0.02,
@@ -182,11 +179,7 @@ fn the_lessons_menu_loads_a_builtin_scene() {
 fn a_high_learning_rate_shows_diverged_at_step_k() {
     let mut h = harness_with("ravine-zigzag");
     h.run();
-    h.get_all_by_role_and_label(Role::Slider, "learning rate")
-        .next()
-        .expect("slider")
-        .set_value_accesskit(1.0);
-    h.run();
+    set_lr(&mut h, 0, 1.0);
     h.state_mut().session.clock.step = h.state().session.last_step();
     h.run();
     let status = h.state().session.runs[0].as_ref().expect("computed").status;
@@ -270,11 +263,7 @@ fn kappa_slider_reruns_and_extreme_values_do_not_panic() {
     h.run();
     assert_eq!(h.state().session.scene.surface.param("kappa"), Some(1000.0));
     for lr in [1e-5, 10.0] {
-        h.get_all_by_role_and_label(Role::Slider, "learning rate")
-            .next()
-            .expect("slider")
-            .set_value_accesskit(lr);
-        h.run();
+        set_lr(&mut h, 0, lr);
     }
     h.key_press(egui::Key::End);
     h.run();
@@ -935,11 +924,7 @@ fn an_automatic_label_follows_a_dragged_learning_rate_and_a_typed_one_is_kept() 
         "GD lr=0.02"
     );
     h.state_mut().session.selected = 1;
-    h.get_all_by_role_and_label(Role::Slider, "learning rate")
-        .nth(1)
-        .expect("the second optimizer's slider")
-        .set_value_accesskit(0.01);
-    h.run();
+    set_lr(&mut h, 1, 0.01);
     h.run();
     let label = h.state().session.scene.optimizers[1].spec.label.clone();
     assert_eq!(label, "GD lr=0.01");
@@ -965,11 +950,7 @@ fn an_automatic_label_follows_a_dragged_learning_rate_and_a_typed_one_is_kept() 
         .type_text("slow GD");
     h.run();
     assert_eq!(h.state().session.scene.optimizers[1].spec.label, "slow GD");
-    h.get_all_by_role_and_label(Role::Slider, "learning rate")
-        .nth(1)
-        .expect("slider")
-        .set_value_accesskit(0.03);
-    h.run();
+    set_lr(&mut h, 1, 0.03);
     let o = &h.state().session.scene.optimizers[1];
     assert_eq!(o.spec.hyper.lr, 0.03);
     assert_eq!(o.spec.label, "slow GD");
@@ -979,11 +960,7 @@ fn an_automatic_label_follows_a_dragged_learning_rate_and_a_typed_one_is_kept() 
 fn the_loss_panel_fits_the_runs_that_did_not_diverge() {
     let mut h = harness_with("ravine-zigzag");
     h.run();
-    h.get_all_by_role_and_label(Role::Slider, "learning rate")
-        .next()
-        .expect("slider")
-        .set_value_accesskit(1.0);
-    h.run();
+    set_lr(&mut h, 0, 1.0);
     h.run();
     let s = &h.state().session;
     let diverged = s.runs[0].as_ref().expect("computed");
@@ -991,31 +968,21 @@ fn the_loss_panel_fits_the_runs_that_did_not_diverge() {
     let calm = s.runs[1].as_ref().expect("computed");
     let loss = h.state().loss_curves();
     let floor = loss.floor;
-    let log = |l: f64| (l - floor).max(1e-16).log10();
+    // the lowest and highest log10(loss − floor) of a run's finite losses
+    let span = |t: &losscape::engine::Trajectory| {
+        t.losses
+            .iter()
+            .filter(|l| l.is_finite())
+            .map(|l| (l - floor).max(1e-16).log10())
+            .fold((f64::MAX, f64::MIN), |(a, b), y| (a.min(y), b.max(y)))
+    };
     let [lo, hi] = loss.range.expect("a range");
-    let calm_hi = calm
-        .losses
-        .iter()
-        .copied()
-        .map(log)
-        .fold(f64::MIN, f64::max);
-    let calm_lo = calm
-        .losses
-        .iter()
-        .copied()
-        .map(log)
-        .fold(f64::MAX, f64::min);
+    let (calm_lo, calm_hi) = span(calm);
     assert!(
         lo <= calm_lo && hi >= calm_hi,
         "[{lo}, {hi}] holds the calm run"
     );
-    let wild_hi = diverged
-        .losses
-        .iter()
-        .copied()
-        .filter(|l| l.is_finite())
-        .map(log)
-        .fold(f64::MIN, f64::max);
+    let (_, wild_hi) = span(diverged);
     assert!(
         hi < calm_hi + 1.0 && wild_hi > hi + 10.0,
         "the range [{lo}, {hi}] ignores the diverged run (up to {wild_hi})"
@@ -1110,6 +1077,15 @@ fn copy_figure_puts_an_image_of_the_export_size_on_the_clipboard() {
     assert!(h.state().clipboard_job.is_some(), "Ctrl+C as a copy event");
 }
 
+/// Picks `item` in the menu `menu`.
+fn pick(h: &mut Harness<'static, LosscapeApp>, menu: &str, item: &str) {
+    h.get_by_label(menu).click();
+    h.run();
+    h.get_by_label(item).click();
+    h.run();
+    h.run();
+}
+
 /// A point on optimizer `i`'s row of the legend as drawn in the last frame.
 fn legend_row(h: &Harness<'static, LosscapeApp>, i: usize) -> egui::Pos2 {
     let plot = &h.state().plot;
@@ -1121,6 +1097,7 @@ fn legend_row(h: &Harness<'static, LosscapeApp>, i: usize) -> egui::Pos2 {
         .expect("the optimizer has a row")
 }
 
+/// A press and release of the primary button at `p`, as a user clicks.
 fn click(h: &mut Harness<'static, LosscapeApp>, p: egui::Pos2) {
     h.hover_at(p);
     h.run();
@@ -1161,29 +1138,17 @@ fn clicking_a_legend_entry_highlights_that_optimizer_and_again_clears_it() {
 fn the_view_menu_moves_and_hides_the_legend() {
     let mut h = harness_with("rosenbrock-race");
     h.run();
-    h.get_by_label("View").click();
-    h.run();
-    h.get_by_label("Beside the plot").click();
-    h.run();
-    h.run();
+    pick(&mut h, "View", "Beside the plot");
     assert!(h.state().plot.legend.is_some());
     let beside = plot_frame(&h).width();
-    h.get_by_label("View").click();
-    h.run();
-    h.get_by_label("Hidden").click();
-    h.run();
-    h.run();
+    pick(&mut h, "View", "Hidden");
     assert_eq!(h.state().settings.legend, "hidden");
     assert!(h.state().plot.legend.is_none(), "no legend drawn");
     assert!(
         plot_frame(&h).width() > beside + 100.0,
         "its column went to the plot"
     );
-    h.get_by_label("View").click();
-    h.run();
-    h.get_by_label("In the plot's emptiest corner").click();
-    h.run();
-    h.run();
+    pick(&mut h, "View", "In the plot's emptiest corner");
     let b = h.state().plot.legend.clone().expect("drawn in the plot");
     let f = plot_frame(&h);
     assert!(
