@@ -348,6 +348,14 @@ pub fn loss_plot(ui: &mut egui::Ui, session: &Session, curves: &mut LossCurves) 
         plot = plot.reset();
         curves.fitted = curves.generation;
     }
+    // the panel's own background: a yellow curve on white is darkened until it reads
+    let bg = ui.visuals().extreme_bg_color;
+    let page = palette::luminance([bg.r(), bg.g(), bg.b()]);
+    let ink = |i: usize| {
+        let o = &session.scene.optimizers[i];
+        let c = palette::readable_on(palette::color(i, o.color), page);
+        Color32::from_rgb(c[0], c[1], c[2])
+    };
     plot.show(ui, |pui| {
         // the scale of the last frame: when it changes, the curves are simplified again
         // on the next frame
@@ -370,15 +378,13 @@ pub fn loss_plot(ui: &mut egui::Ui, session: &Session, curves: &mut LossCurves) 
             if !curves.diverging.get(i).copied().unwrap_or(false) {
                 continue;
             }
-            let o = &session.scene.optimizers[i];
-            let col = palette::color(i, o.color);
             if let Some(p) = pts.iter().find(|p| p[1] > top) {
                 pui.points(
                     Points::new("", vec![[p[0], marker_y]])
                         .shape(MarkerShape::Up)
                         .filled(true)
                         .radius(6.0)
-                        .color(Color32::from_rgb(col[0], col[1], col[2])),
+                        .color(ink(i)),
                 );
             }
         }
@@ -386,7 +392,7 @@ pub fn loss_plot(ui: &mut egui::Ui, session: &Session, curves: &mut LossCurves) 
             let Some(pts) = c else { continue };
             let shown = curves.shown.get(i).and_then(Option::as_ref).unwrap_or(pts);
             let o = &session.scene.optimizers[i];
-            let col = palette::color(i, o.color);
+            let col = ink(i);
             // the run up to the step in full colour, the rest faint; both meet at the
             // last (unsimplified) point up to the step, so the full line ends there
             let n = pts.partition_point(|p| p[0] <= step);
@@ -407,14 +413,14 @@ pub fn loss_plot(ui: &mut egui::Ui, session: &Session, curves: &mut LossCurves) 
             if rest.len() >= 2 {
                 pui.line(
                     Line::new("", PlotPoints::new(rest))
-                        .color(Color32::from_rgba_unmultiplied(col[0], col[1], col[2], 60))
+                        .color(col.gamma_multiply(60.0 / 255.0))
                         .width(1.0)
                         .allow_band(false),
                 );
             }
             pui.line(
                 Line::new(o.spec.label.clone(), PlotPoints::new(done))
-                    .color(Color32::from_rgb(col[0], col[1], col[2]))
+                    .color(col)
                     .width(2.0)
                     .allow_band(false),
             );
