@@ -269,7 +269,8 @@ impl<'a> Figure<'a> {
     }
 }
 
-/// "loss 1.234e-3" at the shown step; once a run has ended badly, "diverged at step k" (with
+/// "loss 1.234e-3" at the shown step (and, once its loss has grown a million-fold, the step it
+/// did); once a run has ended badly, "diverged at step k" (with
 /// the stable learning rate at the start for GD and momentum) or "stalled at step k".
 pub fn status_text(scene: &Scene, index: usize, run: &Trajectory, step: usize) -> String {
     let shown = step.min(run.last_step());
@@ -288,7 +289,19 @@ pub fn status_text(scene: &Scene, index: usize, run: &Trajectory, step: usize) -
             }
         }
         Status::Stalled { step: k } if step >= run.last_step() => format!("stalled at step {k}"),
-        _ => format!("loss {}", sig(run.losses[shown])),
+        _ => {
+            let loss = format!("loss {}", sig(run.losses[shown]));
+            let l0 = run.losses.first().copied().unwrap_or(0.0);
+            // a run on its way out (not yet overflowed) says since when; looked up only then,
+            // so the legend of a long calm run costs nothing per frame
+            let since = blown_up(run.losses[shown], l0)
+                .then(|| run.losses.iter().position(|&l| blown_up(l, l0)))
+                .flatten();
+            match since {
+                Some(j) => format!("{loss}, diverging: a million-fold its start at step {j}"),
+                None => loss,
+            }
+        }
     }
 }
 
@@ -421,5 +434,38 @@ mod tests {
             "not marked before it happens"
         );
         assert_eq!(early.trails[0].points.len(), 2);
+    }
+
+    #[test]
+    fn a_run_flying_off_says_since_when_before_it_overflows() {
+        let scene = crate::scene::builtin("learning-rates").expect("builtin");
+        let runs = crate::engine::run(&scene.problem(), &scene.specs());
+        let last = scene.last_step();
+        // lr = 0.25 grows 1.5x a bounce but stays finite for the lesson's 200 steps
+        let wild = &runs[2];
+        assert!(matches!(wild.status, Status::Ok));
+        let j = left_view(&scene, wild).expect("it leaves");
+        let text = status_text(&scene, 2, wild, last);
+        assert!(text.starts_with("loss "), "{text}");
+        assert!(
+            text.contains("diverging: a million-fold its start at step"),
+            "{text}"
+        );
+        let k: usize = text
+            .rsplit(' ')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .expect("a step");
+        assert!(k >= j && blown_up(wild.losses[k], wild.losses[0]));
+        assert!(
+            !blown_up(wild.losses[k - 1], wild.losses[0]),
+            "the first such step"
+        );
+        // the calm run just says its loss
+        let calm = status_text(&scene, 1, &runs[1], last);
+        assert!(
+            calm.starts_with("loss ") && !calm.contains("diverging"),
+            "{calm}"
+        );
     }
 }
