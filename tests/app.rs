@@ -1156,3 +1156,53 @@ fn the_view_menu_moves_and_hides_the_legend() {
         "inside the plot"
     );
 }
+
+/// Drags the first β₁ slider by `dx` points from its knob's place, Shift held or not, and
+/// returns β₁ after.
+fn drag_beta1(dx: f32, shift: bool) -> f64 {
+    let mut h = harness_with("adam-defaults");
+    h.run();
+    assert_eq!(h.state().session.scene.optimizers[0].spec.hyper.beta1, 0.9);
+    let r = h
+        .get_all_by_role_and_label(Role::Slider, "β₁")
+        .next()
+        .expect("a β₁ slider")
+        .rect();
+    // the rail's coordinate is −log₁₀(1 − β₁), 0 to 4: 0.9 sits a quarter along (between
+    // the knob's radius at either end)
+    let radius = r.height() / 2.5;
+    let from = egui::pos2(
+        r.left() + radius + 0.25 * (r.width() - 2.0 * radius),
+        r.center().y,
+    );
+    h.hover_at(from);
+    h.run();
+    if shift {
+        h.event(egui::Event::ModifiersChanged(egui::Modifiers::SHIFT));
+    }
+    h.drag_at(from);
+    h.run();
+    for k in 1..=4 {
+        h.hover_at(from + egui::vec2(dx * k as f32 / 4.0, 0.0));
+        h.run();
+    }
+    h.drop_at(from + egui::vec2(dx, 0.0));
+    h.run();
+    h.event(egui::Event::ModifiersChanged(egui::Modifiers::NONE));
+    h.run();
+    h.state().session.scene.optimizers[0].spec.hyper.beta1
+}
+
+#[test]
+fn a_67_point_drag_does_not_throw_beta1_to_its_end_and_shift_is_finer() {
+    let plain = drag_beta1(67.0, false);
+    assert!(plain > 0.9 && plain < 0.999, "β₁ 0.9 → {plain}");
+    let fine = drag_beta1(67.0, true);
+    assert!(fine > 0.9 && fine < 0.95, "Shift-drag: β₁ 0.9 → {fine}");
+    // and back down as finely
+    let down = drag_beta1(-67.0, true);
+    assert!(
+        down < 0.9 && down > 0.85,
+        "Shift-drag down: β₁ 0.9 → {down}"
+    );
+}

@@ -31,12 +31,10 @@ pub struct Controls {
 /// Pointer travel per unit of the rail while Shift is held: ten times finer than a plain drag.
 const FINE: f64 = 0.1;
 
-/// Room kept right of a slider's rail for its value box.
-const VALUE_BOX: f32 = 100.0;
-
 /// The one slider of the app: a surface parameter or a hyperparameter on its natural scale
-/// (a checkbox for a switch), its name above a rail as wide as the panel. Shift-dragging moves
-/// it ten times slower, and the value box takes a typed value. An edit past the valid range
+/// (a checkbox for a switch): its name and value box on one line, under them a rail as wide
+/// as the panel. Shift-dragging the rail moves it ten times slower, and the value box takes a
+/// typed value (or a drag, Shift for finer). An edit past the valid range
 /// is pulled back into it. True when the value changed.
 pub fn param_slider(ui: &mut egui::Ui, p: &Param, value: &mut f64) -> bool {
     let (lo, hi) = p.slider;
@@ -49,8 +47,30 @@ pub fn param_slider(ui: &mut egui::Ui, p: &Param, value: &mut f64) -> bool {
         *value = f64::from(u8::from(on));
         return changed;
     }
-    let name = ui.label(p.label).on_hover_text(p.help);
-    let rail = (ui.available_width() - VALUE_BOX).max(80.0);
+    let mut typed = false;
+    let name = ui
+        .horizontal(|ui| {
+            let name = ui.label(p.label).on_hover_text(p.help);
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                // a drag on the box moves the value by a small step of its own size
+                let speed = match p.scale {
+                    Scale::Log => value.abs().max(lo) * 0.005,
+                    Scale::OneMinusLog => (1.0 - *value).abs().max(1e-6) * 0.02,
+                    _ => (hi - lo) / 500.0,
+                };
+                typed = ui
+                    .add(
+                        egui::DragValue::new(value)
+                            .speed(speed)
+                            .custom_formatter(|v, _| sig(v)),
+                    )
+                    .labelled_by(name.id)
+                    .changed();
+            });
+            name
+        })
+        .inner;
+    let rail = (ui.available_width() - 4.0).max(80.0);
     let narrow = std::mem::replace(&mut ui.spacing_mut().slider_width, rail);
     let before = *value;
     // the rail's coordinate: the value, its log, or −log₁₀(1 − v) (0.9, 0.99, 0.999 evenly
@@ -62,17 +82,13 @@ pub fn param_slider(ui: &mut egui::Ui, p: &Param, value: &mut f64) -> bool {
                 Slider::new(value, lo.max(1e-300)..=hi)
                     .logarithmic(true)
                     .clamping(SliderClamping::Never)
-                    .custom_formatter(|v, _| sig(v)),
+                    .show_value(false),
             ),
             (hi / lo.max(1e-300)).log10(),
         ),
         Scale::OneMinusLog => {
             let mut u = to_u(*value);
-            let r = ui.add(
-                Slider::new(&mut u, 0.0..=to_u(hi))
-                    .custom_formatter(|u, _| sig(1.0 - 10f64.powf(-u)))
-                    .custom_parser(move |s| s.trim().parse::<f64>().ok().map(to_u)),
-            );
+            let r = ui.add(Slider::new(&mut u, 0.0..=to_u(hi)).show_value(false));
             if r.changed() {
                 *value = 1.0 - 10f64.powf(-u);
             }
@@ -82,7 +98,7 @@ pub fn param_slider(ui: &mut egui::Ui, p: &Param, value: &mut f64) -> bool {
             ui.add(
                 Slider::new(value, lo..=hi)
                     .clamping(SliderClamping::Never)
-                    .custom_formatter(|v, _| sig(v)),
+                    .show_value(false),
             ),
             hi - lo,
         ),
@@ -92,10 +108,12 @@ pub fn param_slider(ui: &mut egui::Ui, p: &Param, value: &mut f64) -> bool {
         "{} (Shift-drag for fine steps, or type a value in the box)",
         p.help
     ));
-    let mut changed = response.changed();
-    if response.dragged() && ui.input(|i| i.modifiers.shift) {
+    let mut changed = typed || response.changed();
+    let held = response.is_pointer_button_down_on() || response.drag_stopped();
+    if held && ui.input(|i| i.modifiers.shift) {
         // the pointer's motion, not its position, moves the value: a tenth of the rail's
-        // span per rail length
+        // span per rail length (egui's slider jumps to the pointer on the press and the
+        // release too: undone here)
         let du = f64::from(response.drag_delta().x) / f64::from(rail) * span * FINE;
         *value = match p.scale {
             Scale::Log => before * 10f64.powf(du),
