@@ -208,14 +208,19 @@ impl ClipboardJob {
     pub fn start(snapshot: Snapshot, width: u32, height: u32) -> Self {
         let result = Arc::new(Mutex::new(None));
         let slot = Arc::clone(&result);
-        std::thread::spawn(move || {
+        let work = move || {
             let image = export::render_rgba(&snapshot.request(width, height))
                 .map(|pixmap| pixmap_to_image(&pixmap))
                 .map_err(|e| format!("Could not copy the figure: {e}."));
             if let Ok(mut s) = slot.lock() {
                 *s = Some(image);
             }
-        });
+        };
+        // the browser has no threads: there the page waits for the render
+        #[cfg(target_arch = "wasm32")]
+        work();
+        #[cfg(not(target_arch = "wasm32"))]
+        std::thread::spawn(work);
         ClipboardJob { result }
     }
 
