@@ -438,6 +438,15 @@ fn a_screenshot_is_cropped_to_the_plot_and_saved() {
     h.state_mut().screenshot_dir = Some(pictures.clone());
     h.run();
     let area = h.state().plot.area.expect("the plot area is known");
+    // the picture holds the title and the step beside the plot
+    let title = h.state().session.scene.title().to_string();
+    assert!(
+        area.contains_rect(h.get_by_label(&title).rect()),
+        "{area:?}"
+    );
+    let step = h.get_by_label_contains("step 0 of").rect();
+    assert!(area.contains_rect(step), "{step:?} in {area:?}");
+    assert!(area.contains_rect(plot_frame(&h)));
     let image = egui::ColorImage::filled([1400, 900], egui::Color32::from_rgb(10, 200, 30));
     let ctx = h.ctx.clone();
     h.state_mut().screenshot_arrived(&ctx, &image);
@@ -809,6 +818,10 @@ fn presentation_mode_gives_the_figure_the_window_and_the_key_returns() {
         h.query_by_role_and_label(Role::Button, "Play").is_some(),
         "the transport bar stays"
     );
+    assert!(
+        h.query_by_label("step 0 of 1000").is_some(),
+        "the step after the claim, for screenshots"
+    );
     h.key_press(egui::Key::P);
     h.run();
     assert!(!h.state().settings.presentation);
@@ -885,6 +898,39 @@ fn the_normal_layout_fits_a_projector() {
     let frame = plot_frame(&h);
     assert!(window.contains_rect(frame), "plot at {frame:?}");
     assert!(frame.height() > 250.0 && frame.width() > 300.0, "{frame:?}");
+}
+
+#[test]
+fn the_controls_panel_is_resized_by_dragging_its_edge() {
+    let mut h = harness_sized("rosenbrock-race", 1280.0, 720.0);
+    h.run();
+    // drags the panel's edge (where the central panel starts, inside its margin) by `dx`
+    let drag_edge = |h: &mut Harness<'static, LosscapeApp>, dx: f32| {
+        let area = h.state().plot.area.expect("drawn");
+        let edge = egui::pos2(area.min.x - 8.0, area.center().y);
+        h.hover_at(edge);
+        h.run();
+        h.drag_at(edge);
+        h.run();
+        for k in 1..=4 {
+            h.hover_at(edge + egui::vec2(dx * k as f32 / 4.0, 0.0));
+            h.run();
+        }
+        h.drop_at(edge + egui::vec2(dx, 0.0));
+        h.run();
+        plot_frame(h).width()
+    };
+    let before = plot_frame(&h).width();
+    let wider_panel = drag_edge(&mut h, 120.0);
+    assert!(
+        (before - wider_panel - 120.0).abs() < 4.0,
+        "the plot gave the panel 120 points: {before} → {wider_panel}"
+    );
+    let narrower = drag_edge(&mut h, -150.0);
+    assert!(
+        narrower > before + 20.0,
+        "and the panel narrower than it opened: {before} → {narrower}"
+    );
 }
 
 #[test]

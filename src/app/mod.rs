@@ -354,21 +354,24 @@ impl LosscapeApp {
         } else {
             (19.0, 15.0)
         };
-        ui.horizontal_wrapped(|ui| {
-            ui.label(RichText::new(scene.title()).size(title).strong());
-            if !scene.description.is_empty() {
-                ui.label(RichText::new(&scene.description).size(claim));
-            }
-        });
-        if presenting {
-            // the transport bar shows the step: every line here is taken from the plot
-            return;
-        }
         let step = format!(
             "step {} of {}",
             self.session.clock.step,
             self.session.last_step()
         );
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(scene.title()).size(title).strong());
+            if !scene.description.is_empty() {
+                ui.label(RichText::new(&scene.description).size(claim));
+            }
+            if presenting {
+                // after the claim, not on a line of its own: every line is the plot's
+                ui.label(RichText::new(&step).size(claim).weak());
+            }
+        });
+        if presenting {
+            return;
+        }
         let line = match self.plot.hover {
             Some(h) if self.settings.hover => {
                 format!("{step}    {}", h.text().replace('\n', "   "))
