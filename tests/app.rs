@@ -908,16 +908,7 @@ fn the_controls_panel_is_resized_by_dragging_its_edge() {
     let drag_edge = |h: &mut Harness<'static, LosscapeApp>, dx: f32| {
         let area = h.state().plot.area.expect("drawn");
         let edge = egui::pos2(area.min.x - 8.0, area.center().y);
-        h.hover_at(edge);
-        h.run();
-        h.drag_at(edge);
-        h.run();
-        for k in 1..=4 {
-            h.hover_at(edge + egui::vec2(dx * k as f32 / 4.0, 0.0));
-            h.run();
-        }
-        h.drop_at(edge + egui::vec2(dx, 0.0));
-        h.run();
+        drag(h, edge, dx, egui::Modifiers::NONE);
         plot_frame(h).width()
     };
     let before = plot_frame(&h).width();
@@ -1123,6 +1114,23 @@ fn copy_figure_puts_an_image_of_the_export_size_on_the_clipboard() {
     assert!(h.state().clipboard_job.is_some(), "Ctrl+C as a copy event");
 }
 
+/// A drag from `from` by `dx` points across, in four moves, with `held` modifiers down.
+fn drag(h: &mut Harness<'static, LosscapeApp>, from: egui::Pos2, dx: f32, held: egui::Modifiers) {
+    h.hover_at(from);
+    h.run();
+    h.event(egui::Event::ModifiersChanged(held));
+    h.drag_at(from);
+    h.run();
+    for k in 1..=4 {
+        h.hover_at(from + egui::vec2(dx * k as f32 / 4.0, 0.0));
+        h.run();
+    }
+    h.drop_at(from + egui::vec2(dx, 0.0));
+    h.run();
+    h.event(egui::Event::ModifiersChanged(egui::Modifiers::NONE));
+    h.run();
+}
+
 /// Picks `item` in the menu `menu`.
 fn pick(h: &mut Harness<'static, LosscapeApp>, menu: &str, item: &str) {
     h.get_by_label(menu).click();
@@ -1221,21 +1229,12 @@ fn drag_beta1(dx: f32, shift: bool) -> f64 {
         r.left() + radius + 0.25 * (r.width() - 2.0 * radius),
         r.center().y,
     );
-    h.hover_at(from);
-    h.run();
-    if shift {
-        h.event(egui::Event::ModifiersChanged(egui::Modifiers::SHIFT));
-    }
-    h.drag_at(from);
-    h.run();
-    for k in 1..=4 {
-        h.hover_at(from + egui::vec2(dx * k as f32 / 4.0, 0.0));
-        h.run();
-    }
-    h.drop_at(from + egui::vec2(dx, 0.0));
-    h.run();
-    h.event(egui::Event::ModifiersChanged(egui::Modifiers::NONE));
-    h.run();
+    let held = if shift {
+        egui::Modifiers::SHIFT
+    } else {
+        egui::Modifiers::NONE
+    };
+    drag(&mut h, from, dx, held);
     h.state().session.scene.optimizers[0].spec.hyper.beta1
 }
 
