@@ -260,7 +260,8 @@ impl LosscapeApp {
                 .default_size(height)
                 .min_size(80.0)
                 .show(ui, |ui| {
-                    timeline::loss_plot(ui, &self.session, &mut self.loss);
+                    let highlight = self.plot.style.highlight;
+                    timeline::loss_plot(ui, &self.session, &mut self.loss, highlight);
                 });
         }
         if self.settings.show_controls && !presenting {

@@ -301,7 +301,15 @@ fn loss_label(value: f64) -> String {
 /// Loss (minus the lowest known loss) against step on a log scale, with the current step. The
 /// y range fits the runs that did not diverge; a diverging run runs off the top, where a
 /// triangle in its colour marks the step it left the panel.
-pub fn loss_plot(ui: &mut egui::Ui, session: &Session, curves: &mut LossCurves) {
+///
+/// With an optimizer `highlight`ed (a click on its legend entry) the other curves are dimmed,
+/// as their trails are.
+pub fn loss_plot(
+    ui: &mut egui::Ui,
+    session: &Session,
+    curves: &mut LossCurves,
+    highlight: Option<usize>,
+) {
     curves.update(session);
     let floor = curves.floor;
     let step = session.clock.step as f64;
@@ -354,7 +362,12 @@ pub fn loss_plot(ui: &mut egui::Ui, session: &Session, curves: &mut LossCurves) 
     let ink = |i: usize| {
         let o = &session.scene.optimizers[i];
         let c = palette::readable_on(palette::color(i, o.color), page);
-        Color32::from_rgb(c[0], c[1], c[2])
+        let c = Color32::from_rgb(c[0], c[1], c[2]);
+        if highlight.is_some_and(|h| h != i) {
+            c.gamma_multiply(0.3)
+        } else {
+            c
+        }
     };
     plot.show(ui, |pui| {
         // the scale of the last frame: when it changes, the curves are simplified again
@@ -388,7 +401,11 @@ pub fn loss_plot(ui: &mut egui::Ui, session: &Session, curves: &mut LossCurves) 
                 );
             }
         }
-        for (i, c) in curves.curves.iter().enumerate() {
+        // the highlighted curve last, on top of the dimmed ones
+        let mut order: Vec<usize> = (0..curves.curves.len()).collect();
+        order.sort_by_key(|&i| highlight == Some(i));
+        for i in order {
+            let c = &curves.curves[i];
             let Some(pts) = c else { continue };
             let shown = curves.shown.get(i).and_then(Option::as_ref).unwrap_or(pts);
             let o = &session.scene.optimizers[i];
