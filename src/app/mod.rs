@@ -301,6 +301,7 @@ fn fallback_scene() -> Scene {
         view: None,
         surface: crate::engine::Surface::new(kind),
         optimizers: vec![scene::SceneOptimizer::new(crate::engine::OptimizerKind::Gd)],
+        show: scene::Show::default(),
     }
 }
 

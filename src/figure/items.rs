@@ -3,6 +3,7 @@
 //! The window and the exports build their plots with these same functions; they differ only
 //! in where the decimated trail pixels come from (the window keeps them cached across pans).
 
+use super::arrows;
 use super::contour::ContourLevel;
 use super::draw::{
     Anchor, BLACK, CONTOUR, CONTOUR_TOLERANCE_PX, Drawn, EMPHASIS, Ems, FRAME, HALO, Item,
@@ -99,6 +100,10 @@ impl Overlay<'_> {
     ) -> Vec<Drawn> {
         let mut out = Vec::new();
         let rect = self.projection.rect;
+        if figure.show.field {
+            arrows::field_items(&mut out, figure.surface, self.projection, self.u);
+        }
+        let mut drawn: Vec<&FigureTrail> = Vec::new();
         for t in &figure.trails {
             if self.only.is_some_and(|i| i != t.index) {
                 continue;
@@ -114,6 +119,14 @@ impl Overlay<'_> {
                 1.0
             };
             trail(&mut out, t, subpaths, head_px, rect, self.u, emphasis);
+            drawn.push(t);
+        }
+        let mut notes = arrows::head_items(&mut out, figure, &drawn, self.projection, self.u);
+        if figure.show.field {
+            notes.push("field −∇f (length ∝ √|∇f|)".to_string());
+        }
+        if !notes.is_empty() && self.legend {
+            arrows::note(&mut out, &notes.join("   "), rect, self.u, self.ems);
         }
         let mu = marker_unit(self.u);
         for m in &figure.marks {
