@@ -33,6 +33,12 @@ pub enum Command {
     LastStep,
     Help,
     CloseHelp,
+    ShowGradient,
+    ShowDirection,
+    ShowStep,
+    ShowField,
+    Inspector,
+    StatePlot,
 }
 
 const fn key(key: Key) -> KeyboardShortcut {
@@ -55,7 +61,7 @@ impl Command {
     /// Every command, in the order their shortcuts are matched: a shortcut with more
     /// modifiers comes before the same key with fewer (egui ignores extra Shift, so Ctrl+S
     /// would also take Ctrl+Shift+S).
-    pub const ALL: [Command; 21] = [
+    pub const ALL: [Command; 27] = [
         Command::Screenshot,
         Command::ExportFigure,
         Command::OpenScene,
@@ -75,6 +81,12 @@ impl Command {
         Command::Restart,
         Command::LastStep,
         Command::CloseHelp,
+        Command::ShowGradient,
+        Command::ShowDirection,
+        Command::ShowStep,
+        Command::ShowField,
+        Command::Inspector,
+        Command::StatePlot,
         Command::ToggleLayout,
         Command::ResetView,
     ];
@@ -103,6 +115,12 @@ impl Command {
             Command::LastStep => "Last step",
             Command::Help => "Keyboard shortcuts",
             Command::CloseHelp => "Close the help",
+            Command::ShowGradient => "Arrows: −∇f at each head",
+            Command::ShowDirection => "Arrows: each optimizer's direction",
+            Command::ShowStep => "Arrows: the next step Δw",
+            Command::ShowField => "Gradient field",
+            Command::Inspector => "Step inspector",
+            Command::StatePlot => "State over time",
         }
     }
 
@@ -130,6 +148,18 @@ impl Command {
             Command::LastStep => "jump to the last step",
             Command::Help => "this help",
             Command::CloseHelp => "close this help",
+            Command::ShowGradient => "arrows of the negative gradient at each head",
+            Command::ShowDirection => {
+                "arrows of each optimizer's direction state (momentum buffer, Adam's m̂, Lion's sign…)"
+            }
+            Command::ShowStep => "arrows of the step each optimizer takes next",
+            Command::ShowField => "a field of −∇f arrows over the view",
+            Command::Inspector => {
+                "the selected optimizer's update with this step's numbers (narrated on request)"
+            }
+            Command::StatePlot => {
+                "effective learning rate, |Δw| and the lr schedule of the selected optimizer"
+            }
         }
     }
 
@@ -151,11 +181,17 @@ impl Command {
             Command::Restart => const { &[key(Key::Home), key(Key::R)] },
             Command::LastStep => const { &[key(Key::End)] },
             Command::Help => const { &[key(Key::F1), key(Key::Questionmark)] },
+            Command::Inspector => const { &[key(Key::I)] },
+            Command::ShowField => const { &[shift(Key::F)] },
+            Command::ShowGradient => const { &[shift(Key::G)] },
+            Command::ShowDirection => const { &[shift(Key::D)] },
+            Command::ShowStep => const { &[shift(Key::W)] },
             Command::CloseHelp => const { &[key(Key::Escape)] },
             Command::SaveSceneAs
             | Command::ExportAnimation
             | Command::ShareLink
             | Command::Quit
+            | Command::StatePlot
             | Command::ResetView => &[],
         }
     }
@@ -166,6 +202,17 @@ impl Command {
         self.shortcuts()
             .iter()
             .all(|s| s.modifiers.command || s.logical_key == Key::F1 || s.logical_key == Key::F11)
+    }
+
+    /// The scene overlay (`show` key) a toggle command switches.
+    pub fn overlay(self) -> Option<&'static str> {
+        match self {
+            Command::ShowGradient => Some("gradient"),
+            Command::ShowDirection => Some("direction"),
+            Command::ShowStep => Some("step"),
+            Command::ShowField => Some("field"),
+            _ => None,
+        }
     }
 
     /// Whether the command exists on this platform (the browser tab cannot quit itself).
@@ -253,6 +300,17 @@ impl LosscapeApp {
             }
             Command::Help => self.show_help = !self.show_help,
             Command::CloseHelp => self.show_help = false,
+            Command::ShowGradient
+            | Command::ShowDirection
+            | Command::ShowStep
+            | Command::ShowField => {
+                if let Some(key) = cmd.overlay() {
+                    let show = &mut self.session.scene.show;
+                    show.set(key, !show.get(key));
+                }
+            }
+            Command::Inspector => self.inspector.open = !self.inspector.open,
+            Command::StatePlot => self.settings.show_state = !self.settings.show_state,
         }
     }
 }
@@ -300,6 +358,12 @@ mod tests {
             LastStep => 18,
             Help => 19,
             CloseHelp => 20,
+            ShowGradient => 21,
+            ShowDirection => 22,
+            ShowStep => 23,
+            ShowField => 24,
+            Inspector => 25,
+            StatePlot => 26,
         }
     }
 

@@ -44,6 +44,8 @@ impl LosscapeApp {
                 ui.checkbox(&mut self.settings.show_info, "Info panel");
                 ui.checkbox(&mut self.settings.dark, "Dark theme");
                 ui.separator();
+                self.inside_toggles(ui);
+                ui.separator();
                 // egui handles these keys itself: the buttons only do the same
                 if ui.button("Larger text (Ctrl +)").clicked() {
                     egui::gui_zoom::zoom_in(ui.ctx());
@@ -65,6 +67,37 @@ impl LosscapeApp {
                 self.set_layout(layout);
             }
         });
+    }
+
+    /// The overlays, the step inspector and the state plot: commands shown as checkboxes.
+    fn inside_toggles(&mut self, ui: &mut egui::Ui) {
+        use Command::*;
+        let ctx = ui.ctx().clone();
+        for cmd in [
+            ShowGradient,
+            ShowDirection,
+            ShowStep,
+            ShowField,
+            Inspector,
+            StatePlot,
+        ] {
+            let mut on = match cmd.overlay() {
+                Some(key) => self.session.scene.show.get(key),
+                None if cmd == Inspector => self.inspector.open,
+                None => self.settings.show_state,
+            };
+            let mut text = cmd.label().to_string();
+            if let Some(s) = cmd.shortcuts().first() {
+                text.push_str(&format!(" ({})", ctx.format_shortcut(s)));
+            }
+            if ui
+                .checkbox(&mut on, text)
+                .on_hover_text(cmd.help())
+                .changed()
+            {
+                self.run_command(&ctx, cmd);
+            }
+        }
     }
 
     /// The built-in scenes by group, each with its claim as a tooltip.

@@ -16,11 +16,13 @@ pub mod export;
 pub mod files;
 pub mod formula_box;
 pub mod info;
+pub mod inside;
 mod menu;
 pub mod paint;
 pub mod platform;
 pub mod plot;
 pub mod state;
+pub mod state_plot;
 pub mod timeline;
 mod windows;
 
@@ -42,6 +44,8 @@ pub struct Settings {
     pub dark: bool,
     pub show_loss: bool,
     pub show_info: bool,
+    /// The state-over-time plot under the loss panel.
+    pub show_state: bool,
     /// Where the web app is served; share links made on the desktop point there.
     pub site: String,
 }
@@ -56,6 +60,7 @@ impl Default for Settings {
             dark: true,
             show_loss: true,
             show_info: true,
+            show_state: false,
             site: LOCAL_SITE.to_string(),
         }
     }
@@ -90,6 +95,8 @@ pub struct LosscapeApp {
     pub show_share: bool,
     /// The window (or browser tab) title last set.
     title: String,
+    /// The step inspector and the selected optimizer's state, read from the engine.
+    pub inspector: inside::Inspector,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -119,6 +126,7 @@ impl LosscapeApp {
             screenshot_dir: None,
             show_share: false,
             title: String::new(),
+            inspector: inside::Inspector::default(),
         }
     }
 
@@ -218,6 +226,15 @@ impl LosscapeApp {
                 .min_size(90.0)
                 .show(ui, |ui| {
                     timeline::loss_plot(ui, &self.session, &mut self.loss);
+                });
+        }
+        if self.settings.show_state {
+            egui::Panel::bottom("state")
+                .resizable(true)
+                .default_size(150.0)
+                .min_size(80.0)
+                .show(ui, |ui| {
+                    state_plot::ui(ui, &self.session, &mut self.inspector.inside);
                 });
         }
         egui::Panel::left("controls")

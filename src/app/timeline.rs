@@ -165,11 +165,11 @@ pub fn controls(ui: &mut egui::Ui, session: &mut Session) {
     }
 }
 
-/// Marks of the loss axis, which shows log10 of the loss between `lo` and `hi`: whole
+/// Marks of a log axis (the loss, the state plot), which shows log10 of values between `lo` and `hi`: whole
 /// decades, at most about five of them; when fewer than two decades are in view, 1, 2 and 5
 /// times each decade, and failing that every multiple, so a curve that changes by less than
 /// a factor of ten still has labelled ticks.
-fn loss_marks(lo: f64, hi: f64) -> Vec<GridMark> {
+pub(super) fn log_marks(lo: f64, hi: f64) -> Vec<GridMark> {
     if !(lo.is_finite() && hi.is_finite() && lo < hi) {
         return Vec::new();
     }
@@ -208,8 +208,8 @@ fn loss_marks(lo: f64, hi: f64) -> Vec<GridMark> {
     Vec::new()
 }
 
-/// The label of a mark of [`loss_marks`]: `2e-3` for log10(0.002).
-fn loss_label(value: f64) -> String {
+/// The label of a mark of [`log_marks`]: `2e-3` for log10(0.002).
+pub(super) fn log_label(value: f64) -> String {
     let mut exponent = value.floor();
     let mut mantissa = 10f64.powf(value - exponent).round();
     if mantissa >= 10.0 {
@@ -234,8 +234,8 @@ pub fn loss_plot(ui: &mut egui::Ui, session: &Session, curves: &mut LossCurves) 
         .allow_scroll(false)
         .x_axis_label("step")
         .y_axis_label(title)
-        .y_grid_spacer(|input| loss_marks(input.bounds.0, input.bounds.1))
-        .y_axis_formatter(|mark, _| loss_label(mark.value))
+        .y_grid_spacer(|input| log_marks(input.bounds.0, input.bounds.1))
+        .y_axis_formatter(|mark, _| log_label(mark.value))
         .label_formatter(move |pos| {
             let p = match pos {
                 egui_plot::HoverPosition::NearDataPoint { position, .. }
@@ -309,10 +309,10 @@ mod tests {
     use super::*;
 
     fn labels(lo: f64, hi: f64) -> Vec<String> {
-        loss_marks(lo, hi)
+        log_marks(lo, hi)
             .iter()
             .filter(|m| (lo..=hi).contains(&m.value))
-            .map(|m| loss_label(m.value))
+            .map(|m| log_label(m.value))
             .collect()
     }
 
@@ -332,10 +332,10 @@ mod tests {
 
     #[test]
     fn degenerate_and_huge_ranges_give_few_marks() {
-        assert!(loss_marks(1.0, 1.0).is_empty());
-        assert!(loss_marks(f64::NAN, 1.0).is_empty());
-        assert!(loss_marks(0.0, f64::INFINITY).is_empty());
-        assert!(loss_marks(-1e300, 1e300).len() <= 6);
-        assert!(loss_marks(-30.0, 30.0).len() <= 6);
+        assert!(log_marks(1.0, 1.0).is_empty());
+        assert!(log_marks(f64::NAN, 1.0).is_empty());
+        assert!(log_marks(0.0, f64::INFINITY).is_empty());
+        assert!(log_marks(-1e300, 1e300).len() <= 6);
+        assert!(log_marks(-30.0, 30.0).len() <= 6);
     }
 }
