@@ -1320,12 +1320,12 @@ fn adam_first_steps_claim(l: &Lesson) -> Claim {
         off[1].update.expect("update"),
     );
     let m_hat = match u_on.insight.direction {
-        Some(("m̂", d)) => d,
-        other => return Err(format!("the corrected direction is m̂: {other:?}")),
+        Some(("m_hat", d)) => d,
+        other => return Err(format!("the corrected direction is m_hat: {other:?}")),
     };
     ensure!(
         (m_hat - u_on.g).norm() <= 1e-15 * u_on.g.norm(),
-        "corrected m̂ at step 1 should be g: {m_hat:?} vs {:?}",
+        "corrected m_hat at step 1 should be g: {m_hat:?} vs {:?}",
         u_on.g
     );
     let m = match off[1].state.get("exp_avg") {

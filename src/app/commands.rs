@@ -150,7 +150,7 @@ impl Command {
             Command::CloseHelp => "close this help",
             Command::ShowGradient => "arrows of the negative gradient at each head",
             Command::ShowDirection => {
-                "arrows of each optimizer's direction state (momentum buffer, Adam's m̂, Lion's sign…)"
+                "arrows of each optimizer's direction state (momentum buffer, Adam's m_hat, Lion's sign…)"
             }
             Command::ShowStep => "arrows of the step each optimizer takes next",
             Command::ShowField => "a field of −∇f arrows over the view",

@@ -219,15 +219,7 @@ impl LosscapeApp {
                 ui.add_space(2.0);
                 timeline::controls(ui, &mut self.session);
             });
-        if self.settings.show_loss {
-            egui::Panel::bottom("loss")
-                .resizable(true)
-                .default_size(170.0)
-                .min_size(90.0)
-                .show(ui, |ui| {
-                    timeline::loss_plot(ui, &self.session, &mut self.loss);
-                });
-        }
+        // added before the loss panel, so it sits under it
         if self.settings.show_state {
             egui::Panel::bottom("state")
                 .resizable(true)
@@ -235,6 +227,15 @@ impl LosscapeApp {
                 .min_size(80.0)
                 .show(ui, |ui| {
                     state_plot::ui(ui, &self.session, &mut self.inspector.inside);
+                });
+        }
+        if self.settings.show_loss {
+            egui::Panel::bottom("loss")
+                .resizable(true)
+                .default_size(170.0)
+                .min_size(90.0)
+                .show(ui, |ui| {
+                    timeline::loss_plot(ui, &self.session, &mut self.loss);
                 });
         }
         egui::Panel::left("controls")

@@ -25,7 +25,7 @@ pub fn ui(ui: &mut egui::Ui, session: &Session, inside: &mut Inside) {
         .allow_scroll(false)
         .legend(Legend::default())
         .x_axis_label("step")
-        .y_axis_label(format!("{label}: (log scale)"))
+        .y_axis_label(format!("{label} (log)"))
         .y_grid_spacer(|input| log_marks(input.bounds.0, input.bounds.1))
         .y_axis_formatter(|mark, _| log_label(mark.value))
         .label_formatter(|pos| {

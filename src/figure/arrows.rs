@@ -13,7 +13,7 @@
 use super::draw::{
     Anchor, Drawn, Ems, HALO, Item, LEGEND_BOX, LEGEND_TEXT, PathItem, Rgba, Stroke, text,
 };
-use super::model::{Figure, FigureTrail, sig};
+use super::model::{Figure, FigureTrail};
 use super::projection::Projection;
 use super::text as font;
 use crate::engine::{self, OptimizerSpec, Problem, Surface, Trajectory, Vec2};
@@ -105,6 +105,16 @@ pub fn round_scale(x: f64) -> f64 {
         1.0
     };
     lead * base
+}
+
+/// A round scale as the note writes it: "0.02", "10", "5e-5".
+pub fn scale_text(s: f64) -> String {
+    let e = s.log10().floor();
+    if (-3.0..4.0).contains(&e) {
+        format!("{:.*}", (-e).max(0.0) as usize, s)
+    } else {
+        format!("{:.0}e{e}", s / 10f64.powf(e))
+    }
 }
 
 /// An arrow from `tail` along `v` (pixels), over a dark halo: a shaft and a filled head.
@@ -204,7 +214,7 @@ pub fn head_items(
             1 => direction_symbols(trails),
             _ => symbol.to_string(),
         };
-        notes.push(format!("{symbol} ×{}", sig(scale)));
+        notes.push(format!("{symbol} ×{}", scale_text(scale)));
         for t in trails {
             let (Some(a), Some(head)) = (t.arrows.as_ref(), t.head()) else {
                 continue;
@@ -226,7 +236,7 @@ pub fn head_items(
     notes
 }
 
-/// The direction arrows' symbols, e.g. "−b, −m̂" (each kind names its own).
+/// The direction arrows' symbols, e.g. "−b, −m_hat" (each kind names its own).
 fn direction_symbols(trails: &[&FigureTrail]) -> String {
     let mut names: Vec<&str> = Vec::new();
     for t in trails {
@@ -306,5 +316,23 @@ pub fn field_items(out: &mut Vec<Drawn>, surface: &Surface, p: &Projection, u: f
         // centred on the cell, so neighbours do not touch
         let tail = [at[0] - 0.5 * d[0], at[1] - 0.5 * d[1]];
         arrow(out, tail, d, FIELD, (1.0 * u).max(0.8), "field", false);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scales_are_round_and_written_short() {
+        assert_eq!(round_scale(0.037), 0.02);
+        assert_eq!(round_scale(7.0), 5.0);
+        assert_eq!(round_scale(150.0), 100.0);
+        assert_eq!(round_scale(f64::NAN), 1.0);
+        let texts: Vec<String> = [0.02, 0.1, 1.0, 10.0, 5e-5, 2e6]
+            .into_iter()
+            .map(scale_text)
+            .collect();
+        assert_eq!(texts, ["0.02", "0.1", "1", "10", "5e-5", "2e6"]);
     }
 }

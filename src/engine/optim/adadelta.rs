@@ -43,7 +43,7 @@ impl Rule for Adadelta {
         let scale = sqrt(self.acc_delta.add_scalar(self.eps)).component_div(&std);
         let delta = scale.component_mul(&g);
         self.last = Insight {
-            direction: Some(("Δ", delta)),
+            direction: Some(("δ", delta)),
             rate: Some(scale * ctx.lr),
         };
         self.acc_delta = ema(self.acc_delta, self.rho, square(delta));

@@ -87,7 +87,7 @@ impl Rule for Adam {
         let (step_size, denom) = if self.bias_correction {
             let bias_correction1 = 1.0 - self.beta1.powf(t);
             let bias_correction2_sqrt = (1.0 - self.beta2.powf(t)).sqrt();
-            self.last.direction = Some(("m̂", self.m / bias_correction1));
+            self.last.direction = Some(("m_hat", self.m / bias_correction1));
             (
                 lr / bias_correction1,
                 (sqrt(v) / bias_correction2_sqrt).add_scalar(self.eps),

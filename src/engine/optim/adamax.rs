@@ -45,7 +45,7 @@ impl Rule for Adamax {
         let bias_correction = 1.0 - self.beta1.powf(ctx.t as f64);
         let clr = ctx.lr / bias_correction;
         self.last = Insight {
-            direction: Some(("m̂", self.m / bias_correction)),
+            direction: Some(("m_hat", self.m / bias_correction)),
             rate: Some(self.u.map(|u| ctx.lr / u)),
         };
         Some(w - self.m.component_div(&self.u) * clr)

@@ -64,7 +64,7 @@ impl Rule for Nadam {
             mu_next / (1.0 - mu_product_next),
         );
         self.last = Insight {
-            direction: Some(("m̂", g * a + self.m * b)),
+            direction: Some(("m_hat", g * a + self.m * b)),
             rate: Some(denom.map(|d| ctx.lr / d)),
         };
         w -= g.component_div(&denom) * (ctx.lr * (1.0 - mu) / (1.0 - self.mu_product));
