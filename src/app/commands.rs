@@ -204,6 +204,12 @@ impl Command {
             .all(|s| s.modifiers.command || s.logical_key == Key::F1 || s.logical_key == Key::F11)
     }
 
+    /// Whether it toggles a view of the optimizers' inside (an overlay, the step inspector,
+    /// the state plot): the View menu shows these as checkboxes.
+    pub fn shows_inside(self) -> bool {
+        self.overlay().is_some() || matches!(self, Command::Inspector | Command::StatePlot)
+    }
+
     /// The scene overlay (`show` key) a toggle command switches.
     pub fn overlay(self) -> Option<&'static str> {
         match self {

@@ -71,19 +71,11 @@ impl LosscapeApp {
 
     /// The overlays, the step inspector and the state plot: commands shown as checkboxes.
     fn inside_toggles(&mut self, ui: &mut egui::Ui) {
-        use Command::*;
         let ctx = ui.ctx().clone();
-        for cmd in [
-            ShowGradient,
-            ShowDirection,
-            ShowStep,
-            ShowField,
-            Inspector,
-            StatePlot,
-        ] {
+        for cmd in Command::ALL.into_iter().filter(|c| c.shows_inside()) {
             let mut on = match cmd.overlay() {
                 Some(key) => self.session.scene.show.get(key),
-                None if cmd == Inspector => self.inspector.open,
+                None if cmd == Command::Inspector => self.inspector.open,
                 None => self.settings.show_state,
             };
             let mut text = cmd.label().to_string();

@@ -13,6 +13,7 @@
 use super::draw::{
     Anchor, Drawn, Ems, HALO, Item, LEGEND_BOX, LEGEND_TEXT, PathItem, Rgba, Stroke, text,
 };
+use super::levels::one_two_five;
 use super::model::{Figure, FigureTrail};
 use super::projection::Projection;
 use super::text as font;
@@ -94,17 +95,8 @@ pub fn round_scale(x: f64) -> f64 {
     if !(x.is_finite() && x > 0.0) {
         return 1.0;
     }
-    let e = x.log10().floor();
-    let base = 10f64.powf(e);
-    let m = x / base;
-    let lead = if m >= 5.0 {
-        5.0
-    } else if m >= 2.0 {
-        2.0
-    } else {
-        1.0
-    };
-    lead * base
+    let (lead, e) = one_two_five(x);
+    lead * 10f64.powf(e)
 }
 
 /// A round scale as the note writes it: "0.02", "10", "5e-5".
