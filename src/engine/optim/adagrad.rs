@@ -20,8 +20,8 @@ pub struct Adagrad {
     lr_decay: f64,
     /// Starts at `initial_accumulator_value`, not at zero.
     sum: Vec2,
-    /// The last update's clr/(√sum + ε).
-    rate: Option<Vec2>,
+    /// The last update's scaled gradient g/(√sum + ε) and clr/(√sum + ε).
+    last: Insight,
 }
 
 impl Adagrad {
@@ -30,7 +30,7 @@ impl Adagrad {
             eps: h.eps,
             lr_decay: h.lr_decay,
             sum: Vec2::repeat(h.initial_accumulator_value),
-            rate: None,
+            last: Insight::NONE,
         }
     }
 }
@@ -40,8 +40,12 @@ impl Rule for Adagrad {
         let clr = ctx.lr / (1.0 + (ctx.t - 1) as f64 * self.lr_decay);
         self.sum += square(g);
         let std = sqrt(self.sum).add_scalar(self.eps);
-        self.rate = Some(std.map(|s| clr / s));
-        Some(w - g.component_div(&std) * clr)
+        let scaled = g.component_div(&std);
+        self.last = Insight {
+            direction: Some(("g/(√s + ε)", scaled)),
+            rate: Some(std.map(|s| clr / s)),
+        };
+        Some(w - scaled * clr)
     }
 
     fn state(&self) -> State {
@@ -49,9 +53,6 @@ impl Rule for Adagrad {
     }
 
     fn insight(&self) -> Insight {
-        Insight {
-            direction: None,
-            rate: self.rate,
-        }
+        self.last
     }
 }
