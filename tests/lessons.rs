@@ -1207,7 +1207,7 @@ fn no_two_trails_of_a_lesson_can_be_confused() {
     }
 }
 
-// Lessons 21–25: inside the optimizer. Their claims are about the engine's own state, read as
+// Lessons 28–32: inside the optimizer. Their claims are about the engine's own state, read as
 // the step inspector, the state plot and the arrows read it (`engine::records`).
 
 /// Optimizer `label`'s records over the whole run: row k after update k.
