@@ -37,6 +37,10 @@ pub enum Command {
         /// Write here instead of stdout (atomically: never half a file).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Add each optimizer's state after every update under torch.optim's names
+        /// (`exp_avg`, `momentum_buffer`, …), aligned with its points (JSON only).
+        #[arg(long)]
+        state: bool,
     },
     /// Draw a scene's figure to a PNG or SVG file, or animate it as a GIF, with no window,
     /// display or GPU.
@@ -144,14 +148,24 @@ fn usage_error(e: &clap::Error) -> String {
 
 pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
-        Some(Command::Trace { scene, format, out }) => {
+        Some(Command::Trace {
+            scene,
+            format,
+            out,
+            state,
+        }) => {
+            if state && format != Format::Json {
+                return Err(CliError::bad_input(
+                    "--state needs --format json: a CSV row has no room for the optimizer's state (see `losscape --help`)",
+                ));
+            }
             if let Some(path) = &out {
                 check_out(path)?;
             }
             let scene = Scene::load(&scene)?;
             // rows are written as each batch of optimizers is computed
             emit_with(out.as_deref(), |w| {
-                crate::trace::compute_and_write(format, &scene, w)
+                crate::trace::compute_and_write(format, &scene, state, w)
             })
         }
         Some(Command::Render(args)) => render(args),

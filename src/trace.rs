@@ -1,12 +1,14 @@
 //! Trajectories as data: the CSV and JSON of `losscape trace` (described in the README's
 //! "Command line"), also used by the app's "Export trajectories" (both through
-//! [`crate::export::Format`]).
+//! [`crate::export::Format`]). With `--state`, each optimizer's JSON object also lists its
+//! state after every update under torch's names, as the engine's rules hold it.
 //!
 //! Written as a stream, one optimizer at a time, so `trace` holds only the trajectories being
 //! computed (one per core) and never the whole output: a scene at the work limit writes about
 //! 1 GB of CSV in constant memory.
 
-use crate::engine::{self, Trajectory};
+use crate::engine::optim::{State, Value};
+use crate::engine::{self, Problem, Stepper, Trajectory};
 use crate::export::Format;
 use crate::scene::{Runs, Scene, SceneOptimizer};
 use std::io::{self, Write};
@@ -38,6 +40,8 @@ pub struct TraceWriter<'w> {
     out: &'w mut dyn Write,
     /// Optimizers written so far (JSON separates them with commas).
     written: usize,
+    /// With `--state`: the problem each optimizer is re-run on to read its state row by row.
+    state: Option<Problem>,
 }
 
 impl<'w> TraceWriter<'w> {
@@ -57,7 +61,20 @@ impl<'w> TraceWriter<'w> {
             format,
             out,
             written: 0,
+            state: None,
         })
+    }
+
+    /// Also writes each optimizer's `state` list (JSON only).
+    pub fn with_state(mut self, scene: &Scene) -> io::Result<Self> {
+        if self.format != Layout::Json {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the optimizer state is written only as JSON",
+            ));
+        }
+        self.state = Some(scene.problem());
+        Ok(self)
     }
 
     /// One optimizer's rows.
@@ -92,13 +109,17 @@ impl<'w> TraceWriter<'w> {
                         json_num(*f)
                     )?;
                 }
+                out.write_all(b"]")?;
+                if let Some(problem) = &self.state {
+                    write_states(out, problem, o)?;
+                }
                 let step = t
                     .status
                     .step()
                     .map_or_else(|| "null".to_string(), |s| s.to_string());
                 write!(
                     out,
-                    "],\"status\":\"{}\",\"status_step\":{step}}}",
+                    ",\"status\":\"{}\",\"status_step\":{step}}}",
                     t.status.key()
                 )?;
             }
@@ -122,6 +143,35 @@ impl<'w> TraceWriter<'w> {
         }
         Ok(())
     }
+}
+
+/// `,"state":[…]`: the optimizer's state at each row of its trajectory, read from its rule
+/// while it runs again from the start (the same run, so the rows line up with `points`: a
+/// stepper stops where the trajectory did). Streamed, so it takes no memory per row.
+fn write_states(out: &mut dyn Write, problem: &Problem, o: &SceneOptimizer) -> io::Result<()> {
+    out.write_all(b",\"state\":[")?;
+    let mut stepper = Stepper::new(&o.spec, problem);
+    write_state(out, &stepper.record().state)?;
+    while stepper.advance(1) == 1 {
+        out.write_all(b",")?;
+        write_state(out, &stepper.record().state)?;
+    }
+    out.write_all(b"]")
+}
+
+/// One row: `{"exp_avg":[x,y],"mu_product":p,…}` in the rule's (torch's) order.
+fn write_state(out: &mut dyn Write, state: &State) -> io::Result<()> {
+    out.write_all(b"{")?;
+    for (i, (name, value)) in state.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        match value {
+            Value::Pair(v) => write!(out, "\"{name}\":[{},{}]", json_num(v.x), json_num(v.y))?,
+            Value::Scalar(v) => write!(out, "\"{name}\":{}", json_num(v))?,
+        }
+    }
+    out.write_all(b"}")
 }
 
 /// Quotes a label that holds a comma, quote or line break (RFC 4180).
@@ -153,11 +203,20 @@ pub fn write(format: Format, scene: &Scene, runs: &Runs, out: &mut dyn Write) ->
 /// Computes and writes the trace, a few optimizers at a time (as many as there are cores), so
 /// only those trajectories are ever in memory. The output is the same as [`write`]'s after
 /// [`Runs::compute`]: each optimizer's run depends only on its own spec and the problem.
-pub fn compute_and_write(format: Format, scene: &Scene, out: &mut dyn Write) -> io::Result<()> {
+/// `state` adds each optimizer's state list (JSON only).
+pub fn compute_and_write(
+    format: Format,
+    scene: &Scene,
+    state: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let problem = scene.problem();
     let enabled: Vec<&SceneOptimizer> = scene.enabled().collect();
     let batch = rayon::current_num_threads().max(1);
     let mut w = TraceWriter::begin(format, scene, out)?;
+    if state {
+        w = w.with_state(scene)?;
+    }
     for group in enabled.chunks(batch) {
         let specs: Vec<_> = group.iter().map(|o| o.spec.clone()).collect();
         for (o, t) in group.iter().zip(engine::run(&problem, &specs)) {
@@ -221,13 +280,13 @@ mod tests {
         });
         assert_eq!(to_json(&scene, &runs), format!("{doc}\n"));
         let mut streamed = Vec::new();
-        compute_and_write(Format::Json, &scene, &mut streamed).expect("write");
+        compute_and_write(Format::Json, &scene, false, &mut streamed).expect("write");
         assert_eq!(
             String::from_utf8(streamed).expect("utf8"),
             format!("{doc}\n")
         );
         let mut csv = Vec::new();
-        compute_and_write(Format::Csv, &scene, &mut csv).expect("write");
+        compute_and_write(Format::Csv, &scene, false, &mut csv).expect("write");
         assert_eq!(String::from_utf8(csv).expect("utf8"), to_csv(&scene, &runs));
     }
 }

@@ -943,7 +943,7 @@ fn each_side_panel_has_a_key() {
         "the plot took the room"
     );
     h.key_press(egui::Key::C);
-    h.key_press(egui::Key::I);
+    h.key_press(egui::Key::U);
     h.key_press(egui::Key::L);
     h.run();
     let s = &h.state().settings;
@@ -1250,4 +1250,91 @@ fn a_67_point_drag_does_not_throw_beta1_to_its_end_and_shift_is_finer() {
         down < 0.9 && down > 0.85,
         "Shift-drag down: β₁ 0.9 → {down}"
     );
+}
+
+/// The overlays toggle from the View menu and by their shortcuts; the step inspector (I) shows,
+/// for the selected optimizer at the step shown (←/→, the scrubber), exactly the engine's
+/// state before and after the update, the gradient it was given and its effective rate.
+#[test]
+fn the_inspector_shows_the_engines_state_at_the_step() {
+    use losscape::app::inside::number;
+    use losscape::engine::optim::Value;
+    let mut h = harness_with("adagrad-rate");
+    h.run();
+    for (item, key) in [("Gradient field", "field"), ("Arrows: −∇f", "gradient")] {
+        let before = h.state().session.scene.show.get(key);
+        if h.query_all_by_label_contains(item).next().is_none() {
+            h.get_by_label("View").click();
+            h.run();
+        }
+        h.get_by_label_contains(item).click();
+        h.run();
+        assert_ne!(h.state().session.scene.show.get(key), before, "{item}");
+    }
+    h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::F);
+    h.run();
+    assert!(
+        !h.state().session.scene.show.field,
+        "Shift+F toggles it back"
+    );
+    assert!(h.state().session.scene.show.gradient);
+    // select the second optimizer (RMSprop), open the inspector, step three times
+    // the controls are taller than the window now (sliders under their names): scroll first
+    h.get_all_by_label("Info")
+        .nth(1)
+        .expect("two optimizers")
+        .scroll_to_me();
+    h.run();
+    h.get_all_by_label("Info")
+        .nth(1)
+        .expect("two optimizers")
+        .click();
+    h.run();
+    assert_eq!(h.state().session.selected, 1);
+    h.key_press(egui::Key::I);
+    h.run();
+    assert!(h.state().inspector.open);
+    for _ in 0..3 {
+        h.key_press(egui::Key::ArrowRight);
+        h.run();
+    }
+    let check = |h: &Harness<'static, LosscapeApp>, k: usize| {
+        let app = h.state();
+        assert_eq!(app.session.clock.step, k);
+        let spec = &app.session.scene.optimizers[1].spec;
+        let rows = losscape::engine::records(&app.session.scene.problem(), spec, k - 1, k);
+        let (before, after) = (rows[0], rows[1]);
+        let update = after.update.expect("an update");
+        let mut shown = vec![update.g.x, update.g.y, update.lr];
+        shown.extend(update.insight.rate.map(|r| [r.x, r.y]).unwrap_or_default());
+        assert!(!after.state.is_empty());
+        for (name, v) in after.state.iter().chain(before.state.iter()) {
+            match v {
+                Value::Pair(p) => shown.extend([p.x, p.y]),
+                Value::Scalar(s) => shown.push(s),
+            }
+            assert!(
+                h.query_all_by_label_contains(name).next().is_some(),
+                "{name} listed"
+            );
+        }
+        for v in shown {
+            assert!(
+                h.query_all_by_label(&number(v)).next().is_some(),
+                "step {k}: the engine's {} is not in the inspector",
+                number(v)
+            );
+        }
+    };
+    check(&h, 3);
+    // the scrubber moves it too
+    h.state_mut().session.clock.step = 57;
+    h.run();
+    check(&h, 57);
+    h.get_by_label("Narrate").click();
+    // it plays: the window keeps repainting
+    h.run_steps(3);
+    assert!(h.state().inspector.narrate && h.state().session.clock.playing);
+    assert_eq!(h.state().session.clock.speed, 1.0);
+    assert!(h.query_by_label_contains("changed most").is_some());
 }

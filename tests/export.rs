@@ -848,6 +848,83 @@ fn the_png_is_the_painted_figure_whatever_the_size() {
     }
 }
 
+/// The arrows at each head (negative gradient, direction state, next step) are drawn in the
+/// optimizer's colour from its head along the arrow's direction, in the PNG and in the SVG,
+/// and only when the scene shows them.
+#[test]
+fn arrows_in_the_optimizers_colour_leave_each_head() {
+    use losscape::figure::arrows::HeadArrows;
+    use losscape::scene::Show;
+    let text = "name = \"arrows\"\nsteps = 30\nstart = [1.5, 1.0]\n\n[surface]\nkind = \"quadratic\"\nkappa = 1.0\ntheta = 0.0\n\n[[optimizer]]\nkind = \"momentum\"\nlabel = \"m\"\nlr = 0.05\nmomentum = 0.5\ndampening = 0.0\n\n[[optimizer]]\nkind = \"adam\"\nlabel = \"a\"\nlr = 0.1\n";
+    let base = losscape::scene::parse(text, "arrows").expect("scene");
+    let runs = Runs::compute(&base);
+    let step = 3;
+    type Pick = fn(&HeadArrows) -> Option<losscape::engine::Vec2>;
+    let kinds: [(&str, Pick); 3] = [
+        ("gradient", |a| Some(a.gradient)),
+        ("direction", |a| a.direction.map(|(_, d)| d)),
+        ("step", |a| a.step),
+    ];
+    for (key, vector) in kinds {
+        for (i, run) in runs.iter().enumerate() {
+            let run = run.as_ref().expect("ran");
+            let mut alone: Vec<Option<Trajectory>> = vec![None; runs.len()];
+            alone[i] = Some(run.clone());
+            let mut s = base.clone();
+            s.show = Show::default();
+            s.show.set(key, true);
+            let req = FigureRequest {
+                step,
+                ..FigureRequest::whole(&s, &alone, 640, 480)
+            };
+            let off = FigureRequest {
+                scene: &base,
+                ..req
+            };
+            let arrows = HeadArrows::at(&s.problem(), &s.optimizers[i].spec, run, step, true)
+                .expect("arrows at the head");
+            let v = vector(&arrows).unwrap_or_else(|| panic!("{key} arrow of {i}"));
+            let proj = export::projection(&req);
+            let head = proj.project(run.points[step]);
+            let (dx, dy) = (v.x, -v.y);
+            let n = dx.hypot(dy);
+            let along: Vec<[f64; 2]> = (10..=18)
+                .step_by(2)
+                .map(|d| [head[0] + dx / n * d as f64, head[1] + dy / n * d as f64])
+                .collect();
+            let colour = palette::color(i, s.optimizers[i].color);
+            let with = export::render_rgba(&req).expect("renders");
+            let without = export::render_rgba(&off).expect("renders");
+            let hits = |img: &Pixmap| {
+                along
+                    .iter()
+                    .filter(|p| distance_near(img, **p, colour) <= 40)
+                    .count()
+            };
+            assert!(
+                hits(&with) >= 4,
+                "{key} arrow of {}: colour {colour:?} found at {} of {} points ahead of the head",
+                s.optimizers[i].spec.label,
+                hits(&with),
+                along.len()
+            );
+            assert!(
+                hits(&without) <= 1,
+                "{key}: without arrows the colour is not there ({} hits)",
+                hits(&without)
+            );
+            let svg = export::render_svg(&req).expect("svg");
+            let class = format!("class=\"arrow-{key}\"");
+            let hex = palette::hex(colour);
+            assert!(
+                svg.lines().any(|l| l.contains(&class) && l.contains(&hex)),
+                "{key}: an SVG path of class arrow-{key} in {hex}"
+            );
+            assert!(!export::render_svg(&off).expect("svg").contains(&class));
+        }
+    }
+}
+
 fn segment_distance(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> f64 {
     let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
     let len2 = dx * dx + dy * dy;

@@ -1071,7 +1071,7 @@ fn amsgrad_step_does_not_grow_back() {
 
 #[test]
 fn every_builtin_has_a_name_and_a_one_line_claim() {
-    assert_eq!(BUILTINS.len(), 23);
+    assert_eq!(BUILTINS.len(), 28);
     let mut lessons = HashSet::new();
     for b in BUILTINS {
         let s = scene::builtin(b.name).unwrap_or_else(|e| panic!("{}: {e}", b.name));
@@ -1113,7 +1113,7 @@ fn every_builtin_has_a_name_and_a_one_line_claim() {
     }
     assert_eq!(
         lessons,
-        (1..=20).collect::<HashSet<u8>>(),
+        (1..=25).collect::<HashSet<u8>>(),
         "every lesson has a scene"
     );
 }
@@ -1205,4 +1205,266 @@ fn no_two_trails_of_a_lesson_can_be_confused() {
             }
         }
     }
+}
+
+// Lessons 28–32: inside the optimizer. Their claims are about the engine's own state, read as
+// the step inspector, the state plot and the arrows read it (`engine::records`).
+
+/// Optimizer `label`'s records over the whole run: row k after update k.
+fn records_of(l: &Lesson, label: &str) -> Vec<engine::Record> {
+    let spec = l.spec(label);
+    engine::records(&l.scene.problem(), spec, 0, l.scene.last_step())
+}
+
+/// The effective learning rate of each coordinate at update k ≥ 1.
+fn rates(rows: &[engine::Record]) -> Vec<Vec2> {
+    rows.iter()
+        .skip(1)
+        .map(|r| {
+            let u = r.update.expect("an update");
+            u.insight.rate.unwrap_or(Vec2::repeat(u.lr))
+        })
+        .collect()
+}
+
+/// AdaGrad's effective rate never rises and ends below half its first; RMSprop's falls while
+/// the gradients are large and climbs back, over 4× its lowest, as they shrink near the
+/// minimum, where it ends over 4× AdaGrad's.
+fn adagrad_rate_claim(l: &Lesson) -> Claim {
+    let ada = rates(&records_of(l, "AdaGrad lr=0.1"));
+    for c in 0..2 {
+        ensure!(
+            ada.windows(2).all(|w| w[1][c] <= w[0][c]),
+            "AdaGrad's rate of coordinate {c} rose"
+        );
+    }
+    let (first, last) = (ada[0], ada[ada.len() - 1]);
+    ensure!(
+        last.x < 0.5 * first.x && last.y < 0.5 * first.y,
+        "AdaGrad's rate {first:?} → {last:?}: should end below half"
+    );
+    let rms = rates(&records_of(l, "RMSprop lr=0.01 α=0.99"));
+    for c in 0..2 {
+        let low = rms.iter().map(|r| r[c]).fold(f64::INFINITY, f64::min);
+        let end = rms[rms.len() - 1][c];
+        ensure!(
+            end > 4.0 * low && end > 4.0 * last[c],
+            "RMSprop's rate of coordinate {c} should climb back: lowest {low:.3e}, last {end:.3e} (AdaGrad's {:.3e})",
+            last[c]
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn adagrad_rate_only_falls_rmsprop_recovers() {
+    // averaged over 10⁵ steps instead of 100, RMSprop forgets nothing in this run either
+    strict_claim(
+        "adagrad-rate",
+        adagrad_rate_claim,
+        |s| optimizer(s, "RMSprop lr=0.01 α=0.99").hyper.alpha = 0.99999,
+        "RMSprop with α = 0.99999 does not recover within the run",
+    );
+}
+
+/// Along the valley the buffer adds up the steady gradient: from b = g at step 1 to over 7×
+/// that step's gradient by step 40 (it still holds the larger gradients of earlier steps).
+fn momentum_buffer_claim(l: &Lesson) -> Claim {
+    let (along, _) = valley_axes(30.0);
+    let rows = records_of(l, "Momentum lr=0.004 μ=0.9");
+    let ratio = |k: usize| -> Option<f64> {
+        let u = rows[k].update?;
+        let (_, b) = u.insight.direction?;
+        Some(b.dot(&along) / u.g.dot(&along))
+    };
+    let (r1, r40) = (ratio(1), ratio(40));
+    ensure!(
+        r1 == Some(1.0),
+        "at step 1 the buffer is the gradient itself: {r1:?}"
+    );
+    ensure!(
+        r40.is_some_and(|r| r > 7.0),
+        "by step 40 the buffer along the valley should be over 7× the gradient: {r40:?}"
+    );
+    let gd = records_of(l, "GD lr=0.004");
+    ensure!(gd.iter().all(|r| r.state.is_empty()), "GD keeps no state");
+    let (m, g) = (l.traj("Momentum lr=0.004 μ=0.9"), l.traj("GD lr=0.004"));
+    ensure!(
+        dist(end(m), v(0.0, 0.0)) < 0.2 * dist(end(g), v(0.0, 0.0)),
+        "momentum should end much nearer the minimum: {:?} vs GD {:?}",
+        end(m),
+        end(g)
+    );
+    Ok(())
+}
+
+#[test]
+fn momentum_buffer_builds_up_along_the_ravine() {
+    strict_claim(
+        "momentum-buffer",
+        momentum_buffer_claim,
+        |s| optimizer(s, "Momentum lr=0.004 μ=0.9").hyper.momentum = 0.3,
+        "with μ = 0.3 the buffer stays under 1/(1 − 0.3) ≈ 1.4 times the gradient",
+    );
+}
+
+/// At step 1 bias-corrected Adam's m̂ is the gradient itself, and each coordinate moves by lr;
+/// without the correction m = (1 − β₁)·g and v = (1 − β₂)·g², so the step is
+/// (1 − β₁)/√(1 − β₂) ≈ 3.16 times as long.
+fn adam_first_steps_claim(l: &Lesson) -> Claim {
+    use losscape::engine::optim::Value;
+    let on = records_of(l, "Adam lr=0.05");
+    let off = records_of(l, "Adam lr=0.05, no bias correction");
+    let (u_on, u_off) = (
+        on[1].update.expect("update"),
+        off[1].update.expect("update"),
+    );
+    let m_hat = match u_on.insight.direction {
+        Some(("m_hat", d)) => d,
+        other => return Err(format!("the corrected direction is m_hat: {other:?}")),
+    };
+    ensure!(
+        (m_hat - u_on.g).norm() <= 1e-15 * u_on.g.norm(),
+        "corrected m_hat at step 1 should be g: {m_hat:?} vs {:?}",
+        u_on.g
+    );
+    let m = match off[1].state.get("exp_avg") {
+        Some(Value::Pair(m)) => m,
+        other => return Err(format!("exp_avg: {other:?}")),
+    };
+    ensure!(
+        (m - u_off.g * 0.1).norm() <= 1e-15 * u_off.g.norm(),
+        "uncorrected m at step 1 should be 0.1·g: {m:?}"
+    );
+    let (a, b) = (
+        l.traj("Adam lr=0.05"),
+        l.traj("Adam lr=0.05, no bias correction"),
+    );
+    let step_on = a.points[1] - a.points[0];
+    ensure!(
+        (step_on.x.abs() - 0.05).abs() < 1e-6 && (step_on.y.abs() - 0.05).abs() < 1e-6,
+        "the corrected first step moves each coordinate by lr: {step_on:?}"
+    );
+    let ratio = step_len(b, 0) / step_len(a, 0);
+    let expected = 0.1 / 0.001f64.sqrt();
+    ensure!(
+        (ratio / expected - 1.0).abs() < 1e-3,
+        "the uncorrected first step should be {expected:.3}× as long: {ratio:.3}"
+    );
+    Ok(())
+}
+
+#[test]
+fn adam_first_steps_m_hat_against_m() {
+    strict_claim(
+        "adam-first-steps",
+        adam_first_steps_claim,
+        |s| {
+            optimizer(s, "Adam lr=0.05, no bias correction")
+                .hyper
+                .bias_correction = true
+        },
+        "with the correction on both take the same first step",
+    );
+}
+
+/// Adadelta's first effective rate is lr·√ε/√((1 − ρ)g² + ε): about √ε/(|g|·√(1 − ρ)), so a
+/// 100× larger ε makes it about 10× larger (lr = 1 in both).
+fn adadelta_rate_claim(l: &Lesson) -> Claim {
+    let big = rates(&records_of(l, "Adadelta ε=1e-2"))[0];
+    let small = rates(&records_of(l, "Adadelta ε=1e-4"))[0];
+    for c in 0..2 {
+        let ratio = big[c] / small[c];
+        ensure!(
+            (8.0..=10.0).contains(&ratio),
+            "coordinate {c}: the first rates {:.3e} and {:.3e} should differ about 10×, not {ratio:.2}×",
+            big[c],
+            small[c]
+        );
+    }
+    let rows = records_of(l, "Adadelta ε=1e-4");
+    let u = rows[1].update.expect("update");
+    let g = u.g;
+    for c in 0..2 {
+        let predicted = 1e-2 / (0.1 * g[c] * g[c] + 1e-4).sqrt();
+        let got = rates(&rows)[0][c];
+        ensure!(
+            (got / predicted - 1.0).abs() < 1e-12,
+            "coordinate {c}: rate {got:.6e}, √ε/√((1 − ρ)g² + ε) = {predicted:.6e}"
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn adadelta_epsilon_is_its_first_learning_rate() {
+    strict_claim(
+        "adadelta-rate",
+        adadelta_rate_claim,
+        |s| optimizer(s, "Adadelta ε=1e-2").hyper.eps = 1e-4,
+        "equal ε, equal rates",
+    );
+}
+
+/// The field of −∇f the figure draws: along the ridge (y ≈ 0) it points in towards the
+/// saddle, across it (x ≈ 0) away from it, to the minima at (0, ±1). GD started just off the
+/// ridge rides in along it, then slides off to a minimum.
+fn saddle_field_claim(l: &Lesson) -> Claim {
+    use losscape::figure::arrows::field_items;
+    use losscape::figure::draw::Item;
+    use losscape::figure::projection::Projection;
+    let proj = Projection::new(l.scene.view_box(), [0.0, 0.0, 600.0, 600.0]);
+    let mut out = Vec::new();
+    field_items(&mut out, &l.scene.surface, &proj, 1.0);
+    let (mut inward, mut outward, mut checked) = (0, 0, 0);
+    for d in &out {
+        let Item::Path(p) = &d.item else { continue };
+        if p.class != "field" || p.fill.is_some() {
+            continue;
+        }
+        let Some([tail, base]) = p.subpaths.first().map(|s| [s[0], s[s.len() - 1]]) else {
+            continue;
+        };
+        let mid = proj.unproject([(tail[0] + base[0]) / 2.0, (tail[1] + base[1]) / 2.0]);
+        let dir = v(base[0] - tail[0], tail[1] - base[1]);
+        if mid.y.abs() < 0.15 && mid.x.abs() > 0.5 {
+            checked += 1;
+            inward += usize::from(dir.x * mid.x < 0.0);
+        }
+        if mid.x.abs() < 0.15 && (0.2..0.8).contains(&mid.y.abs()) {
+            checked += 1;
+            outward += usize::from(dir.y * mid.y > 0.0);
+        }
+    }
+    ensure!(checked >= 8, "only {checked} field arrows near the axes");
+    ensure!(
+        inward + outward == checked,
+        "{inward} point in along the ridge and {outward} out across it, of {checked}"
+    );
+    let t = l.traj("GD lr=0.05");
+    let nearest = t
+        .points
+        .iter()
+        .map(|p| p.norm())
+        .fold(f64::INFINITY, f64::min);
+    ensure!(
+        nearest < 0.5,
+        "GD should pass near the saddle: {nearest:.3}"
+    );
+    ensure!(
+        dist(end(t), v(0.0, 1.0)) < 0.05,
+        "GD should end at the minimum (0, 1): {:?}",
+        end(t)
+    );
+    Ok(())
+}
+
+#[test]
+fn the_gradient_field_turns_at_the_saddle() {
+    strict_claim(
+        "saddle-field",
+        saddle_field_claim,
+        |s| s.surface = losscape::engine::Surface::new(losscape::engine::SurfaceKind::Quadratic),
+        "a bowl's field points in everywhere",
+    );
 }

@@ -226,3 +226,100 @@ fn every_surface_kind_is_reachable_from_a_scene_file() {
         assert_eq!(s.start, kind.default_start());
     }
 }
+
+/// `trace --state` against `optimizer.state[p]` of the real torch.optim, step by step
+/// (tests/fixtures/torch_state.json, written by tests/fixtures/torch_state.py): the same names,
+/// only the ones torch keeps under the optimizer's options, the same numbers. Entry 0 is
+/// before the first update: torch has nothing yet there (but Adagrad's `sum`), and losscape
+/// shows what torch creates at its first step (zeros; NAdam's μ product 1).
+#[test]
+fn trace_state_matches_torch_optimizer_state() {
+    let doc: Value =
+        serde_json::from_str(include_str!("fixtures/torch_state.json")).expect("fixture JSON");
+    let (abs, rel) = (
+        doc["tolerance"]["abs"].as_f64().expect("abs"),
+        doc["tolerance"]["rel"].as_f64().expect("rel"),
+    );
+    let cases = doc["cases"].as_array().expect("cases");
+    assert!(cases.len() >= 10);
+    let dir = common::temp_dir();
+    let close = |id: &str, k: usize, name: &str, got: &Value, want: &Value| {
+        let pairs: Vec<(f64, f64)> = match (got, want) {
+            (Value::Array(g), Value::Array(w)) if g.len() == w.len() => g
+                .iter()
+                .zip(w)
+                .map(|(g, w)| (g.as_f64().expect("number"), w.as_f64().expect("number")))
+                .collect(),
+            (Value::Number(g), Value::Number(w)) => {
+                vec![(g.as_f64().expect("number"), w.as_f64().expect("number"))]
+            }
+            _ => panic!("{id}: row {k} {name}: got {got}, torch {want}"),
+        };
+        for (g, w) in pairs {
+            assert!(
+                (g - w).abs() <= abs + rel * w.abs(),
+                "{id}: row {k} {name}: got {got}, torch {want}"
+            );
+        }
+    };
+    for case in cases {
+        let id = case["id"].as_str().expect("id");
+        let path = common::write(
+            &dir,
+            &format!("{id}.toml"),
+            case["scene"].as_str().expect("scene"),
+        );
+        let out = common::losscape(&[
+            "trace",
+            "--scene",
+            path.to_str().expect("utf-8 path"),
+            "--format",
+            "json",
+            "--state",
+        ]);
+        assert!(out.status.success(), "{id}: {}", common::stderr(&out));
+        let trace: Value = serde_json::from_str(&common::stdout(&out)).expect("trace JSON");
+        let o = &trace["optimizers"][0];
+        let (got, want) = (
+            o["state"].as_array().expect("state list"),
+            case["state"].as_array().expect("torch state"),
+        );
+        assert_eq!(
+            got.len(),
+            o["points"].as_array().expect("points").len(),
+            "{id}"
+        );
+        assert_eq!(got.len(), want.len(), "{id}: rows");
+        for (k, (g, w)) in got.iter().zip(want).enumerate() {
+            let (g, w) = (g.as_object().expect("row"), w.as_object().expect("row"));
+            if k == 0 {
+                for (name, value) in g {
+                    match w.get(name) {
+                        Some(want) => close(id, k, name, value, want),
+                        // what torch creates at its first step: zeros, and a μ product of 1
+                        None if name == "mu_product" => {
+                            close(id, k, name, value, &serde_json::json!(1.0));
+                        }
+                        None => close(id, k, name, value, &serde_json::json!([0.0, 0.0])),
+                    }
+                }
+                continue;
+            }
+            let names = |m: &serde_json::Map<String, Value>| {
+                let mut n: Vec<String> = m.keys().cloned().collect();
+                n.sort();
+                n
+            };
+            assert_eq!(names(g), names(w), "{id}: row {k}: the names torch keeps");
+            for (name, want) in w {
+                close(id, k, name, &g[name], want);
+            }
+        }
+    }
+    // CSV has no room for it: a usage error, exit 2
+    let path = common::write(&dir, "csv.toml", cases[0]["scene"].as_str().expect("scene"));
+    common::assert_refused(
+        &["trace", "--scene", path.to_str().expect("path"), "--state"],
+        &["--state", "--format json"],
+    );
+}

@@ -245,3 +245,31 @@ schedule = { kind = "step", gamma = 0.5, every = 3 }
     let back = scene::parse(&s.to_toml(), "y").expect("round trip");
     assert_eq!(back, s);
 }
+
+/// `show` lists overlays by name: they survive a round trip, and anything else is named.
+#[test]
+fn show_names_the_overlays() {
+    let text = GOOD.replacen("steps = 10", "steps = 10\nshow = [\"field\", \"step\"]", 1);
+    let s = scene::parse(&text, "good.toml").expect("valid");
+    assert!(s.show.field && s.show.step && !s.show.gradient && !s.show.direction);
+    assert_eq!(scene::parse(&s.to_toml(), "again").as_ref(), Ok(&s));
+    assert!(!s.to_toml().contains("\"gradient\""));
+    assert_message(
+        &error_for("steps = 10", "steps = 10\nshow = [\"arrows\"]"),
+        3,
+        &[
+            "`show` has no overlay \"arrows\"",
+            "gradient, direction, step, field",
+        ],
+    );
+    assert_message(
+        &error_for("steps = 10", "steps = 10\nshow = \"field\""),
+        3,
+        &["`show` must be an array"],
+    );
+    assert_message(
+        &error_for("steps = 10", "steps = 10\nshow = [1]"),
+        3,
+        &["must be a string"],
+    );
+}

@@ -39,6 +39,12 @@ pub enum Command {
     LastStep,
     Help,
     CloseHelp,
+    ShowGradient,
+    ShowDirection,
+    ShowStep,
+    ShowField,
+    Inspector,
+    StatePlot,
 }
 
 const fn key(key: Key) -> KeyboardShortcut {
@@ -61,7 +67,7 @@ impl Command {
     /// Every command, in the order their shortcuts are matched: a shortcut with more
     /// modifiers comes before the same key with fewer (egui ignores extra Shift, so Ctrl+S
     /// would also take Ctrl+Shift+S).
-    pub const ALL: [Command; 27] = [
+    pub const ALL: [Command; 33] = [
         Command::Screenshot,
         Command::ExportFigure,
         Command::OpenScene,
@@ -82,6 +88,12 @@ impl Command {
         Command::Restart,
         Command::LastStep,
         Command::CloseHelp,
+        Command::ShowGradient,
+        Command::ShowDirection,
+        Command::ShowStep,
+        Command::ShowField,
+        Command::Inspector,
+        Command::StatePlot,
         Command::ToggleLayout,
         Command::Presentation,
         Command::ToggleControls,
@@ -121,6 +133,12 @@ impl Command {
             Command::LastStep => "Last step",
             Command::Help => "Keyboard shortcuts",
             Command::CloseHelp => "Close the help",
+            Command::ShowGradient => "Arrows: −∇f at each head",
+            Command::ShowDirection => "Arrows: each optimizer's direction",
+            Command::ShowStep => "Arrows: the next step Δw",
+            Command::ShowField => "Gradient field",
+            Command::Inspector => "Step inspector",
+            Command::StatePlot => "State over time",
         }
     }
 
@@ -142,7 +160,7 @@ impl Command {
                 "presentation mode: the figure fills the window (again to leave)"
             }
             Command::ToggleControls => "show / hide the controls panel",
-            Command::ToggleInfo => "show / hide the info panel",
+            Command::ToggleInfo => "show / hide the info panel (the update rule)",
             Command::ToggleLoss => "show / hide the loss panel",
             Command::ToggleHover => "show / hide the read-out and crosshair under the pointer",
             Command::FullScreen => "full screen",
@@ -156,6 +174,18 @@ impl Command {
             Command::LastStep => "jump to the last step",
             Command::Help => "this help",
             Command::CloseHelp => "close the help, or leave presentation mode",
+            Command::ShowGradient => "arrows of the negative gradient at each head",
+            Command::ShowDirection => {
+                "arrows of each optimizer's direction state (momentum buffer, Adam's m_hat, Lion's sign…)"
+            }
+            Command::ShowStep => "arrows of the step each optimizer takes next",
+            Command::ShowField => "a field of −∇f arrows over the view",
+            Command::Inspector => {
+                "the selected optimizer's update with this step's numbers (narrated on request)"
+            }
+            Command::StatePlot => {
+                "effective learning rate, |Δw| and the lr schedule of the selected optimizer"
+            }
         }
     }
 
@@ -171,7 +201,7 @@ impl Command {
             Command::ToggleLayout => const { &[key(Key::G)] },
             Command::Presentation => const { &[key(Key::P)] },
             Command::ToggleControls => const { &[key(Key::C)] },
-            Command::ToggleInfo => const { &[key(Key::I)] },
+            Command::ToggleInfo => const { &[key(Key::U)] },
             Command::ToggleLoss => const { &[key(Key::L)] },
             Command::ToggleHover => const { &[key(Key::H)] },
             Command::FullScreen => const { &[key(Key::F11)] },
@@ -183,11 +213,17 @@ impl Command {
             Command::Restart => const { &[key(Key::Home), key(Key::R)] },
             Command::LastStep => const { &[key(Key::End)] },
             Command::Help => const { &[key(Key::F1), key(Key::Questionmark)] },
+            Command::Inspector => const { &[key(Key::I)] },
+            Command::ShowField => const { &[shift(Key::F)] },
+            Command::ShowGradient => const { &[shift(Key::G)] },
+            Command::ShowDirection => const { &[shift(Key::D)] },
+            Command::ShowStep => const { &[shift(Key::W)] },
             Command::CloseHelp => const { &[key(Key::Escape)] },
             Command::SaveSceneAs
             | Command::ExportAnimation
             | Command::ShareLink
             | Command::Quit
+            | Command::StatePlot
             | Command::ResetView => &[],
         }
     }
@@ -200,6 +236,23 @@ impl Command {
             && self.shortcuts().iter().all(|s| {
                 s.modifiers.command || s.logical_key == Key::F1 || s.logical_key == Key::F11
             })
+    }
+
+    /// Whether it toggles a view of the optimizers' inside (an overlay, the step inspector,
+    /// the state plot): the View menu shows these as checkboxes.
+    pub fn shows_inside(self) -> bool {
+        self.overlay().is_some() || matches!(self, Command::Inspector | Command::StatePlot)
+    }
+
+    /// The scene overlay (`show` key) a toggle command switches.
+    pub fn overlay(self) -> Option<&'static str> {
+        match self {
+            Command::ShowGradient => Some("gradient"),
+            Command::ShowDirection => Some("direction"),
+            Command::ShowStep => Some("step"),
+            Command::ShowField => Some("field"),
+            _ => None,
+        }
     }
 
     /// Whether the command exists on this platform (the browser tab cannot quit itself).
@@ -314,6 +367,17 @@ impl LosscapeApp {
                     self.settings.presentation = false;
                 }
             }
+            Command::ShowGradient
+            | Command::ShowDirection
+            | Command::ShowStep
+            | Command::ShowField => {
+                if let Some(key) = cmd.overlay() {
+                    let show = &mut self.session.scene.show;
+                    show.set(key, !show.get(key));
+                }
+            }
+            Command::Inspector => self.inspector.open = !self.inspector.open,
+            Command::StatePlot => self.settings.show_state = !self.settings.show_state,
         }
     }
 }
@@ -367,6 +431,12 @@ mod tests {
             ToggleInfo => 24,
             ToggleLoss => 25,
             ToggleHover => 26,
+            ShowGradient => 27,
+            ShowDirection => 28,
+            ShowStep => 29,
+            ShowField => 30,
+            Inspector => 31,
+            StatePlot => 32,
         }
     }
 

@@ -66,6 +66,8 @@ impl LosscapeApp {
                     self.settings.legend = legend.name().to_string();
                 }
                 ui.separator();
+                self.inside_toggles(ui);
+                ui.separator();
                 // egui handles these keys itself: the buttons only do the same
                 if ui.button("Larger text (Ctrl +)").clicked() {
                     egui::gui_zoom::zoom_in(ui.ctx());
@@ -87,6 +89,29 @@ impl LosscapeApp {
                 self.set_layout(layout);
             }
         });
+    }
+
+    /// The overlays, the step inspector and the state plot: commands shown as checkboxes.
+    fn inside_toggles(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        for cmd in Command::ALL.into_iter().filter(|c| c.shows_inside()) {
+            let mut on = match cmd.overlay() {
+                Some(key) => self.session.scene.show.get(key),
+                None if cmd == Command::Inspector => self.inspector.open,
+                None => self.settings.show_state,
+            };
+            let mut text = cmd.label().to_string();
+            if let Some(s) = cmd.shortcuts().first() {
+                text.push_str(&format!(" ({})", ctx.format_shortcut(s)));
+            }
+            if ui
+                .checkbox(&mut on, text)
+                .on_hover_text(cmd.help())
+                .changed()
+            {
+                self.run_command(&ctx, cmd);
+            }
+        }
     }
 
     /// The built-in scenes by group, each with its claim as a tooltip.

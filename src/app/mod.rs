@@ -16,12 +16,14 @@ pub mod export;
 pub mod files;
 pub mod formula_box;
 pub mod info;
+pub mod inside;
 pub mod labels;
 mod menu;
 pub mod paint;
 pub mod platform;
 pub mod plot;
 pub mod state;
+pub mod state_plot;
 pub mod timeline;
 mod windows;
 
@@ -52,6 +54,8 @@ pub struct Settings {
     /// Where the legend goes: "beside" the plot, "auto" (its emptiest corner) or "hidden"
     /// (the names of [`LegendPlacement`]).
     pub legend: String,
+    /// The state-over-time plot under the loss panel.
+    pub show_state: bool,
     /// Where the web app is served; share links made on the desktop point there.
     pub site: String,
 }
@@ -66,7 +70,7 @@ impl Default for Settings {
             dark: true,
             show_loss: true,
             // off at first: beside the controls it would leave a 1280-wide screen's plot a
-            // third of the window (I shows it)
+            // third of the window (U shows it)
             show_info: false,
             show_controls: true,
             hover: true,
@@ -74,6 +78,7 @@ impl Default for Settings {
             // in the emptiest corner: beside, it takes a third of a 1280-wide window's plot
             // (the exports, with room to spare, put it beside)
             legend: LegendPlacement::Auto.name().to_string(),
+            show_state: false,
             site: LOCAL_SITE.to_string(),
         }
     }
@@ -112,6 +117,8 @@ pub struct LosscapeApp {
     title: String,
     /// The window was fitted into its monitor.
     fitted: bool,
+    /// The step inspector and the selected optimizer's state, read from the engine.
+    pub inspector: inside::Inspector,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -143,6 +150,7 @@ impl LosscapeApp {
             show_share: false,
             title: String::new(),
             fitted: false,
+            inspector: inside::Inspector::default(),
         }
     }
 
@@ -251,6 +259,16 @@ impl LosscapeApp {
                 ui.add_space(2.0);
                 timeline::controls(ui, &mut self.session);
             });
+        // added before the loss panel, so it sits under it
+        if self.settings.show_state && !presenting {
+            egui::Panel::bottom("state")
+                .resizable(true)
+                .default_size(150.0)
+                .min_size(80.0)
+                .show(ui, |ui| {
+                    state_plot::ui(ui, &self.session, &mut self.inspector.inside);
+                });
+        }
         self.loss.frame = None;
         if self.settings.show_loss && !presenting {
             // a fifth of a small screen at first, so the plot stays the largest thing
@@ -436,6 +454,7 @@ fn fallback_scene() -> Scene {
         view: None,
         surface: crate::engine::Surface::new(kind),
         optimizers: vec![scene::SceneOptimizer::new(crate::engine::OptimizerKind::Gd)],
+        show: scene::Show::default(),
     }
 }
 

@@ -223,7 +223,7 @@ pub fn controls(ui: &mut egui::Ui, session: &mut Session) {
     }
 }
 
-/// Labelled marks on the loss axis at most.
+/// Labelled marks on a log axis at most.
 const MAX_LOSS_MARKS: usize = 6;
 
 /// The closest two labelled marks come, in points: egui_plot hides labels under 20 points
@@ -232,14 +232,14 @@ const MIN_LABEL_GAP: f64 = 26.0;
 
 /// The grid's finest spacing in points (egui_plot's default), from which the marks learn the
 /// axis' scale.
-const GRID_MIN: f32 = 8.0;
+pub(super) const GRID_MIN: f32 = 8.0;
 
-/// Marks of the loss axis, which shows log10 of the loss between `lo` and `hi` at
+/// Marks of a log axis (the loss, the state plot), which shows log10 of the loss between `lo` and `hi` at
 /// `px_per_decade` points per decade: whole decades (every k-th, so labels stay
 /// [`MIN_LABEL_GAP`] apart and at most [`MAX_LOSS_MARKS`]); when fewer than two decades are
 /// in view, 1, 2 and 5 times each decade, and failing that every multiple, so a curve that
 /// changes by less than a factor of ten still has labelled ticks.
-fn loss_marks(lo: f64, hi: f64, px_per_decade: f64) -> Vec<GridMark> {
+pub(super) fn log_marks(lo: f64, hi: f64, px_per_decade: f64) -> Vec<GridMark> {
     if !(lo.is_finite() && hi.is_finite() && lo < hi) {
         return Vec::new();
     }
@@ -287,8 +287,8 @@ fn loss_marks(lo: f64, hi: f64, px_per_decade: f64) -> Vec<GridMark> {
     decades
 }
 
-/// The label of a mark of [`loss_marks`]: `2e-3` for log10(0.002).
-fn loss_label(value: f64) -> String {
+/// The label of a mark of [`log_marks`]: `2e-3` for log10(0.002).
+pub(super) fn log_label(value: f64) -> String {
     let mut exponent = value.floor();
     let mut mantissa = 10f64.powf(value - exponent).round();
     if mantissa >= 10.0 {
@@ -326,9 +326,9 @@ pub fn loss_plot(
         .grid_spacing(GRID_MIN..=300.0)
         .y_grid_spacer(|input| {
             let px_per_decade = f64::from(GRID_MIN) / input.base_step_size;
-            loss_marks(input.bounds.0, input.bounds.1, px_per_decade)
+            log_marks(input.bounds.0, input.bounds.1, px_per_decade)
         })
-        .y_axis_formatter(|mark, _| loss_label(mark.value))
+        .y_axis_formatter(|mark, _| log_label(mark.value))
         // no negative or fractional steps under the axis (they collided with the y labels)
         .x_axis_formatter(|mark, _| {
             if mark.value < 0.0 || mark.value.fract() != 0.0 {
@@ -460,10 +460,10 @@ mod tests {
     }
 
     fn labels_at(lo: f64, hi: f64, px_per_decade: f64) -> Vec<String> {
-        loss_marks(lo, hi, px_per_decade)
+        log_marks(lo, hi, px_per_decade)
             .iter()
             .filter(|m| (lo..=hi).contains(&m.value))
-            .map(|m| loss_label(m.value))
+            .map(|m| log_label(m.value))
             .collect()
     }
 
@@ -491,7 +491,7 @@ mod tests {
             for k in 0..100 {
                 let lo = -10.0 + 0.13 * f64::from(k);
                 for span in [0.05, 0.3, 1.5, 4.0, 30.0] {
-                    let marks = loss_marks(lo, lo + span, px);
+                    let marks = log_marks(lo, lo + span, px);
                     let shown: Vec<f64> = marks
                         .iter()
                         .map(|m| m.value)
@@ -519,10 +519,10 @@ mod tests {
 
     #[test]
     fn degenerate_and_huge_ranges_give_few_marks() {
-        assert!(loss_marks(1.0, 1.0, 100.0).is_empty());
-        assert!(loss_marks(f64::NAN, 1.0, 100.0).is_empty());
-        assert!(loss_marks(0.0, f64::INFINITY, 100.0).is_empty());
-        assert!(loss_marks(-1e300, 1e300, 100.0).len() <= 6);
-        assert!(loss_marks(-30.0, 30.0, 100.0).len() <= 6);
+        assert!(log_marks(1.0, 1.0, 100.0).is_empty());
+        assert!(log_marks(f64::NAN, 1.0, 100.0).is_empty());
+        assert!(log_marks(0.0, f64::INFINITY, 100.0).is_empty());
+        assert!(log_marks(-1e300, 1e300, 100.0).len() <= 6);
+        assert!(log_marks(-30.0, 30.0, 100.0).len() <= 6);
     }
 }

@@ -11,7 +11,10 @@ pub mod surfaces;
 
 pub use optim::{Hyper, Knob, OptimizerKind};
 pub use param::{Param, Range, Scale};
-pub use run::{Control, OptimizerSpec, Problem, Status, Stepper, Trajectory, run, run_with};
+pub use run::{
+    Control, OptimizerSpec, Problem, Record, Status, Stepper, Trajectory, Update, records, run,
+    run_with,
+};
 pub use schedule::Schedule;
 pub use surfaces::{Surface, SurfaceKind, ViewBox};
 

@@ -4,7 +4,7 @@
 //! slider drags and exports are instant and deterministic. A [`Stepper`] can also advance in
 //! slices, for work that must be spread over frames or cancelled.
 
-use super::optim::{self, Knob, OptimizerKind, Probe, Rule, StepContext};
+use super::optim::{self, Insight, Knob, OptimizerKind, Probe, Rule, State, StepContext};
 use super::schedule::{Schedule, clip_norm};
 use super::surfaces::Surface;
 use super::{Mat2, Vec2};
@@ -110,6 +110,30 @@ impl Trajectory {
     }
 }
 
+/// An optimizer's inside at one row of its trajectory: row 0 before the first update, row k
+/// after update k. Read from the rule as it stepped (see [`optim::State`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Record {
+    /// The state under torch's names, in the optimizer's basis.
+    pub state: State,
+    /// The update that led to this row; `None` at row 0.
+    pub update: Option<Update>,
+}
+
+/// One update as the rule saw and made it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Update {
+    /// The gradient the rule was given: after noise and clipping, in the optimizer's basis.
+    pub g: Vec2,
+    /// The learning rate after the schedule.
+    pub lr: f64,
+    /// The direction it stepped along and each coordinate's learning rate.
+    pub insight: Insight,
+    /// Maps the optimizer's basis to the surface's coordinates (the identity unless the
+    /// optimizer runs in a rotated basis).
+    pub to_world: Mat2,
+}
+
 /// The surface as one optimizer sees it: in its own basis, with its gradients clipped.
 struct Oracle {
     surface: Surface,
@@ -165,6 +189,8 @@ pub struct Stepper {
     /// The unclipped gradient at `u`, computed with the loss of the last row.
     g: Vec2,
     t: u64,
+    /// The gradient and learning rate the last update was given.
+    last: (Vec2, f64),
     steps: u64,
     trajectory: Trajectory,
     finished: bool,
@@ -210,6 +236,7 @@ impl Stepper {
             u,
             g,
             t: 0,
+            last: (Vec2::zeros(), 0.0),
             steps: problem.steps,
             trajectory,
             finished,
@@ -231,6 +258,19 @@ impl Stepper {
 
     pub fn into_trajectory(self) -> Trajectory {
         self.trajectory
+    }
+
+    /// The optimizer's inside at its current row (the last point of its trajectory).
+    pub fn record(&self) -> Record {
+        Record {
+            state: self.rule.state(),
+            update: (self.t > 0).then(|| Update {
+                g: self.last.0,
+                lr: self.last.1,
+                insight: self.rule.insight(),
+                to_world: self.oracle.basis.unwrap_or_else(Mat2::identity),
+            }),
+        }
     }
 
     /// Takes up to `max_updates` updates; returns how many it took.
@@ -267,6 +307,7 @@ impl Stepper {
             t: k + 1,
             probe: &self.oracle,
         };
+        self.last = (g, lr);
         let Some(u) = self.rule.step(self.u, g, &ctx) else {
             self.trajectory.status = Status::Stalled { step: k };
             self.finished = true;
@@ -283,6 +324,23 @@ impl Stepper {
             self.trajectory.status = Status::Diverged { step: self.t };
             self.finished = true;
         }
+    }
+}
+
+/// Rows `from..=to` of one optimizer's [`Record`]s (fewer when it ends earlier), by running it
+/// from the start: same inputs, same numbers as the run that drew its trajectory.
+pub fn records(problem: &Problem, spec: &OptimizerSpec, from: usize, to: usize) -> Vec<Record> {
+    let mut s = Stepper::new(spec, problem);
+    let mut rows = Vec::with_capacity(to.saturating_sub(from).saturating_add(1).min(1 << 16));
+    let mut k = 0;
+    loop {
+        if k >= from {
+            rows.push(s.record());
+        }
+        if k >= to || s.advance(1) == 0 {
+            return rows;
+        }
+        k += 1;
     }
 }
 

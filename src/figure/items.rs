@@ -3,6 +3,7 @@
 //! The window and the exports build their plots with these same functions; they differ only
 //! in where the decimated trail pixels come from (the window keeps them cached across pans).
 
+use super::arrows;
 use super::colormap;
 use super::contour::ContourLevel;
 use super::draw::{
@@ -126,6 +127,10 @@ impl Overlay<'_> {
     ) -> Vec<Drawn> {
         let mut out = Vec::new();
         let rect = self.projection.rect;
+        if figure.show.field {
+            arrows::field_items(&mut out, figure.surface, self.projection, self.u);
+        }
+        let mut drawn: Vec<&FigureTrail> = Vec::new();
         let bounds = clip_box(rect, self.u);
         // the highlighted trail last (on top), the selected one just before it
         let rank = |i: usize| {
@@ -165,6 +170,15 @@ impl Overlay<'_> {
                 alpha: if dim { DIMMED_ALPHA } else { 255 },
             };
             trail(&mut out, t, subpaths, head_px, rect, self.u, look);
+            drawn.push(t);
+        }
+        let mut notes = arrows::head_items(&mut out, figure, &drawn, self.projection, self.u);
+        if figure.show.field {
+            notes.push("field −∇f (length ∝ √|∇f|)".to_string());
+        }
+        if !notes.is_empty() && self.legend != LegendPlacement::Hidden {
+            let ink = self.theme.ink();
+            arrows::note(&mut out, &notes.join("   "), rect, self.u, self.ems, &ink);
         }
         let mu = marker_unit(self.u);
         for m in &figure.marks {

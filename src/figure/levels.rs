@@ -167,6 +167,20 @@ impl ColorScale {
     }
 }
 
+/// The largest 1, 2 or 5 × 10ᵏ not above `x` (positive and finite), as (1, 2 or 5, k).
+pub(crate) fn one_two_five(x: f64) -> (f64, f64) {
+    let exp = x.log10().floor();
+    let mantissa = x / 10f64.powf(exp);
+    let lead = if mantissa >= 5.0 {
+        5.0
+    } else if mantissa >= 2.0 {
+        2.0
+    } else {
+        1.0
+    };
+    (lead, exp)
+}
+
 /// `v` rounded to a multiple of the largest 1-2-5 × 10ᵏ step not above `gap`, moved inward
 /// by one step if rounding pushed it outside `[min, max]`. The result is built as
 /// `integer / 10ᵏ` (or `integer × 10ᵏ`), which is the double nearest the decimal, so it
@@ -175,21 +189,13 @@ fn round_to_nice(v: f64, gap: f64, min: f64, max: f64) -> Option<f64> {
     if gap.is_nan() || gap <= 0.0 || !gap.is_finite() || !v.is_finite() {
         return None;
     }
-    let exp = gap.log10().floor();
+    let (nice, exp) = one_two_five(gap);
     // Beyond this, powers of ten leave the normal range and the decimal construction below
     // would be wrong; the caller falls back to the bounds themselves.
     if !(-290.0..=290.0).contains(&exp) {
         return None;
     }
     let decade = 10f64.powf(exp);
-    let mantissa = gap / decade;
-    let nice = if mantissa >= 5.0 {
-        5.0
-    } else if mantissa >= 2.0 {
-        2.0
-    } else {
-        1.0
-    };
     let exp = exp as i32;
     // Representing v / step as an integer count must stay exact.
     let step = nice * decade;

@@ -2,6 +2,7 @@
 //! contour levels and lines, the trails, and the figure as one list of drawing primitives
 //! ([`draw`], built by [`items`]) that the window and every export paint.
 
+pub mod arrows;
 pub mod colormap;
 pub mod contour;
 pub mod draw;

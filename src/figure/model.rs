@@ -3,13 +3,14 @@
 //! the legend entries, title and claim. The window and every export paint from this; only the
 //! final painting differs.
 
+use super::arrows::HeadArrows;
 use super::colormap;
 use super::contour::{ContourLevel, contours};
 use super::grid::Grid;
 use super::levels::ColorScale;
 use super::palette;
 use crate::engine::{Status, Surface, Trajectory, Vec2, ViewBox};
-use crate::scene::Scene;
+use crate::scene::{Scene, Show};
 
 /// Contour levels in every figure.
 pub const CONTOUR_LEVELS: usize = 24;
@@ -148,6 +149,8 @@ pub struct FigureTrail<'a> {
     /// The losses at `all`.
     pub losses: &'a [f64],
     pub end: TrailEnd,
+    /// The arrows at the head, when the scene shows any.
+    pub arrows: Option<HeadArrows>,
     /// Drawn dashed (see [`palette::dashed`]).
     pub dashed: bool,
 }
@@ -183,6 +186,10 @@ pub struct Figure<'a> {
     pub marks: Vec<Mark>,
     pub trails: Vec<FigureTrail<'a>>,
     pub legend: Vec<LegendEntry>,
+    /// The overlays to draw (arrows, gradient field).
+    pub show: Show,
+    /// The surface, for the gradient field.
+    pub surface: &'a Surface,
 }
 
 impl<'a> Figure<'a> {
@@ -212,6 +219,7 @@ impl<'a> Figure<'a> {
         });
         let mut trails = Vec::new();
         let mut legend = Vec::new();
+        let problem = scene.show.arrows().then(|| scene.problem());
         for (i, o) in scene.optimizers.iter().enumerate() {
             let Some(run) = runs.get(i).and_then(Option::as_ref) else {
                 continue;
@@ -244,6 +252,9 @@ impl<'a> Figure<'a> {
                     all: &run.points[..whole],
                     losses: &run.losses[..whole.min(run.losses.len())],
                     end,
+                    arrows: problem
+                        .as_ref()
+                        .and_then(|p| HeadArrows::at(p, &o.spec, run, k, scene.show.direction)),
                     dashed,
                 });
             }
@@ -265,6 +276,8 @@ impl<'a> Figure<'a> {
             marks,
             trails,
             legend,
+            show: scene.show,
+            surface: &scene.surface,
         }
     }
 }

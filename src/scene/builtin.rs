@@ -53,6 +53,11 @@ pub const BUILTINS: &[Builtin] = &[
     scene!("cliff-clipping", "Landscapes", Some(15)),
     scene!("sam-wide-minimum", "Landscapes", Some(17)),
     scene!("sam-saddle", "Landscapes", Some(17)),
+    scene!("adagrad-rate", "Inside the optimizer", Some(28)),
+    scene!("momentum-buffer", "Inside the optimizer", Some(29)),
+    scene!("adam-first-steps", "Inside the optimizer", Some(30)),
+    scene!("adadelta-rate", "Inside the optimizer", Some(31)),
+    scene!("saddle-field", "Inside the optimizer", Some(32)),
 ];
 
 impl Builtin {

@@ -40,6 +40,51 @@ impl SceneOptimizer {
     }
 }
 
+/// The overlays a scene turns on (`show = ["gradient", "direction", "step", "field"]`), all
+/// off by default: the arrows at each head and the gradient field over the view. The figure
+/// draws them in the window and in every export.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Show {
+    /// −∇f at each head.
+    pub gradient: bool,
+    /// The optimizer's direction state at each head (momentum buffer, m̂, sign…).
+    pub direction: bool,
+    /// The step each optimizer takes next, Δw.
+    pub step: bool,
+    /// −∇f over the whole view.
+    pub field: bool,
+}
+
+impl Show {
+    /// Every overlay with its key in scene files, in the order they are written.
+    pub const KEYS: [&'static str; 4] = ["gradient", "direction", "step", "field"];
+
+    pub fn get(&self, key: &str) -> bool {
+        match key {
+            "gradient" => self.gradient,
+            "direction" => self.direction,
+            "step" => self.step,
+            "field" => self.field,
+            _ => false,
+        }
+    }
+
+    pub fn set(&mut self, key: &str, on: bool) {
+        match key {
+            "gradient" => self.gradient = on,
+            "direction" => self.direction = on,
+            "step" => self.step = on,
+            "field" => self.field = on,
+            _ => {}
+        }
+    }
+
+    /// Any arrow at the heads.
+    pub fn arrows(&self) -> bool {
+        self.gradient || self.direction || self.step
+    }
+}
+
 /// A validated scene.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scene {
@@ -53,6 +98,8 @@ pub struct Scene {
     pub view: Option<ViewBox>,
     pub surface: Surface,
     pub optimizers: Vec<SceneOptimizer>,
+    /// The arrows and field drawn over the plot.
+    pub show: Show,
 }
 
 impl Scene {
@@ -127,6 +174,14 @@ impl Scene {
         let _ = writeln!(s, "start = [{}, {}]", num(self.start.x), num(self.start.y));
         if let Some(v) = self.view {
             let _ = writeln!(s, "view = {}", view_table(v));
+        }
+        let shown: Vec<String> = Show::KEYS
+            .iter()
+            .filter(|k| self.show.get(k))
+            .map(|k| quote(k))
+            .collect();
+        if !shown.is_empty() {
+            let _ = writeln!(s, "show = [{}]", shown.join(", "));
         }
         let _ = writeln!(
             s,

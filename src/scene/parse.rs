@@ -8,7 +8,7 @@
 use super::error::{SceneError, SceneErrorKind, line_col, suggest};
 use super::limits::{self, MAX_STEPS};
 use super::reader::{R, Reader, Value, get};
-use super::{Scene, SceneOptimizer};
+use super::{Scene, SceneOptimizer, Show};
 use crate::engine::formula::{Formula, TypedSurface};
 use crate::engine::optim::{Key, Knob, OptimizerKind};
 use crate::engine::{OptimizerSpec, Schedule, Surface, SurfaceKind, Vec2, ViewBox};
@@ -18,13 +18,14 @@ use toml::de::DeTable;
 /// Steps of a scene that does not say.
 pub const DEFAULT_STEPS: u64 = 200;
 
-const TOP_KEYS: [&str; 8] = [
+const TOP_KEYS: [&str; 9] = [
     "name",
     "description",
     "steps",
     "seed",
     "start",
     "view",
+    "show",
     "surface",
     "optimizer",
 ];
@@ -107,6 +108,10 @@ pub fn parse(text: &str, origin: &str) -> Result<Scene, SceneError> {
         Some(v) => Some(read_view(&r, v)?),
         None => None,
     };
+    let show = match get(root, "show") {
+        Some(v) => read_show(&r, v)?,
+        None => Show::default(),
+    };
 
     let mut optimizers = Vec::new();
     if let Some(v) = get(root, "optimizer") {
@@ -145,7 +150,37 @@ pub fn parse(text: &str, origin: &str) -> Result<Scene, SceneError> {
         view,
         surface,
         optimizers,
+        show,
     })
+}
+
+/// `show = ["gradient", "field", …]`: which overlays to draw.
+fn read_show(r: &Reader, v: &Value) -> R<Show> {
+    let items = v.get_ref().as_array().ok_or_else(|| {
+        r.err(
+            v.span(),
+            format!(
+                "`show` must be an array of names ({}), not a {}",
+                Show::KEYS.join(", "),
+                v.get_ref().type_str()
+            ),
+        )
+    })?;
+    let mut show = Show::default();
+    for item in items.iter() {
+        let name = r.string(item, "each name in `show`")?;
+        if !Show::KEYS.contains(&name) {
+            return Err(r.err(
+                item.span(),
+                format!(
+                    "`show` has no overlay \"{name}\"; the overlays are {}",
+                    Show::KEYS.join(", ")
+                ),
+            ));
+        }
+        show.set(name, true);
+    }
+    Ok(show)
 }
 
 /// The `kind` of a table (`owner` as messages name it), looked up in a catalog whose keys are

@@ -4,6 +4,7 @@
 
 mod export;
 mod help;
+mod inspector;
 mod notice;
 mod prompt;
 mod share;
@@ -17,6 +18,7 @@ pub(super) fn show_all(app: &mut LosscapeApp, ctx: &egui::Context) {
     export::dialogs(app, ctx);
     export::progress(app, ctx);
     help::show(app, ctx);
+    inspector::show(app, ctx);
     notice::show(app, ctx);
     prompt::show(app, ctx);
     toast::show(app, ctx);

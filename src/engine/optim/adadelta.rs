@@ -1,6 +1,6 @@
 //! Adadelta, as `torch.optim.Adadelta` computes it.
 
-use super::{Entry, Hyper, Rule, StepContext, ema, sqrt, square};
+use super::{Entry, Hyper, Insight, Rule, State, StepContext, ema, sqrt, square};
 use crate::engine::Vec2;
 use super::hyper::{eps, lr, rho};
 
@@ -20,6 +20,8 @@ pub struct Adadelta {
     eps: f64,
     square_avg: Vec2,
     acc_delta: Vec2,
+    /// The last update's Δ and lr·√(acc_delta + ε)/√(square_avg + ε).
+    last: Insight,
 }
 
 impl Adadelta {
@@ -29,6 +31,7 @@ impl Adadelta {
             eps: h.eps,
             square_avg: Vec2::zeros(),
             acc_delta: Vec2::zeros(),
+            last: Insight::NONE,
         }
     }
 }
@@ -37,10 +40,23 @@ impl Rule for Adadelta {
     fn step(&mut self, w: Vec2, g: Vec2, ctx: &StepContext) -> Option<Vec2> {
         self.square_avg = ema(self.square_avg, self.rho, square(g));
         let std = sqrt(self.square_avg.add_scalar(self.eps));
-        let delta = sqrt(self.acc_delta.add_scalar(self.eps))
-            .component_div(&std)
-            .component_mul(&g);
+        let scale = sqrt(self.acc_delta.add_scalar(self.eps)).component_div(&std);
+        let delta = scale.component_mul(&g);
+        self.last = Insight {
+            direction: Some(("δ", delta)),
+            rate: Some(scale * ctx.lr),
+        };
         self.acc_delta = ema(self.acc_delta, self.rho, square(delta));
         Some(w - ctx.lr * delta)
+    }
+
+    fn state(&self) -> State {
+        State::default()
+            .pair("square_avg", self.square_avg)
+            .pair("acc_delta", self.acc_delta)
+    }
+
+    fn insight(&self) -> Insight {
+        self.last
     }
 }

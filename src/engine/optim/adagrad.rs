@@ -1,6 +1,6 @@
 //! AdaGrad, as `torch.optim.Adagrad` computes it.
 
-use super::{Entry, Hyper, Rule, StepContext, sqrt, square};
+use super::{Entry, Hyper, Insight, Rule, State, StepContext, sqrt, square};
 use crate::engine::Vec2;
 use super::hyper::{eps, initial_accumulator_value, lr, lr_decay};
 
@@ -20,6 +20,8 @@ pub struct Adagrad {
     lr_decay: f64,
     /// Starts at `initial_accumulator_value`, not at zero.
     sum: Vec2,
+    /// The last update's scaled gradient g/(√sum + ε) and clr/(√sum + ε).
+    last: Insight,
 }
 
 impl Adagrad {
@@ -28,6 +30,7 @@ impl Adagrad {
             eps: h.eps,
             lr_decay: h.lr_decay,
             sum: Vec2::repeat(h.initial_accumulator_value),
+            last: Insight::NONE,
         }
     }
 }
@@ -37,6 +40,19 @@ impl Rule for Adagrad {
         let clr = ctx.lr / (1.0 + (ctx.t - 1) as f64 * self.lr_decay);
         self.sum += square(g);
         let std = sqrt(self.sum).add_scalar(self.eps);
-        Some(w - g.component_div(&std) * clr)
+        let scaled = g.component_div(&std);
+        self.last = Insight {
+            direction: Some(("g/(√s + ε)", scaled)),
+            rate: Some(std.map(|s| clr / s)),
+        };
+        Some(w - scaled * clr)
+    }
+
+    fn state(&self) -> State {
+        State::default().pair("sum", self.sum)
+    }
+
+    fn insight(&self) -> Insight {
+        self.last
     }
 }

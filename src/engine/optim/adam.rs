@@ -1,7 +1,7 @@
 //! Adam and the variants that differ from it by one switch: AMSGrad (`amsgrad`), AdamW
 //! (`decoupled_weight_decay`) and Adafactor (β₁ = 0), as `torch.optim.Adam`/`AdamW` compute them.
 
-use super::{Entry, Hyper, Rule, StepContext, ema, lerp, sqrt, square};
+use super::{Entry, Hyper, Insight, Rule, State, StepContext, ema, lerp, sqrt, square};
 use crate::engine::Vec2;
 use super::hyper::{betas, bias_correction, eps, lr, weight_decay};
 
@@ -30,6 +30,8 @@ pub struct Adam {
     m: Vec2,
     v: Vec2,
     v_max: Vec2,
+    /// The last update's m̂ and lr/(√v̂ + ε).
+    last: Insight,
 }
 
 impl Adam {
@@ -45,6 +47,7 @@ impl Adam {
             m: Vec2::zeros(),
             v: Vec2::zeros(),
             v_max: Vec2::zeros(),
+            last: Insight::NONE,
         }
     }
 
@@ -84,13 +87,31 @@ impl Rule for Adam {
         let (step_size, denom) = if self.bias_correction {
             let bias_correction1 = 1.0 - self.beta1.powf(t);
             let bias_correction2_sqrt = (1.0 - self.beta2.powf(t)).sqrt();
+            self.last.direction = Some(("m_hat", self.m / bias_correction1));
             (
                 lr / bias_correction1,
                 (sqrt(v) / bias_correction2_sqrt).add_scalar(self.eps),
             )
         } else {
+            self.last.direction = Some(("m", self.m));
             (lr, sqrt(v).add_scalar(self.eps))
         };
+        self.last.rate = Some(denom.map(|d| lr / d));
         Some(w - self.m.component_div(&denom) * step_size)
+    }
+
+    fn state(&self) -> State {
+        let s = State::default()
+            .pair("exp_avg", self.m)
+            .pair("exp_avg_sq", self.v);
+        if self.amsgrad {
+            s.pair("max_exp_avg_sq", self.v_max)
+        } else {
+            s
+        }
+    }
+
+    fn insight(&self) -> Insight {
+        self.last
     }
 }

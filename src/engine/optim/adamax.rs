@@ -1,6 +1,6 @@
 //! Adamax, as `torch.optim.Adamax` computes it.
 
-use super::{Entry, Hyper, Rule, StepContext, lerp};
+use super::{Entry, Hyper, Insight, Rule, State, StepContext, lerp};
 use crate::engine::Vec2;
 use super::hyper::{betas, eps, lr};
 
@@ -21,6 +21,8 @@ pub struct Adamax {
     eps: f64,
     m: Vec2,
     u: Vec2,
+    /// The last update's m̂ and lr/u.
+    last: Insight,
 }
 
 impl Adamax {
@@ -31,6 +33,7 @@ impl Adamax {
             eps: h.eps,
             m: Vec2::zeros(),
             u: Vec2::zeros(),
+            last: Insight::NONE,
         }
     }
 }
@@ -39,7 +42,22 @@ impl Rule for Adamax {
     fn step(&mut self, w: Vec2, g: Vec2, ctx: &StepContext) -> Option<Vec2> {
         self.m = lerp(self.m, g, 1.0 - self.beta1);
         self.u = (self.u * self.beta2).sup(&g.abs().add_scalar(self.eps));
-        let clr = ctx.lr / (1.0 - self.beta1.powf(ctx.t as f64));
+        let bias_correction = 1.0 - self.beta1.powf(ctx.t as f64);
+        let clr = ctx.lr / bias_correction;
+        self.last = Insight {
+            direction: Some(("m_hat", self.m / bias_correction)),
+            rate: Some(self.u.map(|u| ctx.lr / u)),
+        };
         Some(w - self.m.component_div(&self.u) * clr)
+    }
+
+    fn state(&self) -> State {
+        State::default()
+            .pair("exp_avg", self.m)
+            .pair("exp_inf", self.u)
+    }
+
+    fn insight(&self) -> Insight {
+        self.last
     }
 }

@@ -1,6 +1,6 @@
 //! Lion (Chen et al., 2023): the sign of an interpolated momentum.
 
-use super::{Entry, Hyper, Rule, StepContext, ema};
+use super::{Entry, Hyper, Insight, Rule, State, StepContext, ema};
 use crate::engine::Vec2;
 use super::hyper::{betas, lr, weight_decay};
 
@@ -20,6 +20,8 @@ pub struct Lion {
     beta2: f64,
     weight_decay: f64,
     m: Vec2,
+    /// The last update's sign(c).
+    direction: Option<Vec2>,
 }
 
 impl Lion {
@@ -29,6 +31,7 @@ impl Lion {
             beta2: h.beta2,
             weight_decay: h.weight_decay,
             m: Vec2::zeros(),
+            direction: None,
         }
     }
 }
@@ -47,8 +50,21 @@ fn sign(v: f64) -> f64 {
 impl Rule for Lion {
     fn step(&mut self, w: Vec2, g: Vec2, ctx: &StepContext) -> Option<Vec2> {
         let c = ema(self.m, self.beta1, g);
-        let next = w - ctx.lr * (c.map(sign) + w * self.weight_decay);
+        let direction = c.map(sign);
+        self.direction = Some(direction);
+        let next = w - ctx.lr * (direction + w * self.weight_decay);
         self.m = ema(self.m, self.beta2, g);
         Some(next)
+    }
+
+    fn state(&self) -> State {
+        State::default().pair("exp_avg", self.m)
+    }
+
+    fn insight(&self) -> Insight {
+        Insight {
+            direction: self.direction.map(|d| ("sign(c)", d)),
+            rate: None,
+        }
     }
 }

@@ -11,9 +11,11 @@
 //! `adamw` and `adafactor` are [`Adam`] with a switch or a fixed β₁ = 0.
 
 mod hyper;
+mod state;
 
 pub use crate::engine::param::{Range, Scale};
 pub use hyper::{Hyper, Key, Knob};
+pub use state::{Insight, State, Value};
 
 use super::{Mat2, Vec2};
 
@@ -161,6 +163,16 @@ pub trait Rule: Send {
     /// The next iterate from `w` with gradient `g`, or `None` when no step can be taken
     /// (the optimizer is stalled).
     fn step(&mut self, w: Vec2, g: Vec2, ctx: &StepContext) -> Option<Vec2>;
+
+    /// Its state now, under `torch.optim`'s names (empty for a stateless rule).
+    fn state(&self) -> State {
+        State::default()
+    }
+
+    /// What its last update made of the state (nothing before the first).
+    fn insight(&self) -> Insight {
+        Insight::NONE
+    }
 }
 
 pub use adam::Adam;

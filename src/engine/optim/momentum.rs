@@ -1,6 +1,6 @@
 //! Heavy-ball and Nesterov momentum, as `torch.optim.SGD` computes them.
 
-use super::{Entry, Rule, Stability, StepContext};
+use super::{Entry, Insight, Rule, Stability, State, StepContext};
 use crate::engine::Vec2;
 use super::hyper::{dampening, lr, momentum};
 
@@ -53,5 +53,20 @@ impl Rule for Momentum {
         self.buf = Some(b);
         let d = if self.nesterov { g + b * mu } else { b };
         Some(w - ctx.lr * d)
+    }
+
+    // torch keeps no buffer when momentum is 0
+    fn state(&self) -> State {
+        match self.buf {
+            Some(b) if self.momentum != 0.0 => State::default().pair("momentum_buffer", b),
+            _ => State::default(),
+        }
+    }
+
+    fn insight(&self) -> Insight {
+        Insight {
+            direction: self.buf.filter(|_| self.momentum != 0.0).map(|b| ("b", b)),
+            rate: None,
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! NAdam, as `torch.optim.NAdam` computes it.
 
-use super::{Entry, Hyper, Rule, StepContext, ema, lerp, sqrt, square};
+use super::{Entry, Hyper, Insight, Rule, State, StepContext, ema, lerp, sqrt, square};
 use crate::engine::Vec2;
 use super::hyper::{betas, eps, lr, momentum_decay};
 
@@ -25,6 +25,8 @@ pub struct Nadam {
     mu_product: f64,
     m: Vec2,
     v: Vec2,
+    /// The last update's Nesterov-corrected m̂ and lr/(√v̂ + ε).
+    last: Insight,
 }
 
 impl Nadam {
@@ -37,6 +39,7 @@ impl Nadam {
             mu_product: 1.0,
             m: Vec2::zeros(),
             v: Vec2::zeros(),
+            last: Insight::NONE,
         }
     }
 
@@ -56,8 +59,27 @@ impl Rule for Nadam {
         self.v = ema(self.v, self.beta2, square(g));
         let denom = sqrt(self.v / bias_correction2).add_scalar(self.eps);
         let mu_product_next = self.mu_product * mu_next;
+        let (a, b) = (
+            (1.0 - mu) / (1.0 - self.mu_product),
+            mu_next / (1.0 - mu_product_next),
+        );
+        self.last = Insight {
+            direction: Some(("m_hat", g * a + self.m * b)),
+            rate: Some(denom.map(|d| ctx.lr / d)),
+        };
         w -= g.component_div(&denom) * (ctx.lr * (1.0 - mu) / (1.0 - self.mu_product));
         w -= self.m.component_div(&denom) * (ctx.lr * mu_next / (1.0 - mu_product_next));
         Some(w)
+    }
+
+    fn state(&self) -> State {
+        State::default()
+            .pair("exp_avg", self.m)
+            .pair("exp_avg_sq", self.v)
+            .scalar("mu_product", self.mu_product)
+    }
+
+    fn insight(&self) -> Insight {
+        self.last
     }
 }

@@ -1,6 +1,6 @@
 //! RMSprop, plain or centered, with or without momentum, as `torch.optim.RMSprop` computes it.
 
-use super::{Entry, Hyper, Rule, StepContext, ema, lerp, sqrt, square};
+use super::{Entry, Hyper, Insight, Rule, State, StepContext, ema, lerp, sqrt, square};
 use crate::engine::Vec2;
 use super::hyper::{alpha, centered, eps, lr, momentum};
 
@@ -25,6 +25,8 @@ pub struct Rmsprop {
     grad_avg: Vec2,
     /// Starts at zero (unlike SGD's momentum buffer).
     buf: Vec2,
+    /// The last update's direction and lr/(√v + ε).
+    last: Insight,
 }
 
 impl Rmsprop {
@@ -37,6 +39,7 @@ impl Rmsprop {
             square_avg: Vec2::zeros(),
             grad_avg: Vec2::zeros(),
             buf: Vec2::zeros(),
+            last: Insight::NONE,
         }
     }
 }
@@ -51,11 +54,30 @@ impl Rule for Rmsprop {
             sqrt(self.square_avg)
         }
         .add_scalar(self.eps);
+        self.last.rate = Some(avg.map(|a| ctx.lr / a));
         if self.momentum > 0.0 {
             self.buf = self.buf * self.momentum + g.component_div(&avg);
+            self.last.direction = Some(("b", self.buf));
             Some(w - ctx.lr * self.buf)
         } else {
-            Some(w - g.component_div(&avg) * ctx.lr)
+            let scaled = g.component_div(&avg);
+            self.last.direction = Some(("g/(√v + ε)", scaled));
+            Some(w - scaled * ctx.lr)
         }
+    }
+
+    fn state(&self) -> State {
+        let mut s = State::default().pair("square_avg", self.square_avg);
+        if self.momentum > 0.0 {
+            s = s.pair("momentum_buffer", self.buf);
+        }
+        if self.centered {
+            s = s.pair("grad_avg", self.grad_avg);
+        }
+        s
+    }
+
+    fn insight(&self) -> Insight {
+        self.last
     }
 }
