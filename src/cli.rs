@@ -226,6 +226,20 @@ pub struct RenderArgs {
     /// GIF: frames per second, above 0 and at most 100 [default: 30].
     #[arg(long, allow_negative_numbers = true)]
     fps: Option<f64>,
+    /// The page and legend colours: dark (as the app's dark theme) or light (slides, print).
+    #[arg(long, default_value = "dark", value_parser = ["dark", "light"])]
+    theme: String,
+    /// Where the legend goes: beside the plot (room is made for it), auto (inside, in the
+    /// corner with the fewest trail points) or hidden.
+    #[arg(long, default_value = "beside", value_parser = ["beside", "auto", "hidden"])]
+    legend: String,
+    /// SVG: text as glyph outlines (looks the same in every program) or as selectable
+    /// text in the embedded font (exact in browsers only).
+    #[arg(long, value_parser = ["outlines", "text"])]
+    svg_text: Option<String>,
+    /// Draw this optimizer (its position in the scene, from 1) on top, the others dimmed.
+    #[arg(long, allow_negative_numbers = true)]
+    highlight: Option<i64>,
 }
 
 /// The format `--out` names by its extension (any case): a figure or an animation.
@@ -310,6 +324,11 @@ fn render(args: RenderArgs) -> Result<(), CliError> {
         )));
     }
     let opts = GifOptions { frames, fps };
+    if args.svg_text.is_some() && format != Format::Svg {
+        return Err(CliError::bad_input(
+            "--svg-text only applies to SVG figures: use --out NAME.svg",
+        ));
+    }
     check_out(&out)?;
 
     let scene = Scene::load(&args.scene)?;
@@ -326,9 +345,37 @@ fn render(args: RenderArgs) -> Result<(), CliError> {
                 ))
             })?,
     };
+    let highlight = match args.highlight {
+        None => None,
+        Some(k) => Some(
+            usize::try_from(k)
+                .ok()
+                .filter(|&k| (1..=scene.optimizers.len()).contains(&k))
+                .map(|k| k - 1)
+                .ok_or_else(|| {
+                    CliError::bad_input(format!(
+                        "--highlight {k} is out of range: {} has optimizers 1 to {}",
+                        args.scene,
+                        scene.optimizers.len()
+                    ))
+                })?,
+        ),
+    };
+    let style = export::FigureStyle {
+        // clap allows only the names these parse
+        theme: export::Theme::parse(&args.theme).unwrap_or_default(),
+        legend: export::LegendPlacement::parse(&args.legend).unwrap_or_default(),
+        highlight,
+    };
     let runs = crate::scene::Runs::compute(&scene);
     let req = FigureRequest {
         step,
+        style,
+        svg_text: args
+            .svg_text
+            .as_deref()
+            .and_then(export::SvgText::parse)
+            .unwrap_or_default(),
         ..FigureRequest::whole(&scene, &runs, width, height)
     };
 

@@ -6,7 +6,7 @@
 //! at them before committing.
 
 use losscape::engine::{Trajectory, ViewBox};
-use losscape::export::{self, ExportError, FigureRequest, GifOptions, MAX_SIZE, MIN_SIZE};
+use losscape::export::{self, ExportError, FigureRequest, GifOptions, MAX_SIZE, MIN_SIZE, SvgText};
 use losscape::figure::model::CONTOUR_LEVELS;
 use losscape::figure::palette;
 use losscape::scene::{BUILTINS, Runs, Scene, builtin};
@@ -162,11 +162,18 @@ fn check_svg(svg: &str, s: &Scene, runs: &[Option<Trajectory>], w: u32, h: u32) 
         .attribute(("http://www.w3.org/1999/xlink", "href"))
         .expect("xlink:href");
     assert!(href.starts_with("data:image/png;base64,"));
+    // text is set as glyph outlines by default: paths carrying their text
     let texts: Vec<String> = doc
         .descendants()
-        .filter(|n| n.has_tag_name("text"))
-        .map(|n| n.text().unwrap_or_default().to_string())
+        .filter(|n| n.has_tag_name("path"))
+        .filter_map(|n| n.attribute("data-text"))
+        .map(str::to_string)
         .collect();
+    assert!(
+        doc.descendants().all(|n| !n.has_tag_name("text")),
+        "{}: no <text> left to a renderer's fonts",
+        s.name
+    );
     assert!(
         texts.iter().any(|t| t == s.title()) || texts.iter().any(|t| t.ends_with('…')),
         "{}: title",
@@ -175,12 +182,18 @@ fn check_svg(svg: &str, s: &Scene, runs: &[Option<Trajectory>], w: u32, h: u32) 
     assert!(texts.iter().any(|t| t == "x") && texts.iter().any(|t| t == "y"));
     assert!(texts.iter().any(|t| t.starts_with("step ")));
     assert!(texts.iter().any(|t| t == "loss"));
-    let style: String = doc
+    for n in doc
         .descendants()
-        .filter(|n| n.has_tag_name("style"))
-        .filter_map(|n| n.text())
-        .collect();
-    assert!(style.contains("@font-face") && style.contains("data:font/ttf;base64,"));
+        .filter(|n| n.attribute("data-text").is_some())
+    {
+        let text = n.attribute("data-text").unwrap_or_default();
+        let d = n.attribute("d").unwrap_or_default();
+        assert!(
+            text.trim().is_empty() || d.starts_with('M'),
+            "{}: {text:?} has no outline",
+            s.name
+        );
+    }
 }
 
 #[test]
@@ -189,7 +202,11 @@ fn labels_and_title_are_text_in_the_svg() {
     // Far too high a rate, so one run overflows and the legend says so.
     s.optimizers[2].spec.hyper.lr = 1.0;
     let runs = Runs::compute(&s);
-    let svg = export::render_svg(&FigureRequest::whole(&s, &runs, 1600, 1200)).expect("svg");
+    let req = FigureRequest {
+        svg_text: SvgText::Text,
+        ..FigureRequest::whole(&s, &runs, 1600, 1200)
+    };
+    let svg = export::render_svg(&req).expect("svg");
     let doc = roxmltree::Document::parse(&svg).expect("parses");
     let texts: Vec<&str> = doc
         .descendants()
@@ -205,6 +222,53 @@ fn labels_and_title_are_text_in_the_svg() {
         "the diverged run says so: {texts:?}"
     );
     assert!(texts.contains(&"step 200 / 200"), "{texts:?}");
+    let style: String = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("style"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(style.contains("@font-face") && style.contains("data:font/ttf;base64,"));
+}
+
+/// Text set as outlines is where the raster draws it: each glyph path's extent matches the
+/// measured width and sits on its baseline, so no renderer can make text overlap.
+#[test]
+fn svg_text_outlines_sit_where_the_text_is_measured() {
+    let s = scene("learning-rates");
+    let runs = Runs::compute(&s);
+    let svg = export::render_svg(&FigureRequest::whole(&s, &runs, 1280, 720)).expect("svg");
+    let doc = roxmltree::Document::parse(&svg).expect("parses");
+    assert!(!svg.contains("@font-face"), "no font needed");
+    let title = doc
+        .descendants()
+        .find(|n| n.attribute("class") == Some("title"))
+        .expect("the title");
+    assert_eq!(title.attribute("data-text"), Some(s.title()));
+    // the x coordinates of the title's outline span its width from the left margin
+    let d = title.attribute("d").expect("d");
+    let numbers: Vec<f64> = d
+        .split(|c: char| c.is_ascii_alphabetic() || c == ' ')
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    let xs: Vec<f64> = numbers.iter().step_by(2).copied().collect();
+    let ys: Vec<f64> = numbers.iter().skip(1).step_by(2).copied().collect();
+    let (x0, x1) = (
+        xs.iter().copied().fold(f64::INFINITY, f64::min),
+        xs.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+    );
+    let (y0, y1) = (
+        ys.iter().copied().fold(f64::INFINITY, f64::min),
+        ys.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+    );
+    assert!(x0 > 5.0 && x0 < 40.0, "starts at the margin: {x0}");
+    assert!(
+        x1 - x0 > 200.0 && x1 < 1280.0,
+        "spans the title: {x0}..{x1}"
+    );
+    assert!(
+        y0 > 5.0 && y1 < 60.0 && y1 - y0 > 10.0,
+        "on the title's line: {y0}..{y1}"
+    );
 }
 
 /// Sample points of trajectory `i` at the request's step, in pixels.
@@ -859,4 +923,263 @@ fn arrows_in_the_optimizers_colour_leave_each_head() {
             assert!(!export::render_svg(&off).expect("svg").contains(&class));
         }
     }
+}
+
+fn segment_distance(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> f64 {
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 > 0.0 {
+        (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    (p[0] - a[0] - t * dx).hypot(p[1] - a[1] - t * dy)
+}
+
+/// The diverging run of "Too low, just right, too high" bounces across the valley floor,
+/// each swing 1.5× the last: after about 80 steps its iterates are 10¹⁶ pixels away and
+/// rounding alone decides where a line between two of them crosses the view. Drawn, such
+/// lines were parallel strokes where no iterate ever was. Every pixel the trail paints lies
+/// on its true polyline: its first 60 segments (precise) and, past them, the line the
+/// swings run along (through the minimum, along the steep axis, which every later
+/// segment follows to within 0.75⁶⁰ of a unit).
+#[test]
+fn a_diverging_trail_paints_only_on_its_polyline() {
+    let s = scene("learning-rates");
+    let runs = Runs::compute(&s);
+    let mut alone: Vec<Option<Trajectory>> = vec![None; runs.len()];
+    alone[2] = runs[2].clone();
+    let none: Vec<Option<Trajectory>> = vec![None; runs.len()];
+    let style = export::FigureStyle {
+        legend: export::LegendPlacement::Hidden,
+        ..Default::default()
+    };
+    let req = FigureRequest {
+        style,
+        ..FigureRequest::whole(&s, &alone, 800, 600)
+    };
+    let bare = FigureRequest {
+        style,
+        ..FigureRequest::whole(&s, &none, 800, 600)
+    };
+    let img = export::render_rgba(&req).expect("renders");
+    let without = export::render_rgba(&bare).expect("renders");
+    let proj = export::projection(&req);
+    let run = alone[2].as_ref().expect("the run");
+    assert!(run.points.len() > 150, "it runs long enough to go far");
+    let pts: Vec<[f64; 2]> = run.points[..=61].iter().map(|p| proj.project(*p)).collect();
+    let (a, b) = (pts[60], pts[61]);
+    // the line through them, as a segment far longer than the image
+    let dir = [(b[0] - a[0]), (b[1] - a[1])];
+    let len = dir[0].hypot(dir[1]);
+    let far = |k: f64| [a[0] + k * 1e5 * dir[0] / len, a[1] + k * 1e5 * dir[1] / len];
+    let (l1, l2) = (far(-1.0), far(1.0));
+    let marks: Vec<[f64; 2]> = s
+        .surface
+        .minima()
+        .into_iter()
+        .chain([s.start])
+        .map(|m| proj.project(m))
+        .collect();
+    let [l, t, w, h] = proj.rect;
+    let mut off = Vec::new();
+    for y in t as i64 + 1..(t + h) as i64 - 1 {
+        for x in l as i64 + 1..(l + w) as i64 - 1 {
+            let (Some(p), Some(q)) = (px(&img, x, y), px(&without, x, y)) else {
+                continue;
+            };
+            if (0..3).all(|i| p[i].abs_diff(q[i]) <= 40) {
+                continue;
+            }
+            let c = [x as f64 + 0.5, y as f64 + 0.5];
+            if marks
+                .iter()
+                .any(|m| (c[0] - m[0]).hypot(c[1] - m[1]) < 12.0)
+            {
+                continue;
+            }
+            let d = pts
+                .windows(2)
+                .map(|s| segment_distance(c, s[0], s[1]))
+                .fold(segment_distance(c, l1, l2), f64::min);
+            if d > 5.0 {
+                off.push((x, y, d));
+            }
+        }
+    }
+    assert!(
+        off.is_empty(),
+        "{} pixels painted off the trajectory, e.g. {:?}",
+        off.len(),
+        &off[..off.len().min(5)]
+    );
+}
+
+/// Trail points of every run up to the request's step, in pixels.
+fn trail_pixels(req: &FigureRequest) -> Vec<[f64; 2]> {
+    let proj = export::projection(req);
+    req.runs
+        .iter()
+        .flatten()
+        .flat_map(|r| {
+            let last = req.step.min(r.last_step());
+            r.points[..=last].to_vec()
+        })
+        .filter(|p| p.x.is_finite() && p.y.is_finite())
+        .map(|p| proj.project(p))
+        .collect()
+}
+
+fn inside(r: [f64; 4], p: [f64; 2]) -> bool {
+    p[0] >= r[0] && p[0] <= r[0] + r[2] && p[1] >= r[1] && p[1] <= r[1] + r[3]
+}
+
+/// Beside the plot, the legend is outside it; inside (auto), it takes the corner with the
+/// fewest trail points: none for these scenes at a projector's 1280 × 720, where the old
+/// top-right legend covered the race, the (3, 2) minimum and the start.
+#[test]
+fn the_legend_covers_no_trail() {
+    for name in [
+        "rosenbrock-race",
+        "all-optimizers",
+        "learning-rates",
+        "ravine-zigzag",
+    ] {
+        let s = scene(name);
+        let runs = Runs::compute(&s);
+        for legend in [
+            export::LegendPlacement::Beside,
+            export::LegendPlacement::Auto,
+        ] {
+            let req = FigureRequest {
+                style: export::FigureStyle {
+                    legend,
+                    ..Default::default()
+                },
+                ..FigureRequest::whole(&s, &runs, 1280, 720)
+            };
+            let export::LegendPlaced { rect, lines: texts } = export::legend_box(&req)
+                .expect("renders")
+                .unwrap_or_else(|| panic!("{name}: a legend"));
+            let plot = export::projection(&req).rect;
+            for o in s.optimizers.iter().filter(|o| o.enabled) {
+                assert!(
+                    texts.join(" ").contains(&o.spec.label),
+                    "{name}: {} is in the legend: {texts:?}",
+                    o.spec.label
+                );
+            }
+            assert!(texts.iter().all(|t| !t.contains('…')), "{name}: {texts:?}");
+            let covered = trail_pixels(&req)
+                .into_iter()
+                .filter(|p| inside(plot, *p) && inside(rect, *p))
+                .count();
+            assert_eq!(
+                covered, 0,
+                "{name} {legend:?}: {covered} trail points under {rect:?}"
+            );
+            if legend == export::LegendPlacement::Beside {
+                assert!(
+                    rect[0] > plot[0] + plot[2],
+                    "{name}: beside, right of the plot {plot:?}: {rect:?}"
+                );
+            }
+        }
+    }
+}
+
+/// A run that diverges says so whole in the legend, however narrow: "diverged at step k
+/// (lr … > 2/λmax = … at the start)" is wrapped, never cut.
+#[test]
+fn the_divergence_status_is_never_cut() {
+    let mut s = scene("learning-rates");
+    s.optimizers[2].spec.hyper.lr = 1.0;
+    let runs = Runs::compute(&s);
+    for (w, h) in [(1280, 720), (1024, 768), (640, 480), (400, 300)] {
+        for legend in [
+            export::LegendPlacement::Beside,
+            export::LegendPlacement::Auto,
+        ] {
+            let req = FigureRequest {
+                style: export::FigureStyle {
+                    legend,
+                    ..Default::default()
+                },
+                ..FigureRequest::whole(&s, &runs, w, h)
+            };
+            let texts = export::legend_box(&req)
+                .expect("renders")
+                .expect("a legend")
+                .lines;
+            let all = texts.join(" ");
+            assert!(
+                all.contains("diverged at step")
+                    && all.contains("2/λmax")
+                    && all.contains("at the start)"),
+                "{w}×{h} {legend:?}: {texts:?}"
+            );
+            assert!(texts.iter().all(|t| !t.contains('…')), "{texts:?}");
+        }
+    }
+}
+
+/// Exports follow the theme: a light figure has a white page and dark text, a dark one
+/// the opposite; the plot (colour map, trails) is the same in both.
+#[test]
+fn light_and_dark_figures() {
+    let s = scene("rosenbrock-race");
+    let runs = Runs::compute(&s);
+    let with = |theme| FigureRequest {
+        style: export::FigureStyle {
+            theme,
+            ..Default::default()
+        },
+        ..FigureRequest::whole(&s, &runs, 640, 480)
+    };
+    let dark = export::render_rgba(&with(export::Theme::Dark)).expect("dark");
+    let light = export::render_rgba(&with(export::Theme::Light)).expect("light");
+    assert_eq!(px(&dark, 2, 2).map(|p| p[0]), Some(27));
+    assert_eq!(px(&light, 2, 2).map(|p| p[0]), Some(255));
+    let proj = export::projection(&with(export::Theme::Light));
+    let [l, t, w, h] = proj.rect;
+    let c = ((l + 0.5 * w) as i64, (t + 0.5 * h) as i64);
+    assert_eq!(
+        px(&dark, c.0, c.1),
+        px(&light, c.0, c.1),
+        "the plot is the same"
+    );
+}
+
+/// With a highlighted optimizer its trail is drawn last and at full strength, the others
+/// faded.
+#[test]
+fn a_highlighted_trail_is_on_top_and_the_others_dim() {
+    let s = scene("rosenbrock-race");
+    let runs = Runs::compute(&s);
+    let req = FigureRequest {
+        style: export::FigureStyle {
+            highlight: Some(3),
+            ..Default::default()
+        },
+        svg_text: SvgText::Outlines,
+        ..FigureRequest::whole(&s, &runs, 800, 600)
+    };
+    let svg = export::render_svg(&req).expect("svg");
+    let doc = roxmltree::Document::parse(&svg).expect("parses");
+    let trails: Vec<roxmltree::Node> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("trail"))
+        .collect();
+    let last = trails.last().expect("trails");
+    assert_eq!(
+        last.attribute("data-optimizer"),
+        Some(s.optimizers[3].spec.label.as_str())
+    );
+    assert_eq!(last.attribute("stroke-opacity"), None, "full strength");
+    assert!(
+        trails[..trails.len() - 1]
+            .iter()
+            .all(|n| n.attribute("stroke-opacity").is_some()),
+        "the others fade"
+    );
 }

@@ -1,5 +1,8 @@
-//! Every text the app shows from the catalogs (rules, formulas, help, lessons) can be drawn
-//! with the fonts embedded in the binary; a missing glyph would be an empty box on screen.
+//! Every text the app or an export can show from the catalogs (rules, surface formulas,
+//! help and menu texts, lessons with their numbers, labels, claims, divergence
+//! explanations) can be drawn with the fonts embedded in the binary, in the window's fonts
+//! and in the exports' (which set text themselves); a missing glyph would be an empty box on
+//! screen or on a slide.
 #![cfg(feature = "gui")]
 
 use losscape::engine::SurfaceKind;
@@ -26,17 +29,56 @@ fn texts() -> Vec<(String, String)> {
             v.push((p.key.to_string(), format!("{} {}", p.key, p.help)));
         }
     }
+    for k in OptimizerKind::ALL {
+        if let Some(st) = k.stability() {
+            v.push((format!("{k:?} stability"), st.explain.to_string()));
+        }
+    }
     for b in losscape::scene::BUILTINS {
         let s = losscape::scene::builtin(b.name).expect("builtin");
         v.push((
             b.name.to_string(),
-            format!("{} {} {}", s.name, s.description, b.group),
+            format!("{} {} {}", b.menu_title(s.title()), s.description, b.group),
         ));
         for o in &s.optimizers {
             v.push((b.name.to_string(), o.spec.label.clone()));
         }
+        // what the legend says of each run at the end, and the figure's step counter
+        let runs = losscape::scene::Runs::compute(&s);
+        for (i, r) in runs.iter().enumerate() {
+            if let Some(r) = r {
+                let status = losscape::figure::model::status_text(&s, i, r, usize::MAX);
+                v.push((format!("{} status", b.name), status));
+            }
+        }
     }
+    for c in losscape::app::commands::Command::ALL {
+        v.push((format!("{c:?} menu"), format!("{} {}", c.label(), c.help())));
+    }
+    v.push((
+        "legend".into(),
+        "… and 3 more step 12 / 200 loss x y".into(),
+    ));
     v
+}
+
+/// The exports set text with the faces embedded in the binary (the window's, Ubuntu Light
+/// with Hack for what it lacks): every text has its glyphs there too.
+#[test]
+fn every_catalog_text_has_glyphs_in_the_export_fonts() {
+    let mut missing = Vec::new();
+    for (what, text) in texts() {
+        for c in losscape::figure::missing_glyphs(&text) {
+            missing.push(format!("{what}: {c:?} (U+{:04X})", c as u32));
+        }
+    }
+    missing.sort();
+    missing.dedup();
+    assert!(
+        missing.is_empty(),
+        "missing glyphs:\n{}",
+        missing.join("\n")
+    );
 }
 
 /// The app sets its own fonts on its first frame, however it was started (the native window

@@ -49,6 +49,34 @@ fn renders_png_svg_and_gif_of_the_asked_size_and_nothing_else() {
     assert_eq!(doc.root_element().attribute("height"), Some("1200"));
     assert!(text.contains("step 150 / 150"), "the last step by default");
 
+    // a light page, the legend inside, the text as <text>
+    let light = path_in(&dir, "light.svg");
+    let out = losscape(&[
+        "render",
+        "--scene",
+        "builtin:ravine-zigzag",
+        "--out",
+        &light,
+        "--theme",
+        "light",
+        "--legend",
+        "auto",
+        "--svg-text",
+        "text",
+        "--highlight",
+        "2",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&light).expect("written");
+    assert!(text.contains(
+        "class=\"background\" x=\"0\" y=\"0\" width=\"1600\" height=\"1200\" fill=\"#ffffff\""
+    ));
+    assert!(
+        text.contains("<text class=\"legend-label\""),
+        "{}",
+        &text[..200]
+    );
+
     let gif = path_in(&dir, "anim.gif");
     let out = losscape(&[
         "render",
@@ -83,7 +111,7 @@ fn renders_png_svg_and_gif_of_the_asked_size_and_nothing_else() {
     assert_eq!(delays, vec![10; 4]);
     assert_eq!(
         files_in(&dir),
-        vec!["anim.gif", "fig.SVG", "fig.png"],
+        vec!["anim.gif", "fig.SVG", "fig.png", "light.svg"],
         "no temporary file left"
     );
 }
@@ -177,6 +205,22 @@ fn every_bad_path_and_flag_exits_2_and_writes_nothing() {
         (
             vec!["--scene", s, "--out", &gif, "--step", "3"],
             vec!["--step only applies to still images"],
+        ),
+        (
+            vec!["--scene", s, "--out", &png, "--theme", "blue"],
+            vec!["--theme", "blue", "dark", "light"],
+        ),
+        (
+            vec!["--scene", s, "--out", &png, "--legend", "left"],
+            vec!["--legend", "left", "beside", "auto", "hidden"],
+        ),
+        (
+            vec!["--scene", s, "--out", &png, "--svg-text", "text"],
+            vec!["--svg-text only applies to SVG"],
+        ),
+        (
+            vec!["--scene", s, "--out", &png, "--highlight", "0"],
+            vec!["--highlight 0", "optimizers 1 to"],
         ),
         (
             vec!["--scene", bad, "--out", &png],

@@ -16,6 +16,7 @@ impl LosscapeApp {
             runs: self.session.runs.clone(),
             view,
             step: self.session.clock.step,
+            style: self.plot.style,
         }
     }
 

@@ -51,6 +51,8 @@ pub struct Snapshot {
     pub runs: Runs,
     pub view: ViewBox,
     pub step: usize,
+    /// The window's theme, legend placement and highlight: exports look like the window.
+    pub style: crate::export::FigureStyle,
 }
 
 impl Snapshot {
@@ -62,6 +64,8 @@ impl Snapshot {
             step: self.step,
             width,
             height,
+            style: self.style,
+            svg_text: crate::export::SvgText::default(),
         }
     }
 }

@@ -11,7 +11,6 @@
 
 use super::layout::Canvas;
 use super::{ExportError, GifOptions, raster};
-use crate::figure::draw::KEY_COLORS;
 use gif::{DisposalMethod, Encoder, Frame, Repeat};
 use rayon::prelude::*;
 use std::io::Write;
@@ -339,7 +338,14 @@ pub(crate) fn encode(
     };
 
     let steps = frame_steps(total, last);
-    let mut exact: Vec<[u8; 3]> = KEY_COLORS.iter().map(|c| [c[0], c[1], c[2]]).collect();
+    let mut exact: Vec<[u8; 3]> = canvas
+        .style
+        .theme
+        .ink()
+        .key_colors()
+        .iter()
+        .map(|c| [c[0], c[1], c[2]])
+        .collect();
     for (i, o) in canvas.scene.optimizers.iter().enumerate() {
         if canvas.runs.get(i).is_some_and(Option::is_some) {
             exact.push(crate::figure::palette::color(i, o.color));

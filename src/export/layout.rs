@@ -8,10 +8,11 @@
 use super::{ExportError, FigureRequest};
 use crate::engine::{Trajectory, Vec2};
 use crate::figure::draw::{
-    Anchor, BACKGROUND, Drawn, Ems, FRAME, Item, PathItem, Stroke, TEXT, TITLE, TRAIL_TOLERANCE_PX,
-    WEAK, clip_polyline, contour_grid, text,
+    Anchor, Drawn, Ems, FigureStyle, Ink, Item, LegendPlacement, PathItem, Stroke,
+    TRAIL_TOLERANCE_PX, contour_grid, text,
 };
 use crate::figure::items::{self, Overlay};
+use crate::figure::legend::{self, LegendBox};
 use crate::figure::model::{Figure, SurfaceLayer, axis_ticks};
 use crate::figure::projection::{Projection, fit_aspect};
 use crate::figure::text as font;
@@ -42,10 +43,21 @@ pub(crate) struct Layout {
     pub colorbar: [f64; 4],
     /// Baseline of the row under the x tick labels ("x", "step k / N").
     pub footer_baseline: f64,
+    /// The column beside the plot the legend goes in (left, top, width, height), when it
+    /// is placed there.
+    pub legend: Option<[f64; 4]>,
 }
 
 impl Layout {
-    pub(crate) fn new(width: u32, height: u32, title: &str, description: &str) -> Layout {
+    /// The layout of a `width × height` figure, with a column `legend_width` wide (at the
+    /// export's sizes: see [`Layout::legend_width`]) beside the plot for the legend if given.
+    pub(crate) fn new(
+        width: u32,
+        height: u32,
+        title: &str,
+        description: &str,
+        legend_width: Option<&dyn Fn(Ems, f64) -> f64>,
+    ) -> Layout {
         let (w, h) = (f64::from(width), f64::from(height));
         let u = w.min(h) / 600.0;
         let ems = Ems::at(u);
@@ -61,6 +73,7 @@ impl Layout {
                 description: Vec::new(),
                 colorbar: [w, 0.0, 0.0, 0.0],
                 footer_baseline: h,
+                legend: None,
             };
         }
         let line = 1.3;
@@ -95,11 +108,17 @@ impl Layout {
         let y_title = font::width("y", ems.axis);
         let tick_labels = font::width("-00.00", ems.tick);
         let left = (m + y_title + 10.0 * u + tick_labels + 4.0 * u + tick_len).round();
-        // right: colour bar with its labels
+        // right: the legend's column (at most a third of the width), then the colour bar
+        // with its labels
+        let legend_w = legend_width.map(|f| f(ems, (w / 3.0).round()));
+        let right_edge = match legend_w {
+            Some(lw) => w - m - lw - 16.0 * u,
+            None => w - m,
+        };
         let bar_gap = 16.0 * u;
         let bar_w = (14.0 * u).max(6.0);
         let bar_labels = font::width("0.001000", ems.tick);
-        let right = (w - m - bar_labels - 8.0 * u - bar_w - bar_gap).round();
+        let right = (right_edge - bar_labels - 8.0 * u - bar_w - bar_gap).round();
         let plot_w = (right - left).max(16.0);
         let plot_h = (bottom - top).max(16.0);
         let bar_top = top + (font::ascent(ems.tick) + 10.0 * u).round();
@@ -120,11 +139,36 @@ impl Layout {
             description: description_lines,
             colorbar,
             footer_baseline,
+            legend: legend_w.map(|lw| [(w - m - lw).round(), top, lw, plot_h]),
         }
     }
 
-    pub(crate) fn for_scene(scene: &Scene, width: u32, height: u32) -> Layout {
-        Layout::new(width, height, scene.title(), &scene.description)
+    pub(crate) fn for_scene(
+        scene: &Scene,
+        width: u32,
+        height: u32,
+        legend: LegendPlacement,
+    ) -> Layout {
+        let labels = |ems: Ems, cap: f64| {
+            legend::beside_width(
+                scene
+                    .optimizers
+                    .iter()
+                    .filter(|o| o.enabled)
+                    .map(|o| o.spec.label.as_str()),
+                ems,
+                cap,
+            )
+        };
+        let beside =
+            legend == LegendPlacement::Beside && scene.optimizers.iter().any(|o| o.enabled);
+        Layout::new(
+            width,
+            height,
+            scene.title(),
+            &scene.description,
+            beside.then_some(&labels as &dyn Fn(Ems, f64) -> f64),
+        )
     }
 
     fn plot_size(&self) -> [usize; 2] {
@@ -140,6 +184,7 @@ pub(crate) struct Canvas<'a> {
     pub layout: Layout,
     pub projection: Projection,
     pub layer: SurfaceLayer,
+    pub style: FigureStyle,
     trails: Vec<Option<Trail>>,
 }
 
@@ -154,7 +199,7 @@ impl<'a> Canvas<'a> {
                 v.x, v.y
             )));
         }
-        let layout = Layout::for_scene(req.scene, req.width, req.height);
+        let layout = Layout::for_scene(req.scene, req.width, req.height, req.style.legend);
         let v = fit_aspect(v, layout.plot[2], layout.plot[3]);
         let projection = Projection::new(v, layout.plot);
         let size = layout.plot_size();
@@ -171,12 +216,49 @@ impl<'a> Canvas<'a> {
             layout,
             projection,
             layer,
+            style: req.style,
             trails,
         })
     }
 
     fn u(&self) -> f64 {
         self.layout.u
+    }
+
+    fn ink(&self) -> Ink {
+        self.style.theme.ink()
+    }
+
+    /// The overlay of this figure: trails, heads, marks, and the legend if it is inside.
+    fn overlay(&self) -> Overlay<'_> {
+        Overlay {
+            legend: if self.layout.full {
+                self.style.legend
+            } else {
+                LegendPlacement::Hidden
+            },
+            theme: self.style.theme,
+            highlight: self.style.highlight,
+            scale: Some(&self.layer.scale),
+            ..Overlay::new(&self.projection, self.u())
+        }
+    }
+
+    /// The legend at `step`, wherever it is drawn.
+    pub(crate) fn legend_box(&self, step: usize) -> Option<LegendBox> {
+        let figure = Figure::build(self.scene, self.runs, self.projection.view, step);
+        self.legend_of(&figure)
+    }
+
+    fn legend_of(&self, figure: &Figure) -> Option<LegendBox> {
+        match (self.layout.legend, self.layout.full) {
+            (Some([x, y, w, h]), true) => {
+                let l = &self.layout;
+                LegendBox::new(&figure.legend, l.ems, l.u, [x, y], w, h)
+            }
+            (None, true) => self.overlay().legend_box(figure),
+            _ => None,
+        }
     }
 
     /// Everything of the figure at `step`: [`Canvas::static_items`] then
@@ -191,7 +273,7 @@ impl<'a> Canvas<'a> {
     /// title and claim.
     pub(crate) fn static_items(&self) -> Vec<Drawn> {
         let mut out = vec![
-            Drawn::free(Item::Background(BACKGROUND)),
+            Drawn::free(Item::Background(self.ink().background)),
             Drawn::free(Item::ColorMap),
         ];
         out.extend(items::contours(
@@ -210,14 +292,21 @@ impl<'a> Canvas<'a> {
     fn header(&self, out: &mut Vec<Drawn>) {
         let l = &self.layout;
         if let Some((title, at)) = &l.title {
-            out.push(text(title, *at, l.ems.title, TITLE, Anchor::Start, "title"));
+            out.push(text(
+                title,
+                *at,
+                l.ems.title,
+                self.ink().title,
+                Anchor::Start,
+                "title",
+            ));
         }
         for (line, at) in &l.description {
             out.push(text(
                 line,
                 *at,
                 l.ems.description,
-                WEAK,
+                self.ink().weak,
                 Anchor::Start,
                 "description",
             ));
@@ -230,8 +319,9 @@ impl<'a> Canvas<'a> {
         let [left, top, w, h] = l.plot;
         let bottom = top + h;
         let tick_len = 5.0 * u;
+        let ink = self.ink();
         let stroke = Stroke {
-            color: FRAME,
+            color: ink.frame,
             width: u.max(1.0),
         };
         let view = self.projection.view;
@@ -255,7 +345,7 @@ impl<'a> Canvas<'a> {
                 &label,
                 [x, tick_baseline],
                 l.ems.tick,
-                TEXT,
+                ink.text,
                 Anchor::Middle,
                 "tick",
             ));
@@ -269,7 +359,7 @@ impl<'a> Canvas<'a> {
                 &label,
                 [left - tick_len - 4.0 * u, y + mid],
                 l.ems.tick,
-                TEXT,
+                ink.text,
                 Anchor::End,
                 "tick",
             ));
@@ -288,7 +378,7 @@ impl<'a> Canvas<'a> {
             "x",
             [left + 0.5 * w, l.footer_baseline],
             l.ems.axis,
-            TEXT,
+            ink.text,
             Anchor::Middle,
             "axis-title",
         ));
@@ -298,7 +388,7 @@ impl<'a> Canvas<'a> {
             "y",
             [m, top + 0.5 * h + axis_mid],
             l.ems.axis,
-            TEXT,
+            ink.text,
             Anchor::Start,
             "axis-title",
         ));
@@ -306,32 +396,29 @@ impl<'a> Canvas<'a> {
 
     fn colorbar(&self, out: &mut Vec<Drawn>) {
         let l = &self.layout;
-        items::colorbar(out, l.colorbar, &self.layer.scale, l.u, l.ems.tick, TEXT);
+        items::colorbar(
+            out,
+            l.colorbar,
+            &self.layer.scale,
+            l.u,
+            l.ems.tick,
+            self.ink().text,
+        );
     }
 
     /// What changes with the step: trails and their heads, the markers drawn over them, the
     /// legend and the step counter.
     pub(crate) fn dynamic_items(&self, step: usize) -> Vec<Drawn> {
         let figure = Figure::build(self.scene, self.runs, self.projection.view, step);
-        let overlay = Overlay {
-            projection: &self.projection,
-            u: self.u(),
-            ems: self.layout.ems,
-            legend: self.layout.full,
-            selected: None,
-            only: None,
-        };
-        let bounds = items::clip_box(self.layout.plot, self.u());
-        let mut out = overlay.items(&figure, |t, head_px| {
+        let mut out = self.overlay().items(&figure, |t, head_px| {
             let trail = self.trails.get(t.index)?.as_ref()?;
-            Some(
-                trail
-                    .upto(t.points.len() - 1, Some(head_px))
-                    .iter()
-                    .flat_map(|line| clip_polyline(line, bounds))
-                    .collect(),
-            )
+            Some(trail.upto(t.points.len() - 1, Some(head_px)))
         });
+        if let (Some(_), true) = (self.layout.legend, self.layout.full)
+            && let Some(b) = self.legend_of(&figure)
+        {
+            out.extend(b.items(&figure.legend, &self.ink(), self.style.highlight, false));
+        }
         if self.layout.full {
             let l = &self.layout;
             let [left, _, w, _] = l.plot;
@@ -339,7 +426,7 @@ impl<'a> Canvas<'a> {
                 &format!("step {} / {}", step.min(figure.last_step), figure.last_step),
                 [left + w, l.footer_baseline],
                 l.ems.step,
-                WEAK,
+                self.ink().weak,
                 Anchor::End,
                 "step",
             ));
@@ -406,11 +493,13 @@ mod tests {
             (8192, 180),
             (240, 8192),
         ] {
+            let column = |_: Ems, cap: f64| cap.min(200.0);
             let l = Layout::new(
                 w,
                 h,
                 "A title",
                 "A fairly long description of what the scene shows, long enough to wrap onto a second line at small sizes.",
+                Some(&column as &dyn Fn(Ems, f64) -> f64),
             );
             let [left, top, pw, ph] = l.plot;
             assert!(l.full);
@@ -421,10 +510,13 @@ mod tests {
                 l.plot
             );
             assert!(l.colorbar[0] + l.colorbar[2] < f64::from(w));
+            let [lx, _, lw, _] = l.legend.expect("a legend column");
+            assert!(l.colorbar[0] + l.colorbar[2] < lx, "{w}x{h}");
+            assert!(lx + lw < f64::from(w), "{w}x{h}");
             assert_eq!(left.fract(), 0.0);
             assert_eq!(pw.fract(), 0.0);
         }
-        let tiny = Layout::new(16, 16, "t", "d");
+        let tiny = Layout::new(16, 16, "t", "d", None);
         assert!(!tiny.full);
         assert_eq!(tiny.plot, [0.0, 0.0, 16.0, 16.0]);
     }

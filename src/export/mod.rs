@@ -25,6 +25,7 @@ mod raster;
 mod svg;
 
 use crate::engine::{Trajectory, ViewBox};
+pub use crate::figure::draw::{FigureStyle, LegendPlacement, Theme};
 use crate::figure::projection::{Projection, fit_aspect};
 use crate::scene::Scene;
 pub use format::{Content, Format};
@@ -55,6 +56,40 @@ pub struct FigureRequest<'a> {
     pub step: usize,
     pub width: u32,
     pub height: u32,
+    /// Theme, legend placement and highlighted optimizer (the window passes its own).
+    pub style: FigureStyle,
+    /// How an SVG sets its text.
+    pub svg_text: SvgText,
+}
+
+/// How an SVG sets its text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SvgText {
+    /// Every glyph as a path: it looks the same in every program, whether or not it reads
+    /// the embedded font (rsvg-convert, Inkscape and office suites ignore `@font-face` and
+    /// substitute a font of other widths), but is not text to select or search.
+    #[default]
+    Outlines,
+    /// `<text>` in the embedded font: selectable, exact only where `@font-face` is honoured
+    /// (browsers).
+    Text,
+}
+
+impl SvgText {
+    pub const ALL: [SvgText; 2] = [SvgText::Outlines, SvgText::Text];
+
+    /// Its name as the command line spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            SvgText::Outlines => "outlines",
+            SvgText::Text => "text",
+        }
+    }
+
+    /// The choice named `name`.
+    pub fn parse(name: &str) -> Option<SvgText> {
+        SvgText::ALL.into_iter().find(|t| t.name() == name)
+    }
 }
 
 impl<'a> FigureRequest<'a> {
@@ -73,6 +108,8 @@ impl<'a> FigureRequest<'a> {
             step: scene.last_step(),
             width,
             height,
+            style: FigureStyle::default(),
+            svg_text: SvgText::default(),
         }
     }
 }
@@ -169,9 +206,15 @@ pub fn check_size(width: i64, height: i64) -> Result<(u32, u32), ExportError> {
 }
 
 /// Left, top, width and height (whole pixels) of the plot area in a `width × height` export
-/// of `scene` (the header depends on the scene's title and claim).
+/// of `scene` with the legend beside the plot (the default; the header depends on the
+/// scene's title and claim, the legend's column on its labels).
 pub fn plot_rect(scene: &Scene, width: u32, height: u32) -> [f64; 4] {
-    Layout::for_scene(scene, width, height).plot
+    plot_rect_with(scene, width, height, LegendPlacement::Beside)
+}
+
+/// As [`plot_rect`] with the legend placed by `legend` (only beside the plot takes room).
+pub fn plot_rect_with(scene: &Scene, width: u32, height: u32, legend: LegendPlacement) -> [f64; 4] {
+    Layout::for_scene(scene, width, height, legend).plot
 }
 
 /// `view` widened along one axis to the plot area's shape, so a unit is as long on x as on y.
@@ -182,8 +225,27 @@ pub fn fit_view(scene: &Scene, view: ViewBox, width: u32, height: u32) -> ViewBo
 
 /// Where parameter-space points land in the image of `req` (its view fitted to the plot).
 pub fn projection(req: &FigureRequest) -> Projection {
-    let rect = plot_rect(req.scene, req.width, req.height);
+    let rect = plot_rect_with(req.scene, req.width, req.height, req.style.legend);
     Projection::new(fit_aspect(req.view, rect[2], rect[3]), rect)
+}
+
+/// Where a figure's legend is and what it says.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LegendPlaced {
+    /// Left, top, width, height in pixels.
+    pub rect: [f64; 4],
+    /// Every line of its text, in order.
+    pub lines: Vec<String>,
+}
+
+/// The legend of `req`'s figure, if it is drawn.
+pub fn legend_box(req: &FigureRequest) -> Result<Option<LegendPlaced>, ExportError> {
+    check(req)?;
+    let canvas = Canvas::new(req)?;
+    Ok(canvas.legend_box(req.step).map(|b| LegendPlaced {
+        rect: b.rect,
+        lines: b.texts().map(str::to_string).collect(),
+    }))
 }
 
 fn check(req: &FigureRequest) -> Result<(), ExportError> {
@@ -244,7 +306,7 @@ pub fn render_svg(req: &FigureRequest) -> Result<String, ExportError> {
     let canvas = Canvas::new(req)?;
     let mut items = canvas.static_items();
     items.extend(canvas.dynamic_items(req.step));
-    svg::write(&canvas, &items)
+    svg::write(&canvas, &items, req.svg_text)
 }
 
 /// The animation from step 0 to `req.step` in `opts.frames` frames (evenly spaced steps; the

@@ -1,11 +1,12 @@
 //! The vector painter: drawing items as SVG. The colour map is a raster by nature and goes in
 //! as an embedded PNG; everything else is vector: one `<path class="contour">` per contour
 //! level, one `<path class="trail">` per trajectory (over its `trail-halo`), markers as
-//! shapes and text as `<text>` in the embedded Ubuntu Light, so slides scale it cleanly and
-//! it reads the same on any machine.
+//! shapes and text either as the glyphs' outlines (paths: the same in every program, the
+//! default) or as `<text>` in the embedded Ubuntu Light (selectable, but exact only where
+//! `@font-face` is honoured), so slides scale it cleanly.
 
-use super::ExportError;
 use super::layout::Canvas;
+use super::{ExportError, SvgText};
 use crate::figure::colormap;
 use crate::figure::draw::{Anchor, Drawn, Item, PathItem, Rgba, Stroke};
 use crate::figure::text;
@@ -127,31 +128,9 @@ fn colormap_png(canvas: &Canvas) -> Result<Vec<u8>, ExportError> {
         .map_err(|e| ExportError::Encode(e.to_string()))
 }
 
-/// The SVG document of `items`.
-pub(crate) fn write(canvas: &Canvas, items: &[Drawn]) -> Result<String, ExportError> {
-    let l = &canvas.layout;
-    let (w, h) = (l.width, l.height);
-    let [pl, pt, pw, ph] = l.plot;
-    let fallback = items.iter().any(|d| match &d.item {
-        Item::Text(t) => text::needs_fallback(&t.text),
-        _ => false,
-    });
-    let mut s = String::with_capacity(1 << 20);
-    let _ = writeln!(
-        s,
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-         <svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" \
-         version=\"1.1\" width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\">",
-        num(w),
-        num(h),
-        num(w),
-        num(h)
-    );
-    let _ = writeln!(s, "<title>{}</title>", esc(canvas.scene.title()));
-    if !canvas.scene.description.is_empty() {
-        let _ = writeln!(s, "<desc>{}</desc>", esc(&canvas.scene.description));
-    }
-    s.push_str("<defs>\n<style>\n");
+/// The embedded fonts and the style that sets `<text>` in them.
+fn write_fonts(s: &mut String, fallback: bool) {
+    s.push_str("<style>\n");
     let _ = writeln!(
         s,
         "@font-face {{ font-family: \"{MAIN_FAMILY}\"; src: url(\"data:font/ttf;base64,{}\") format(\"truetype\"); }}",
@@ -172,6 +151,10 @@ pub(crate) fn write(canvas: &Canvas, items: &[Drawn]) -> Result<String, ExportEr
         "text {{ font-family: {families}, \"Ubuntu\", \"Helvetica Neue\", Arial, sans-serif; font-weight: 300; white-space: pre; }}"
     );
     s.push_str("</style>\n");
+}
+
+/// The plot's clip rectangle and the colour bar's gradient; closes `<defs>`.
+fn write_defs(s: &mut String, [pl, pt, pw, ph]: [f64; 4]) {
     let _ = writeln!(
         s,
         "<clipPath id=\"plot-clip\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/></clipPath>",
@@ -192,6 +175,42 @@ pub(crate) fn write(canvas: &Canvas, items: &[Drawn]) -> Result<String, ExportEr
         );
     }
     s.push_str("</linearGradient>\n</defs>\n");
+}
+
+/// The SVG document of `items`.
+pub(crate) fn write(
+    canvas: &Canvas,
+    items: &[Drawn],
+    text_as: SvgText,
+) -> Result<String, ExportError> {
+    let l = &canvas.layout;
+    let (w, h) = (l.width, l.height);
+    let [pl, pt, pw, ph] = l.plot;
+    let outlines = text_as == SvgText::Outlines;
+    let fallback = items.iter().any(|d| match &d.item {
+        Item::Text(t) => text::needs_fallback(&t.text),
+        _ => false,
+    });
+    let mut s = String::with_capacity(1 << 20);
+    let _ = writeln!(
+        s,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" \
+         version=\"1.1\" width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\">",
+        num(w),
+        num(h),
+        num(w),
+        num(h)
+    );
+    let _ = writeln!(s, "<title>{}</title>", esc(canvas.scene.title()));
+    if !canvas.scene.description.is_empty() {
+        let _ = writeln!(s, "<desc>{}</desc>", esc(&canvas.scene.description));
+    }
+    s.push_str("<defs>\n");
+    if !outlines {
+        write_fonts(&mut s, fallback);
+    }
+    write_defs(&mut s, [pl, pt, pw, ph]);
 
     let mut clipped = false;
     for d in items {
@@ -289,6 +308,22 @@ pub(crate) fn write(canvas: &Canvas, items: &[Drawn]) -> Result<String, ExportEr
                     path_data(p),
                     fill_attrs(p.fill),
                     stroke_attrs(p.stroke.as_ref(), p.round)
+                );
+            }
+            Item::Text(t) if outlines => {
+                let width = text::width(&t.text, t.em);
+                let x = match t.anchor {
+                    Anchor::Start => t.at[0],
+                    Anchor::Middle => t.at[0] - 0.5 * width,
+                    Anchor::End => t.at[0] - width,
+                };
+                let d = text::svg_outline(&t.text, t.em, [x, t.at[1]], num);
+                let _ = writeln!(
+                    s,
+                    "<path class=\"{}\" data-text=\"{}\" d=\"{d}\"{}/>",
+                    t.class,
+                    esc(&t.text),
+                    fill_attrs(Some(t.color))
                 );
             }
             Item::Text(t) => {

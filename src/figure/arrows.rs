@@ -10,9 +10,7 @@
 //! kind gets its own scale, a round number chosen per frame so that the longest arrow of the
 //! kind reads; the note in the plot's corner states the scales.
 
-use super::draw::{
-    Anchor, Drawn, Ems, HALO, Item, LEGEND_BOX, LEGEND_TEXT, PathItem, Rgba, Stroke, text,
-};
+use super::draw::{Anchor, Drawn, Ems, HALO, Ink, Item, PathItem, Rgba, Stroke, text};
 use super::levels::one_two_five;
 use super::model::{Figure, FigureTrail};
 use super::projection::Projection;
@@ -242,8 +240,8 @@ fn direction_symbols(trails: &[&FigureTrail]) -> String {
     names.join(", ")
 }
 
-/// A line of text in a box at the bottom-left corner of the plot.
-pub fn note(out: &mut Vec<Drawn>, line: &str, rect: [f64; 4], u: f64, ems: Ems) {
+/// A line of text in a box at the bottom-left corner of the plot, in the legend's colours.
+pub fn note(out: &mut Vec<Drawn>, line: &str, rect: [f64; 4], u: f64, ems: Ems, ink: &Ink) {
     let [left, top, pw, ph] = rect;
     let em = ems.status;
     let pad = 0.5 * em;
@@ -254,7 +252,7 @@ pub fn note(out: &mut Vec<Drawn>, line: &str, rect: [f64; 4], u: f64, ems: Ems) 
     out.push(Drawn::clipped(Item::Rect {
         rect: [bx, by, w, h],
         radius: 3.0 * u,
-        fill: Some(LEGEND_BOX),
+        fill: Some(ink.legend_box),
         stroke: None,
         class: "arrow-scale",
     }));
@@ -264,7 +262,7 @@ pub fn note(out: &mut Vec<Drawn>, line: &str, rect: [f64; 4], u: f64, ems: Ems) 
         &line,
         [bx + pad, by + 0.5 * h + mid],
         em,
-        LEGEND_TEXT,
+        ink.legend_text,
         Anchor::Start,
         "arrow-scale",
     ));

@@ -14,34 +14,152 @@
 /// Unmultiplied RGBA.
 pub type Rgba = [u8; 4];
 
-pub const BACKGROUND: Rgba = [27, 27, 27, 255];
-pub const TITLE: Rgba = [235, 235, 235, 255];
-pub const TEXT: Rgba = [200, 200, 200, 255];
-pub const WEAK: Rgba = [170, 170, 170, 255];
-pub const FRAME: Rgba = [120, 120, 120, 255];
 pub const CONTOUR: Rgba = [255, 255, 255, 80];
-/// The dark outline under trails and markers, so they read on any colour of the map.
-pub const HALO: Rgba = [0, 0, 0, 150];
+/// The dark casing under trails and markers on a light part of the colour map.
+pub const HALO: Rgba = [0, 0, 0, 200];
+/// The light casing under a dark trail on a dark part of the colour map.
+pub const LIGHT_HALO: Rgba = [255, 255, 255, 150];
 pub const WHITE: Rgba = [255, 255, 255, 255];
+/// The plot's frame, axes and ticks, in both themes.
+pub const FRAME: Rgba = [120, 120, 120, 255];
 pub const BLACK: Rgba = [0, 0, 0, 255];
-pub const LEGEND_BOX: Rgba = [10, 10, 14, 200];
-pub const LEGEND_TEXT: Rgba = [255, 255, 255, 255];
-pub const LEGEND_STATUS: Rgba = [190, 190, 190, 255];
-pub const LEGEND_ALERT: Rgba = [255, 160, 140, 255];
 
-/// Colours that are drawn solid somewhere in every figure (the GIF palette keeps them exact).
-pub const KEY_COLORS: [Rgba; 10] = [
-    BACKGROUND,
-    TITLE,
-    TEXT,
-    WEAK,
-    FRAME,
-    WHITE,
-    BLACK,
-    LEGEND_TEXT,
-    LEGEND_STATUS,
-    LEGEND_ALERT,
-];
+/// The page a figure is drawn on: dark (the default, as the window's dark theme) or light
+/// (slides and print, the window's light theme). The plot itself (colour map, contours,
+/// trails) is the same in both; the page around it and the legend follow the theme.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Theme {
+    #[default]
+    Dark,
+    Light,
+}
+
+impl Theme {
+    /// The theme matching a window's dark or light mode (egui's `Visuals::dark_mode`).
+    pub fn from_dark_mode(dark: bool) -> Theme {
+        if dark { Theme::Dark } else { Theme::Light }
+    }
+
+    /// Its name as the command line spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Theme::Dark => "dark",
+            Theme::Light => "light",
+        }
+    }
+
+    /// The theme named `name` ("dark" or "light").
+    pub fn parse(name: &str) -> Option<Theme> {
+        [Theme::Dark, Theme::Light]
+            .into_iter()
+            .find(|t| t.name() == name)
+    }
+
+    /// The colours of the page and the legend in this theme.
+    pub fn ink(self) -> Ink {
+        match self {
+            Theme::Dark => Ink {
+                background: [27, 27, 27, 255],
+                title: [235, 235, 235, 255],
+                text: [200, 200, 200, 255],
+                weak: [170, 170, 170, 255],
+                frame: FRAME,
+                legend_box: [10, 10, 14, 215],
+                legend_text: [255, 255, 255, 255],
+                legend_status: [190, 190, 190, 255],
+                legend_alert: [255, 160, 140, 255],
+            },
+            Theme::Light => Ink {
+                background: [255, 255, 255, 255],
+                title: [20, 20, 20, 255],
+                text: [50, 50, 50, 255],
+                weak: [90, 90, 90, 255],
+                frame: FRAME,
+                legend_box: [250, 250, 250, 230],
+                legend_text: [15, 15, 15, 255],
+                legend_status: [70, 70, 70, 255],
+                legend_alert: [180, 30, 10, 255],
+            },
+        }
+    }
+}
+
+/// The colours of a theme's page, text and legend.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Ink {
+    pub background: Rgba,
+    pub title: Rgba,
+    pub text: Rgba,
+    pub weak: Rgba,
+    pub frame: Rgba,
+    pub legend_box: Rgba,
+    pub legend_text: Rgba,
+    pub legend_status: Rgba,
+    pub legend_alert: Rgba,
+}
+
+impl Ink {
+    /// Colours drawn solid somewhere in every figure of this theme (the GIF palette keeps
+    /// them exact).
+    pub fn key_colors(&self) -> Vec<Rgba> {
+        vec![
+            self.background,
+            self.title,
+            self.text,
+            self.weak,
+            self.frame,
+            WHITE,
+            BLACK,
+            self.legend_text,
+            self.legend_status,
+            self.legend_alert,
+        ]
+    }
+}
+
+/// Where the legend goes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum LegendPlacement {
+    /// Outside the plot, to its right: the figure makes room for it, so it never covers data.
+    #[default]
+    Beside,
+    /// Inside the plot, in the corner with the fewest trail points and marks under it.
+    Auto,
+    /// Not drawn.
+    Hidden,
+}
+
+impl LegendPlacement {
+    pub const ALL: [LegendPlacement; 3] = [
+        LegendPlacement::Beside,
+        LegendPlacement::Auto,
+        LegendPlacement::Hidden,
+    ];
+
+    /// Its name as the command line spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            LegendPlacement::Beside => "beside",
+            LegendPlacement::Auto => "auto",
+            LegendPlacement::Hidden => "hidden",
+        }
+    }
+
+    /// The placement named `name` ("beside", "auto" or "hidden").
+    pub fn parse(name: &str) -> Option<LegendPlacement> {
+        LegendPlacement::ALL.into_iter().find(|p| p.name() == name)
+    }
+}
+
+/// How a figure is drawn, beyond what it shows: shared by the window and every export.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FigureStyle {
+    pub theme: Theme,
+    pub legend: LegendPlacement,
+    /// The optimizer drawn on top at full strength, the others dimmed (the teacher's "look
+    /// at this one"); `None` draws every trail alike.
+    pub highlight: Option<usize>,
+}
 
 /// Trails keep a point when it is at least this far (in pixels) from the last one kept. The
 /// window's value: every frame of the animation strokes the trails, and the exports' 0.25
@@ -216,8 +334,20 @@ pub fn text(
     }))
 }
 
+/// How far (in pixels) the part of a segment inside the box may be from where rounding puts
+/// it before the segment is left out (see [`clip_polyline`]).
+const MAX_ROUNDING_PX: f64 = 0.25;
+
 /// The parts of a polyline inside `[x0, y0, x1, y1]` (Liang–Barsky on each segment), joined
 /// where consecutive segments stay inside. Non-finite points break the line.
+///
+/// A segment between two points far outside the box is left out when where it crosses the
+/// box is lost to rounding. The points themselves carry a relative error of about one ulp
+/// (they were computed, then projected, in doubles), so a line between two iterates 10¹⁷
+/// pixels away, as a diverging optimizer's are after a hundred steps, is only known to
+/// within tens of pixels inside the view: drawn, such lines were parallel strokes where no
+/// iterate ever was. A segment from a point in view to one far away stays (near its inner
+/// end its place is exact).
 pub fn clip_polyline(line: &[[f64; 2]], b: [f64; 4]) -> Vec<Vec<[f64; 2]>> {
     let mut out: Vec<Vec<[f64; 2]>> = Vec::new();
     let mut current: Vec<[f64; 2]> = Vec::new();
@@ -292,6 +422,14 @@ fn clip_segment(p: [f64; 2], q: [f64; 2], b: [f64; 4]) -> Option<([f64; 2], [f64
     if t0.is_nan() || t1.is_nan() || t0 > t1 {
         return None;
     }
+    // the rounding error where the clipped part begins and ends: a few ulps of the
+    // coordinates it is interpolated from
+    let size = |r: [f64; 2]| r[0].abs().max(r[1].abs());
+    let (sp, sq) = (size(p), size(q));
+    let error = |t: f64| 8.0 * f64::EPSILON * ((1.0 - t) * sp + t * sq);
+    if error(t0).max(error(t1)) > MAX_ROUNDING_PX {
+        return None;
+    }
     let at = |t: f64| [p[0] + t * dx, p[1] + t * dy];
     let a = if t0 > 0.0 { at(t0) } else { p };
     let c = if t1 < 1.0 { at(t1) } else { q };
@@ -322,6 +460,12 @@ mod tests {
         assert_eq!(parts[1].last(), Some(&[5.0, 5.0]));
         let far = [[1e300, 1e300], [2e300, -1e300]];
         assert!(clip_polyline(&far, b).is_empty());
+        // across the box between two points so far out that rounding decides where
+        let lost = [[-1e18, 4.0], [1e18, 6.0]];
+        assert!(clip_polyline(&lost, b).is_empty());
+        // from inside to far away: kept, exactly from its inner end
+        let away = clip_polyline(&[[5.0, 5.0], [1e18, 5.0]], b);
+        assert_eq!(away, vec![vec![[5.0, 5.0], [10.0, 5.0]]]);
         let nan = [[1.0, 1.0], [f64::NAN, 2.0], [3.0, 3.0], [4.0, 4.0]];
         assert_eq!(clip_polyline(&nan, b), vec![vec![[3.0, 3.0], [4.0, 4.0]]]);
     }

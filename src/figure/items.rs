@@ -4,15 +4,17 @@
 //! in where the decimated trail pixels come from (the window keeps them cached across pans).
 
 use super::arrows;
+use super::colormap;
 use super::contour::ContourLevel;
 use super::draw::{
     Anchor, BLACK, CONTOUR, CONTOUR_TOLERANCE_PX, Drawn, EMPHASIS, Ems, FRAME, HALO, Item,
-    LEGEND_ALERT, LEGEND_BOX, LEGEND_STATUS, LEGEND_TEXT, MIN_EM, PathItem, Rgba, Stroke, WHITE,
-    clip_polyline, text,
+    LIGHT_HALO, LegendPlacement, PathItem, Rgba, Stroke, Theme, WHITE, clip_polyline, text,
 };
+use super::legend::{LegendBox, emptiest_corner};
 use super::levels::ColorScale;
-use super::model::{Figure, FigureTrail, LegendEntry, MarkKind, TrailEnd, sig};
-use super::polyline::simplify;
+use super::model::{Figure, FigureTrail, MarkKind, TrailEnd, sig};
+use super::palette;
+use super::polyline::{dash, simplify};
 use super::projection::Projection;
 use super::text as font;
 use crate::engine::Vec2;
@@ -74,25 +76,50 @@ pub fn contours(levels: &[ContourLevel], projection: &Projection, u: f64) -> Vec
 }
 
 /// What is drawn over the colour map and contours of one plot: trails, their heads, the
-/// points of interest and (optionally) the legend.
+/// points of interest and (inside the plot, when asked) the legend.
 #[derive(Clone, Copy, Debug)]
 pub struct Overlay<'a> {
     pub projection: &'a Projection,
     /// The size unit (see [`super::draw`]).
     pub u: f64,
     pub ems: Ems,
-    /// Draw the legend (the window's grid panels label themselves instead).
-    pub legend: bool,
-    /// The optimizer whose trail is drawn wider (the one selected in the window).
+    /// Where the legend goes: the overlay draws it only when [`LegendPlacement::Auto`]
+    /// (beside the plot is the caller's room: see [`super::legend`]).
+    pub legend: LegendPlacement,
+    pub theme: Theme,
+    /// The optimizer whose trail is drawn wider and on top (the one selected in the window).
     pub selected: Option<usize>,
+    /// The optimizer drawn on top at full strength while the others are dimmed.
+    pub highlight: Option<usize>,
     /// Draw only this optimizer's trail (a grid panel).
     pub only: Option<usize>,
+    /// The colour map's scale, to choose each trail's casing by the colours under it.
+    pub scale: Option<&'a ColorScale>,
 }
 
+/// How the trails of a dimmed optimizer are drawn while another is highlighted.
+const DIMMED_ALPHA: u8 = 70;
+
 impl Overlay<'_> {
+    /// An overlay of `projection` at size unit `u`, in the default style.
+    pub fn new(projection: &Projection, u: f64) -> Overlay<'_> {
+        Overlay {
+            projection,
+            u,
+            ems: Ems::at(u),
+            legend: LegendPlacement::default(),
+            theme: Theme::default(),
+            selected: None,
+            highlight: None,
+            only: None,
+            scale: None,
+        }
+    }
+
     /// The overlay's items. `pixels(trail, head)` gives a trail decimated to screen resolution
     /// up to its head (at pixel `head`), as polylines in this projection's pixels; `None`
-    /// when it has not been decimated (yet).
+    /// when it has not been decimated (yet). They are cut to the plot here (see
+    /// [`clip_polyline`]: a segment whose place on screen is lost to rounding is left out).
     pub fn items(
         &self,
         figure: &Figure,
@@ -103,30 +130,55 @@ impl Overlay<'_> {
         if figure.show.field {
             arrows::field_items(&mut out, figure.surface, self.projection, self.u);
         }
-        let mut drawn: Vec<&FigureTrail> = Vec::new();
-        for t in &figure.trails {
-            if self.only.is_some_and(|i| i != t.index) {
-                continue;
+        let bounds = clip_box(rect, self.u);
+        // the highlighted trail last (on top), the selected one just before it
+        let rank = |i: usize| {
+            if self.highlight == Some(i) {
+                2
+            } else if self.selected == Some(i) {
+                1
+            } else {
+                0
             }
+        };
+        let mut order: Vec<&FigureTrail> = figure
+            .trails
+            .iter()
+            .filter(|t| self.only.is_none_or(|i| i == t.index))
+            .collect();
+        order.sort_by_key(|t| rank(t.index));
+        let mut drawn: Vec<&FigureTrail> = Vec::new();
+        for t in order {
             let Some(head) = t.head() else { continue };
             let head_px = self.projection.project(head);
             let Some(subpaths) = pixels(t, head_px) else {
                 continue;
             };
-            let emphasis = if self.selected == Some(t.index) {
+            let subpaths: Vec<Vec<[f64; 2]>> = subpaths
+                .iter()
+                .flat_map(|line| clip_polyline(line, bounds))
+                .collect();
+            let emphasis = if self.selected == Some(t.index) || self.highlight == Some(t.index) {
                 EMPHASIS
             } else {
                 1.0
             };
-            trail(&mut out, t, subpaths, head_px, rect, self.u, emphasis);
+            let dim = self.highlight.is_some_and(|h| h != t.index);
+            let look = TrailLook {
+                casing: casing(t, self.scale),
+                emphasis,
+                alpha: if dim { DIMMED_ALPHA } else { 255 },
+            };
+            trail(&mut out, t, subpaths, head_px, rect, self.u, look);
             drawn.push(t);
         }
         let mut notes = arrows::head_items(&mut out, figure, &drawn, self.projection, self.u);
         if figure.show.field {
             notes.push("field −∇f (length ∝ √|∇f|)".to_string());
         }
-        if !notes.is_empty() && self.legend {
-            arrows::note(&mut out, &notes.join("   "), rect, self.u, self.ems);
+        if !notes.is_empty() && self.legend != LegendPlacement::Hidden {
+            let ink = self.theme.ink();
+            arrows::note(&mut out, &notes.join("   "), rect, self.u, self.ems, &ink);
         }
         let mu = marker_unit(self.u);
         for m in &figure.marks {
@@ -135,14 +187,120 @@ impl Overlay<'_> {
                 mark(&mut out, m.kind, c, mu);
             }
         }
-        if self.legend {
-            legend(&mut out, &figure.legend, rect, self.u, self.ems);
+        if let Some(b) = self.legend_box(figure) {
+            out.extend(b.items(&figure.legend, &self.theme.ink(), self.highlight, true));
+        }
+        out
+    }
+
+    /// The legend inside the plot, in its emptiest corner, when the placement is
+    /// [`LegendPlacement::Auto`] (the window hit-tests clicks on it with [`LegendBox::hit`]).
+    pub fn legend_box(&self, figure: &Figure) -> Option<LegendBox> {
+        if self.legend != LegendPlacement::Auto {
+            return None;
+        }
+        let rect = self.projection.rect;
+        let b = LegendBox::new(
+            &figure.legend,
+            self.ems,
+            self.u,
+            [0.0, 0.0],
+            0.45 * rect[2],
+            0.8 * rect[3],
+        )?;
+        let corner = emptiest_corner(
+            [b.rect[2], b.rect[3]],
+            rect,
+            10.0 * self.u,
+            &self.obstacles(figure),
+        );
+        Some(b.moved(corner))
+    }
+
+    /// What a legend inside the plot should not cover, with weights: points of every whole
+    /// trail (at most a few thousand of each, evenly spread), and, heavier, the heads at the
+    /// last step and the marks (the start, the minima).
+    fn obstacles(&self, figure: &Figure) -> Vec<([f64; 2], f64)> {
+        const PER_TRAIL: usize = 2000;
+        let mut out = Vec::new();
+        for t in &figure.trails {
+            if self.only.is_some_and(|i| i != t.index) {
+                continue;
+            }
+            let stride = t.all.len().div_ceil(PER_TRAIL).max(1);
+            out.extend(
+                t.all
+                    .iter()
+                    .step_by(stride)
+                    .map(|p| (self.projection.project(*p), stride as f64)),
+            );
+            if let Some(last) = t.all.last() {
+                out.push((self.projection.project(*last), 200.0));
+            }
+        }
+        for m in &figure.marks {
+            out.push((self.projection.project(m.at), 200.0));
+        }
+        // the arrows' scale note sits in the bottom-left corner
+        let show = figure.show;
+        if show.gradient || show.direction || show.step || show.field {
+            let [l, t, _, h] = self.projection.rect;
+            let at = [l + 20.0 * self.u, t + h - 20.0 * self.u];
+            out.push((at, 1000.0));
         }
         out
     }
 }
 
-/// One trail over its dark halo, and the marker at its head.
+/// The casing under a trail of colour `color` over a background of luminance `under`: the
+/// one (dark or light) that stands out from the background, unless the trail itself would
+/// not stand out from it (a dark trail in a dark casing), then the other. Either way the
+/// trail or its casing contrasts with what is under them: no yellow on yellow.
+pub fn casing_for(color: [u8; 3], under: f64) -> Rgba {
+    let trail = palette::luminance(color);
+    let (dark, light) = (palette::contrast(under, 0.0), palette::contrast(under, 1.0));
+    let prefer_dark = dark >= light;
+    let readable = |dark: bool| {
+        let c = if dark { 0.0 } else { 1.0 };
+        palette::contrast(trail, c) >= 2.5
+    };
+    let dark = if readable(prefer_dark) {
+        prefer_dark
+    } else {
+        !prefer_dark
+    };
+    if dark { HALO } else { LIGHT_HALO }
+}
+
+/// The casing of trail `t`, by the mean luminance of the colour map along its whole run.
+fn casing(t: &FigureTrail, scale: Option<&ColorScale>) -> Rgba {
+    let Some(scale) = scale else {
+        return HALO;
+    };
+    let stride = t.losses.len().div_ceil(64).max(1);
+    let (sum, n) = t
+        .losses
+        .iter()
+        .step_by(stride)
+        .map(|&f| scale.t(f))
+        .filter(|v| v.is_finite())
+        .fold((0.0, 0usize), |(s, n), v| {
+            (s + palette::luminance(colormap::viridis(v)), n + 1)
+        });
+    let under = if n > 0 { sum / n as f64 } else { 0.0 };
+    casing_for(t.color, under)
+}
+
+/// How one trail is drawn.
+#[derive(Clone, Copy, Debug)]
+struct TrailLook {
+    casing: Rgba,
+    emphasis: f64,
+    /// 255, or less for a dimmed trail.
+    alpha: u8,
+}
+
+/// One trail over its casing (dashed if it is one of the dashed), and the marker at its head.
 fn trail(
     out: &mut Vec<Drawn>,
     t: &FigureTrail,
@@ -150,39 +308,61 @@ fn trail(
     head_px: [f64; 2],
     rect: [f64; 4],
     u: f64,
-    emphasis: f64,
+    look: TrailLook,
 ) {
-    let width = (2.0 * u).max(2.0) * emphasis;
-    let halo_width = width + (2.0 * u).max(1.5);
+    let width = (2.0 * u).max(2.0) * look.emphasis;
+    let halo_width = width + (2.5 * u).max(2.0);
     let label = ("optimizer", t.label.to_string());
-    let rgb = [t.color[0], t.color[1], t.color[2], 255];
+    let fade = |c: Rgba| {
+        [
+            c[0],
+            c[1],
+            c[2],
+            ((u16::from(c[3]) * u16::from(look.alpha)) / 255) as u8,
+        ]
+    };
+    let rgb = fade([t.color[0], t.color[1], t.color[2], 255]);
+    let casing = fade(look.casing);
+    let stroked = if t.dashed {
+        dash(&subpaths, 7.0 * u, 4.0 * u + width)
+    } else {
+        subpaths.clone()
+    };
     let mut halo = PathItem::stroked(
         "trail-halo",
-        subpaths.clone(),
+        subpaths,
         Stroke {
-            color: HALO,
+            color: casing,
             width: halo_width,
         },
     );
     halo.round = true;
     halo.data = Some(label.clone());
-    let mut path = PathItem::stroked("trail", subpaths, Stroke { color: rgb, width });
+    let mut path = PathItem::stroked("trail", stroked, Stroke { color: rgb, width });
     path.round = true;
     path.data = Some(label);
     out.push(Drawn::clipped(Item::Path(halo)));
     out.push(Drawn::clipped(Item::Path(path)));
     let mu = marker_unit(u);
     if inside(rect, head_px, 10.0 * mu) {
-        head_marker(out, t.end, head_px, rgb, mu);
+        head_marker(out, t.end, head_px, rgb, casing, mu);
     }
 }
 
 /// The marker at a trail's head: a dot, a cross where it diverged, a square where it stalled.
-fn head_marker(out: &mut Vec<Drawn>, end: TrailEnd, c: [f64; 2], color: Rgba, u: f64) {
+fn head_marker(
+    out: &mut Vec<Drawn>,
+    end: TrailEnd,
+    c: [f64; 2],
+    color: Rgba,
+    casing: Rgba,
+    u: f64,
+) {
     let mut push = |item| out.push(Drawn::clipped(item));
     match end {
         TrailEnd::Head => {
-            for (radius, fill, class) in [(5.5 * u, HALO, "head-halo"), (4.0 * u, color, "head")] {
+            for (radius, fill, class) in [(5.5 * u, casing, "head-halo"), (4.0 * u, color, "head")]
+            {
                 push(Item::Circle {
                     center: c,
                     radius,
@@ -199,7 +379,7 @@ fn head_marker(out: &mut Vec<Drawn>, end: TrailEnd, c: [f64; 2], color: Rgba, u:
                 vec![[c[0] - s, c[1] + s], [c[0] + s, c[1] - s]],
             ];
             for (color, width, class) in [
-                (HALO, 4.5 * u, "head-halo"),
+                (casing, 4.5 * u, "head-halo"),
                 (color, 2.5 * u, "head diverged"),
             ] {
                 let mut p = PathItem::stroked(class, cross.clone(), Stroke { color, width });
@@ -212,7 +392,8 @@ fn head_marker(out: &mut Vec<Drawn>, end: TrailEnd, c: [f64; 2], color: Rgba, u:
             let e = 1.5 * u;
             let halo = [c[0] - r - e, c[1] - r - e, 2.0 * (r + e), 2.0 * (r + e)];
             let head = [c[0] - r, c[1] - r, 2.0 * r, 2.0 * r];
-            for (rect, fill, class) in [(halo, HALO, "head-halo"), (head, color, "head stalled")] {
+            for (rect, fill, class) in [(halo, casing, "head-halo"), (head, color, "head stalled")]
+            {
                 push(Item::Rect {
                     rect,
                     radius: u,
@@ -272,116 +453,6 @@ fn mark(out: &mut Vec<Drawn>, kind: MarkKind, c: [f64; 2], u: f64) {
                     class,
                 }));
             }
-        }
-    }
-}
-
-/// The legend in the top-right corner of the plot `rect`: a swatch, the label and the status
-/// of every optimizer.
-pub fn legend(out: &mut Vec<Drawn>, rows: &[LegendEntry], rect: [f64; 4], u: f64, ems: Ems) {
-    if rows.is_empty() {
-        return;
-    }
-    let [left, top, pw, ph] = rect;
-    let max_w = 0.6 * pw;
-    let max_h = 0.75 * ph;
-    // Text shrinks (not below the floor) until the rows fit the height; past that, the
-    // last rows give way to "… and k more".
-    let (mut em, mut small) = (ems.legend, ems.status);
-    let row_h = |em: f64| 1.45 * em;
-    let box_h = |n: usize, em: f64| n as f64 * row_h(em) + 0.6 * em;
-    while box_h(rows.len(), em) > max_h && em > MIN_EM {
-        em = (em * 0.9).max(MIN_EM);
-        small = (small * 0.9).max(MIN_EM);
-    }
-    let mut shown = rows.len();
-    while shown > 1 && box_h(shown, em) > max_h {
-        shown -= 1;
-    }
-    let more = (shown < rows.len()).then(|| rows.len() - shown + 1);
-    let label_of = |k: usize, r: &LegendEntry| match more {
-        Some(n) if k + 1 == shown => format!("… and {n} more"),
-        _ => r.label.clone(),
-    };
-    let pad = 0.6 * em;
-    let swatch = 1.5 * em;
-    let gap = 0.7 * em;
-    let labels_w = rows
-        .iter()
-        .take(shown)
-        .enumerate()
-        .map(|(k, r)| font::width(&label_of(k, r), em))
-        .fold(0.0, f64::max);
-    // The status column is at least as wide as any "loss …", so the box keeps its size
-    // while an animation runs; longer statuses ("diverged at step …") are shortened to
-    // fit, and the column goes only when not even a loss fits.
-    let template = font::width("loss -0.0000e-00", small);
-    let statuses = rows
-        .iter()
-        .map(|r| font::width(&r.status, small))
-        .fold(template, f64::max);
-    let fixed = pad + swatch + 0.5 * em + pad;
-    let (labels_w, status_w) = if fixed + labels_w + gap + statuses <= max_w {
-        (labels_w, Some(statuses))
-    } else if fixed + labels_w + gap + template <= max_w {
-        (labels_w, Some(max_w - fixed - labels_w - gap))
-    } else {
-        (labels_w.min(max_w - fixed), None)
-    };
-    let box_w = fixed + labels_w + status_w.map_or(0.0, |s| gap + s);
-    let box_height = box_h(shown, em);
-    let margin = 10.0 * u;
-    let bx = left + pw - box_w - margin;
-    let by = top + margin;
-    out.push(Drawn::clipped(Item::Rect {
-        rect: [bx, by, box_w, box_height],
-        radius: 4.0 * u,
-        fill: Some(LEGEND_BOX),
-        stroke: None,
-        class: "legend",
-    }));
-    let label_x = bx + pad + swatch + 0.5 * em;
-    let mid = 0.5 * (font::ascent(em) - font::descent(em));
-    for (k, row) in rows.iter().take(shown).enumerate() {
-        let cy = by + 0.3 * em + row_h(em) * (k as f64 + 0.5);
-        let is_more = more.is_some() && k + 1 == shown;
-        if !is_more {
-            let rgb = [row.color[0], row.color[1], row.color[2], 255];
-            out.push(Drawn::clipped(Item::Path(PathItem::stroked(
-                "legend-swatch",
-                vec![vec![[bx + pad, cy], [bx + pad + swatch, cy]]],
-                Stroke {
-                    color: rgb,
-                    width: (0.25 * em).max(1.5),
-                },
-            ))));
-        }
-        let label = font::ellipsize(&label_of(k, row), em, labels_w);
-        out.push(text(
-            &label,
-            [label_x, cy + mid],
-            em,
-            LEGEND_TEXT,
-            Anchor::Start,
-            "legend-label",
-        ));
-        if let Some(room) = status_w
-            && !is_more
-        {
-            let status = font::ellipsize(&row.status, small, room);
-            let color = if row.alert {
-                LEGEND_ALERT
-            } else {
-                LEGEND_STATUS
-            };
-            out.push(text(
-                &status,
-                [label_x + labels_w + gap, cy + mid],
-                small,
-                color,
-                Anchor::Start,
-                "legend-status",
-            ));
         }
     }
 }

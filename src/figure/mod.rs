@@ -8,6 +8,7 @@ pub mod contour;
 pub mod draw;
 pub mod grid;
 pub mod items;
+pub mod legend;
 pub mod levels;
 pub mod model;
 pub mod palette;
@@ -15,3 +16,9 @@ pub mod polyline;
 pub mod projection;
 pub(crate) mod text;
 pub mod trail;
+
+/// The characters of `text` that neither embedded face of the exports can draw (they would
+/// show as empty boxes); whitespace and control characters are not drawn and never missing.
+pub fn missing_glyphs(text: &str) -> Vec<char> {
+    text::missing(text)
+}

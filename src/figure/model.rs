@@ -143,9 +143,16 @@ pub struct FigureTrail<'a> {
     pub color: [u8; 3],
     /// Every finite point up to and including the head (the trajectory's own slice).
     pub points: &'a [Vec2],
+    /// Every finite point of the whole run, past the shown step too: what an automatic
+    /// legend avoids, so it does not move while the animation plays.
+    pub all: &'a [Vec2],
+    /// The losses at `all`.
+    pub losses: &'a [f64],
     pub end: TrailEnd,
     /// The arrows at the head, when the scene shows any.
     pub arrows: Option<HeadArrows>,
+    /// Drawn dashed (see [`palette::dashed`]).
+    pub dashed: bool,
 }
 
 impl FigureTrail<'_> {
@@ -156,12 +163,16 @@ impl FigureTrail<'_> {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct LegendEntry {
+    /// Index of the optimizer in the scene.
+    pub index: usize,
     pub label: String,
     pub color: [u8; 3],
     /// "loss 1.2e-3", "diverged at step 12 (lr 0.3 > 2/λmax = 0.2 at the start)", …
     pub status: String,
     /// Diverged or stalled: worth drawing attention to.
     pub alert: bool,
+    /// Its swatch is dashed like its trail.
+    pub dashed: bool,
 }
 
 /// A picture of a scene at one step.
@@ -225,23 +236,35 @@ impl<'a> Figure<'a> {
                 Status::Stalled { .. } if ended => TrailEnd::Stalled,
                 _ => TrailEnd::Head,
             };
+            let dashed = palette::dashed(i);
             if let Some(k) = finite_upto {
+                let whole = run
+                    .points
+                    .iter()
+                    .position(|p| !(p.x.is_finite() && p.y.is_finite()))
+                    .unwrap_or(run.points.len())
+                    .max(k + 1);
                 trails.push(FigureTrail {
                     index: i,
                     label: &o.spec.label,
                     color,
                     points: &run.points[..=k],
+                    all: &run.points[..whole],
+                    losses: &run.losses[..whole.min(run.losses.len())],
                     end,
                     arrows: problem
                         .as_ref()
                         .and_then(|p| HeadArrows::at(p, &o.spec, run, k, scene.show.direction)),
+                    dashed,
                 });
             }
             legend.push(LegendEntry {
+                index: i,
                 label: o.spec.label.clone(),
                 color,
                 status: status_text(scene, i, run, step),
                 alert: end != TrailEnd::Head,
+                dashed,
             });
         }
         Figure {

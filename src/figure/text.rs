@@ -2,7 +2,7 @@
 //! window does), so exported images look the same on every machine. Sizes are CSS font sizes
 //! (pixels per em), the unit SVG uses, so a line measured here is as long in the SVG.
 
-use ab_glyph::{Font, FontRef, GlyphId, OutlinedGlyph, PxScale, ScaleFont, point};
+use ab_glyph::{Font, FontRef, GlyphId, OutlineCurve, OutlinedGlyph, PxScale, ScaleFont, point};
 use std::sync::LazyLock;
 
 /// The embedded faces: the main one and the fallback for glyphs it lacks.
@@ -102,6 +102,17 @@ pub(crate) fn descent(em: f64) -> f64 {
     }
 }
 
+/// The characters of `text` in neither face.
+pub(crate) fn missing(text: &str) -> Vec<char> {
+    let Some(f) = FONTS.as_ref() else {
+        return text.chars().filter(|c| !c.is_whitespace()).collect();
+    };
+    text.chars()
+        .filter(|&c| !c.is_whitespace() && !c.is_control())
+        .filter(|&c| f.main.glyph_id(c).0 == 0 && f.fallback.glyph_id(c).0 == 0)
+        .collect()
+}
+
 /// Whether every character of `text` is in the main face (otherwise the SVG also embeds
 /// the fallback face).
 pub(crate) fn needs_fallback(text: &str) -> bool {
@@ -148,6 +159,41 @@ pub(crate) fn wrap(text: &str, em: f64, max_width: f64, max_lines: usize) -> Vec
     lines
 }
 
+/// `text` broken into lines no wider than `max_width`, losing nothing: at spaces, and a word
+/// wider than a line on its own is broken between characters.
+pub(crate) fn wrap_whole(text: &str, em: f64, max_width: f64) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in text.split_whitespace() {
+        let candidate = if current.is_empty() {
+            word.to_string()
+        } else {
+            format!("{current} {word}")
+        };
+        if width(&candidate, em) <= max_width {
+            current = candidate;
+            continue;
+        }
+        if !current.is_empty() {
+            lines.push(std::mem::take(&mut current));
+        }
+        // the word alone: as many characters per line as fit (at least one)
+        for c in word.chars() {
+            let mut next = current.clone();
+            next.push(c);
+            if !current.is_empty() && width(&next, em) > max_width {
+                lines.push(std::mem::replace(&mut current, c.to_string()));
+            } else {
+                current = next;
+            }
+        }
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    lines
+}
+
 /// `text`, shortened with "…" at the end if it is wider than `max_width`.
 pub(crate) fn ellipsize(text: &str, em: f64, max_width: f64) -> String {
     if width(text, em) <= max_width {
@@ -180,6 +226,63 @@ fn outlines(text: &str, em: f64, x: f64, y: f64) -> Vec<OutlinedGlyph> {
             font.outline_glyph(glyph)
         })
         .collect()
+}
+
+/// The outlines of `text` with its baseline starting at `(x, y)`, as SVG path data (y
+/// down, filled with the nonzero rule as TrueType outlines are), coordinates rounded to
+/// hundredths of a pixel by `num`.
+pub(crate) fn svg_outline(
+    text: &str,
+    em: f64,
+    [x, y]: [f64; 2],
+    num: impl Fn(f64) -> String,
+) -> String {
+    let Some(fonts) = FONTS.as_ref() else {
+        return String::new();
+    };
+    let (placed, _) = shape(text, em);
+    let mut d = String::new();
+    for p in placed {
+        let font = fonts.font(p.face);
+        let Some(outline) = font.outline(p.id) else {
+            continue;
+        };
+        let k = f64::from(font.as_scaled(fonts.scale(p.face, em)).h_scale_factor());
+        let gx = x + f64::from(p.x);
+        let at = |q: ab_glyph::Point| {
+            format!(
+                "{} {}",
+                num(gx + f64::from(q.x) * k),
+                num(y - f64::from(q.y) * k)
+            )
+        };
+        let mut last: Option<ab_glyph::Point> = None;
+        for curve in &outline.curves {
+            let (start, end) = match curve {
+                OutlineCurve::Line(a, b) => (*a, *b),
+                OutlineCurve::Quad(a, _, b) => (*a, *b),
+                OutlineCurve::Cubic(a, _, _, b) => (*a, *b),
+            };
+            if last != Some(start) {
+                if last.is_some() {
+                    d.push('Z');
+                }
+                d.push_str(&format!("M{}", at(start)));
+            }
+            match curve {
+                OutlineCurve::Line(_, b) => d.push_str(&format!("L{}", at(*b))),
+                OutlineCurve::Quad(_, c, b) => d.push_str(&format!("Q{} {}", at(*c), at(*b))),
+                OutlineCurve::Cubic(_, c1, c2, b) => {
+                    d.push_str(&format!("C{} {} {}", at(*c1), at(*c2), at(*b)))
+                }
+            }
+            last = Some(end);
+        }
+        if last.is_some() {
+            d.push('Z');
+        }
+    }
+    d
 }
 
 /// Paints `text` (baseline starting at `(x, y)`) onto premultiplied RGBA8 `data`: rows
@@ -262,6 +365,19 @@ mod tests {
                 .last(),
             Some('…')
         );
+    }
+
+    #[test]
+    fn whole_wrapping_loses_nothing() {
+        let status = "diverged at step 162 (lr 1.000 > 2/λmax = 0.2000 at the start)";
+        let lines = wrap_whole(status, 12.0, 90.0);
+        assert!(lines.len() > 2, "{lines:?}");
+        assert!(lines.iter().all(|l| width(l, 12.0) <= 90.0), "{lines:?}");
+        assert_eq!(lines.join(" "), status);
+        let long = "a".repeat(60);
+        let cut = wrap_whole(&long, 12.0, 50.0);
+        assert!(cut.len() > 1 && cut.concat() == long, "{cut:?}");
+        assert!(wrap_whole("", 12.0, 50.0).is_empty());
     }
 
     #[test]

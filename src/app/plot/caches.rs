@@ -7,7 +7,7 @@ use super::PlotView;
 use crate::app::paint::paint;
 use crate::app::state::Session;
 use crate::engine::{Surface, Trajectory, Vec2, ViewBox};
-use crate::figure::draw::{CONTOUR_GRID, Drawn, Ems, TRAIL_TOLERANCE_PX};
+use crate::figure::draw::{CONTOUR_GRID, Drawn, Ems, LegendPlacement, TRAIL_TOLERANCE_PX};
 use crate::figure::items::{self, Overlay};
 use crate::figure::model::{Figure, FigureTrail, SurfaceLayer};
 use crate::figure::projection::Projection;
@@ -210,15 +210,12 @@ impl PlotView {
     }
 }
 
-/// The overlay as the window draws it: sizes in points, the legend in the plot's corner.
+/// The overlay as the window draws it: sizes in points, the legend inside the plot (in its
+/// emptiest corner).
 pub(super) fn window_overlay(projection: &Projection) -> Overlay<'_> {
     Overlay {
-        projection,
-        u: UNIT,
-        ems: Ems::at(UNIT),
-        legend: true,
-        selected: None,
-        only: None,
+        legend: LegendPlacement::Auto,
+        ..Overlay::new(projection, UNIT)
     }
 }
 

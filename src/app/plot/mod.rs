@@ -14,7 +14,9 @@ mod tests;
 use super::paint::paint;
 use super::state::{Layout, Session};
 use crate::engine::{Surface, Vec2, ViewBox};
+use crate::figure::draw::{Ems, FigureStyle, LegendPlacement, Theme};
 use crate::figure::items::Overlay;
+use crate::figure::legend::{self, LegendBox};
 use crate::figure::model::{Figure, LayerScratch};
 pub use crate::figure::model::{sig, status_text};
 use crate::figure::projection::{Projection, fit_aspect};
@@ -45,6 +47,10 @@ pub struct PlotView {
     /// The parameter region the (first) plot shows.
     pub visible: Option<ViewBox>,
     pub hover: Option<Hover>,
+    /// Legend placement and the highlighted optimizer (the theme follows the window's).
+    pub style: FigureStyle,
+    /// The legend as drawn in the last frame (in screen points), for [`PlotView::legend_hit`].
+    pub legend: Option<LegendBox>,
 }
 
 fn to_color(c: [u8; 3]) -> Color32 {
@@ -67,13 +73,41 @@ impl PlotView {
         self.raster.as_ref().map(|r| &r.layer.surface)
     }
 
-    /// Shows the plot (overlay or grid) filling `ui`.
+    /// The optimizer whose legend row is at `pos` (screen points) in the last frame: a click
+    /// there highlights it.
+    pub fn legend_hit(&self, pos: egui::Pos2) -> Option<usize> {
+        self.legend
+            .as_ref()?
+            .hit([f64::from(pos.x), f64::from(pos.y)])
+    }
+
+    /// Shows the plot (overlay or grid) filling `ui`, with the legend beside it when placed
+    /// there.
     pub fn ui(&mut self, ui: &mut egui::Ui, session: &mut Session) {
         let avail = ui.available_size();
         self.area = Some(Rect::from_min_size(ui.cursor().min, avail));
+        self.style.theme = Theme::from_dark_mode(ui.visuals().dark_mode);
+        self.legend = None;
         let bar_width = BAR_STRIP;
+        let beside =
+            session.layout == Layout::Overlay && self.style.legend == LegendPlacement::Beside;
+        let legend_width = if beside {
+            let labels = session
+                .scene
+                .optimizers
+                .iter()
+                .filter(|o| o.enabled)
+                .map(|o| o.spec.label.as_str());
+            legend::beside_width(labels, Ems::at(caches::UNIT), f64::from(0.3 * avail.x)) as f32
+                + 8.0
+        } else {
+            0.0
+        };
         ui.horizontal_top(|ui| {
-            let plot_size = egui::vec2((avail.x - bar_width).max(120.0), avail.y.max(120.0));
+            let plot_size = egui::vec2(
+                (avail.x - bar_width - legend_width).max(120.0),
+                avail.y.max(120.0),
+            );
             ui.allocate_ui(plot_size, |ui| match session.layout {
                 Layout::Overlay => self.overlay(ui, session),
                 Layout::Grid => self.grid(ui, session),
@@ -85,7 +119,38 @@ impl PlotView {
                 );
                 paint_colorbar(ui, rect, &r.layer.scale);
             }
+            if beside {
+                let (rect, _) = ui.allocate_exact_size(
+                    egui::vec2(legend_width, plot_size.y),
+                    egui::Sense::hover(),
+                );
+                self.legend_beside(ui, rect, session);
+            }
         });
+    }
+
+    /// The legend in the column `rect` beside the plot.
+    fn legend_beside(&mut self, ui: &egui::Ui, rect: Rect, session: &Session) {
+        let view = self.visible.unwrap_or_else(|| session.view_box());
+        let figure = Figure::build(&session.scene, &session.runs, view, session.clock.step);
+        let Some(b) = LegendBox::new(
+            &figure.legend,
+            Ems::at(caches::UNIT),
+            caches::UNIT,
+            [f64::from(rect.min.x) + 8.0, f64::from(rect.min.y)],
+            f64::from(rect.width()) - 8.0,
+            f64::from(rect.height()),
+        ) else {
+            return;
+        };
+        let items = b.items(
+            &figure.legend,
+            &self.style.theme.ink(),
+            self.style.highlight,
+            false,
+        );
+        paint(&ui.painter_at(rect), &items, egui::Vec2::ZERO);
+        self.legend = Some(b);
     }
 
     /// A plot with the colour map, configured alike for overlay and grid panels.
@@ -227,10 +292,18 @@ impl PlotView {
         self.update_trails(session, 0..session.runs.len(), projection.pixels_per_unit());
         let figure = Figure::build(&session.scene, &session.runs, visible, session.clock.step);
         self.paint_contours(&painter, &projection);
+        let scale = self.raster.as_ref().map(|r| r.layer.scale);
         let overlay = Overlay {
             selected: Some(session.selected),
+            highlight: self.style.highlight,
+            theme: self.style.theme,
+            legend: self.style.legend,
+            scale: scale.as_ref(),
             ..window_overlay(&projection)
         };
+        if let Some(b) = overlay.legend_box(&figure) {
+            self.legend = Some(b);
+        }
         paint(
             &painter,
             &self.overlay_items(&overlay, &figure),
@@ -316,10 +389,12 @@ impl PlotView {
                         self.paint_contours(&painter, &projection);
                         self.update_trails(session, i..i + 1, projection.pixels_per_unit());
                         let figure = Figure::build(&session.scene, &session.runs, v, step);
+                        let scale = self.raster.as_ref().map(|r| r.layer.scale);
                         let overlay = Overlay {
-                            legend: false,
+                            legend: LegendPlacement::Hidden,
                             selected: Some(i),
                             only: Some(i),
+                            scale: scale.as_ref(),
                             ..window_overlay(&projection)
                         };
                         paint(

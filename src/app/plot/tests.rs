@@ -58,6 +58,10 @@ fn the_window_draws_the_plot_the_png_draws() {
     let step = 1000;
     let req = FigureRequest {
         step,
+        style: crate::export::FigureStyle {
+            legend: crate::figure::draw::LegendPlacement::Auto,
+            ..Default::default()
+        },
         ..FigureRequest::whole(&scene, &runs, 800, 600)
     };
     let canvas = Canvas::new(&req).expect("a figure");
@@ -82,7 +86,11 @@ fn the_window_draws_the_plot_the_png_draws() {
     let mut view = PlotView::default();
     view.update_trails_of(&runs, 0, 0..runs.len(), projection.pixels_per_unit());
     let figure = Figure::build(&scene, &runs, projection.view, step);
-    window.extend(view.overlay_items(&window_overlay(&projection), &figure));
+    let overlay = Overlay {
+        scale: Some(&canvas.layer.scale),
+        ..window_overlay(&projection)
+    };
+    window.extend(view.overlay_items(&overlay, &figure));
 
     let classes = |items: &[Drawn]| -> Vec<String> {
         items
