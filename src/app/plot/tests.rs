@@ -131,3 +131,79 @@ fn the_window_draws_the_plot_the_png_draws() {
         "{trail_vertices} vs {png_vertices}"
     );
 }
+
+/// The rows hit scanning the legend from top to bottom.
+fn rows_hit(view: &PlotView) -> Vec<usize> {
+    let b = view.legend.as_ref().expect("a legend was drawn");
+    let [x, y, _, h] = b.rect;
+    let mut hits: Vec<usize> = Vec::new();
+    for k in 0..(h as usize) {
+        let p = egui::pos2(x as f32 + 6.0, (y + k as f64) as f32);
+        if let Some(i) = view.legend_hit(p)
+            && hits.last() != Some(&i)
+        {
+            hits.push(i);
+        }
+    }
+    hits
+}
+
+fn window(scene: &str) -> egui_kittest::Harness<'static, crate::app::LosscapeApp> {
+    let mut app = crate::app::LosscapeApp::new(crate::scene::builtin(scene).expect("builtin"));
+    app.session.clock.playing = false;
+    egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1280.0, 720.0))
+        .with_max_steps(8)
+        .build_ui_state(|ui, app: &mut crate::app::LosscapeApp| app.show(ui), app)
+}
+
+/// In the window the legend goes beside the plot (outside its frame) or inside it in the
+/// emptiest corner (here, of a lesson whose trails leave one), and a point on a row names
+/// that row's optimizer, for a click to highlight it.
+#[test]
+fn the_window_places_the_legend_and_hits_its_rows() {
+    let mut h = window("rosenbrock-race");
+    h.run();
+    let enabled: Vec<usize> = (0..h.state().session.scene.optimizers.len()).collect();
+    let frame = *h.state().plot.transform.expect("a plot").frame();
+    let b = h.state().plot.legend.clone().expect("a legend");
+    assert!(
+        b.rect[0] >= f64::from(frame.right()),
+        "beside: {:?} right of {frame:?}",
+        b.rect
+    );
+    assert_eq!(rows_hit(&h.state().plot), enabled);
+
+    let mut h = window("learning-rates");
+    h.state_mut().plot.style.legend = LegendPlacement::Auto;
+    h.state_mut().plot.style.highlight = Some(1);
+    h.run();
+    let frame = *h.state().plot.transform.expect("a plot").frame();
+    let b = h.state().plot.legend.clone().expect("a legend");
+    let inside = |p: [f64; 2]| {
+        p[0] >= b.rect[0]
+            && p[0] <= b.rect[0] + b.rect[2]
+            && p[1] >= b.rect[1]
+            && p[1] <= b.rect[1] + b.rect[3]
+    };
+    assert!(
+        frame.contains(egui::pos2(b.rect[0] as f32, b.rect[1] as f32)),
+        "inside"
+    );
+    assert_eq!(rows_hit(&h.state().plot), vec![0, 1, 2]);
+    let t = h.state().plot.transform.expect("a plot");
+    let covered = h
+        .state()
+        .session
+        .runs
+        .iter()
+        .flatten()
+        .flat_map(|r| r.points.iter())
+        .map(|p| t.position_from_point(&egui_plot::PlotPoint::new(p.x, p.y)))
+        .filter(|q| frame.contains(*q))
+        .filter(|q| inside([f64::from(q.x), f64::from(q.y)]))
+        .count();
+    assert_eq!(covered, 0, "no trail point under the legend {:?}", b.rect);
+    // nothing is hit off the legend
+    assert_eq!(h.state().plot.legend_hit(frame.center()), None);
+}
