@@ -1030,6 +1030,16 @@ fn trail_pixels(req: &FigureRequest) -> Vec<[f64; 2]> {
         .collect()
 }
 
+fn with_legend(req: FigureRequest, legend: export::LegendPlacement) -> FigureRequest {
+    FigureRequest {
+        style: export::FigureStyle {
+            legend,
+            ..Default::default()
+        },
+        ..req
+    }
+}
+
 fn inside(r: [f64; 4], p: [f64; 2]) -> bool {
     p[0] >= r[0] && p[0] <= r[0] + r[2] && p[1] >= r[1] && p[1] <= r[1] + r[3]
 }
@@ -1051,13 +1061,7 @@ fn the_legend_covers_no_trail() {
             export::LegendPlacement::Beside,
             export::LegendPlacement::Auto,
         ] {
-            let req = FigureRequest {
-                style: export::FigureStyle {
-                    legend,
-                    ..Default::default()
-                },
-                ..FigureRequest::whole(&s, &runs, 1280, 720)
-            };
+            let req = with_legend(FigureRequest::whole(&s, &runs, 1280, 720), legend);
             let export::LegendPlaced { rect, lines: texts } = export::legend_box(&req)
                 .expect("renders")
                 .unwrap_or_else(|| panic!("{name}: a legend"));
@@ -1100,13 +1104,7 @@ fn the_divergence_status_is_never_cut() {
             export::LegendPlacement::Beside,
             export::LegendPlacement::Auto,
         ] {
-            let req = FigureRequest {
-                style: export::FigureStyle {
-                    legend,
-                    ..Default::default()
-                },
-                ..FigureRequest::whole(&s, &runs, w, h)
-            };
+            let req = with_legend(FigureRequest::whole(&s, &runs, w, h), legend);
             let texts = export::legend_box(&req)
                 .expect("renders")
                 .expect("a legend")
