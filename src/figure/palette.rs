@@ -65,6 +65,30 @@ pub fn contrast(a: f64, b: f64) -> f64 {
     (a.max(b) + 0.05) / (a.min(b) + 0.05)
 }
 
+/// `color` as a line on a plain page of luminance `page` (a loss curve, a swatch without a
+/// casing): kept if it stands out enough (contrast 2:1), otherwise darkened (on a light
+/// page) or lightened (on a dark one) just until it does, so the yellow of a trail stays a
+/// visible dark yellow on white.
+pub fn readable_on(color: [u8; 3], page: f64) -> [u8; 3] {
+    const ENOUGH: f64 = 2.0;
+    if contrast(luminance(color), page) >= ENOUGH {
+        return color;
+    }
+    let toward: f64 = if page > 0.5 { 0.0 } else { 255.0 };
+    let mix = |k: f64| color.map(|c| (f64::from(c) + k * (toward - f64::from(c))).round() as u8);
+    // the contrast grows with the mix: bisect for the least mix that is enough
+    let (mut lo, mut hi) = (0.0, 1.0);
+    for _ in 0..20 {
+        let mid = 0.5 * (lo + hi);
+        if contrast(luminance(mix(mid)), page) >= ENOUGH {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    mix(hi)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,5 +103,29 @@ mod tests {
         assert!(!dashed(DISTINCT - 1) && dashed(DISTINCT) && dashed(15));
         assert!((luminance([255, 255, 255]) - 1.0).abs() < 1e-9);
         assert!((contrast(1.0, 0.0) - 21.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn yellow_on_white_is_darkened_until_it_reads() {
+        let (white, dark) = (1.0, luminance([27, 27, 27]));
+        let yellow = PALETTE[2];
+        let on_white = readable_on(yellow, white);
+        assert_ne!(on_white, yellow);
+        assert!(contrast(luminance(on_white), white) >= 2.0);
+        assert!(on_white[0] > on_white[2], "still a yellow: {on_white:?}");
+        assert_eq!(readable_on(yellow, dark), yellow, "already reads on dark");
+        assert_eq!(
+            readable_on(PALETTE[7], white),
+            PALETTE[7],
+            "blue reads on white"
+        );
+        for c in PALETTE {
+            for page in [white, dark] {
+                assert!(
+                    contrast(luminance(readable_on(c, page)), page) >= 2.0,
+                    "{c:?}"
+                );
+            }
+        }
     }
 }
