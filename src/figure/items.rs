@@ -33,6 +33,10 @@ fn inside(rect: [f64; 4], p: [f64; 2], margin: f64) -> bool {
     p[0] >= l - margin && p[0] <= l + w + margin && p[1] >= t - margin && p[1] <= t + h + margin
 }
 
+fn inside_bounds(b: [f64; 4], p: [f64; 2]) -> bool {
+    p[0] >= b[0] && p[0] <= b[2] && p[1] >= b[1] && p[1] <= b[3]
+}
+
 /// Markers keep a legible size in small images.
 fn marker_unit(u: f64) -> f64 {
     u.max(0.75)
@@ -154,9 +158,16 @@ impl Overlay<'_> {
             let Some(subpaths) = pixels(t, head_px) else {
                 continue;
             };
+            // most lines lie inside: kept as they are, without the cost of clipping
             let subpaths: Vec<Vec<[f64; 2]>> = subpaths
-                .iter()
-                .flat_map(|line| clip_polyline(line, bounds))
+                .into_iter()
+                .flat_map(|line| {
+                    if line.len() >= 2 && line.iter().all(|&p| inside_bounds(bounds, p)) {
+                        vec![line]
+                    } else {
+                        clip_polyline(&line, bounds)
+                    }
+                })
                 .collect();
             let emphasis = if self.selected == Some(t.index) || self.highlight == Some(t.index) {
                 EMPHASIS
