@@ -322,7 +322,9 @@ fn trail(
     look: TrailLook,
 ) {
     let width = (2.0 * u).max(2.0) * look.emphasis;
-    let halo_width = width + (2.5 * u).max(2.0);
+    // a light casing (a dark trail on a dark map) is a thin rim, not a white band
+    let rim = if look.casing == LIGHT_HALO { 1.5 } else { 2.5 };
+    let halo_width = width + (rim * u).max(2.0);
     let label = ("optimizer", t.label.to_string());
     let fade = |c: Rgba| {
         [
