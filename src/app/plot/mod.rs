@@ -17,6 +17,7 @@ use crate::engine::{Surface, Vec2, ViewBox};
 use crate::figure::draw::{Ems, FigureStyle, LegendPlacement, Theme};
 use crate::figure::items::Overlay;
 use crate::figure::legend::{self, LegendBox};
+use crate::figure::model::LegendEntry;
 use crate::figure::model::{Figure, LayerScratch};
 pub use crate::figure::model::{sig, status_text};
 use crate::figure::projection::{Projection, fit_aspect};
@@ -51,6 +52,9 @@ pub struct PlotView {
     pub style: FigureStyle,
     /// The legend as drawn in the last frame (in screen points), for [`PlotView::legend_hit`].
     pub legend: Option<LegendBox>,
+    /// The legend's entries of the figure the overlay plot drew this frame, so the legend
+    /// beside it does not build the figure again.
+    entries: Vec<LegendEntry>,
 }
 
 fn to_color(c: [u8; 3]) -> Color32 {
@@ -124,17 +128,15 @@ impl PlotView {
                     egui::vec2(legend_width, plot_size.y),
                     egui::Sense::hover(),
                 );
-                self.legend_beside(ui, rect, session);
+                self.legend_beside(ui, rect);
             }
         });
     }
 
     /// The legend in the column `rect` beside the plot.
-    fn legend_beside(&mut self, ui: &egui::Ui, rect: Rect, session: &Session) {
-        let view = self.visible.unwrap_or_else(|| session.view_box());
-        let figure = Figure::build(&session.scene, &session.runs, view, session.clock.step);
+    fn legend_beside(&mut self, ui: &egui::Ui, rect: Rect) {
         let Some(b) = LegendBox::new(
-            &figure.legend,
+            &self.entries,
             Ems::at(caches::UNIT),
             caches::UNIT,
             [f64::from(rect.min.x) + 8.0, f64::from(rect.min.y)],
@@ -144,7 +146,7 @@ impl PlotView {
             return;
         };
         let items = b.items(
-            &figure.legend,
+            &self.entries,
             &self.style.theme.ink(),
             self.style.highlight,
             false,
@@ -291,6 +293,7 @@ impl PlotView {
         let projection = Projection::new(visible, rect4(frame));
         self.update_trails(session, 0..session.runs.len(), projection.pixels_per_unit());
         let figure = Figure::build(&session.scene, &session.runs, visible, session.clock.step);
+        self.entries.clone_from(&figure.legend);
         self.paint_contours(&painter, &projection);
         let scale = self.raster.as_ref().map(|r| r.layer.scale);
         let overlay = Overlay {
