@@ -1113,7 +1113,8 @@ fn every_builtin_has_a_name_and_a_one_line_claim() {
     }
     assert_eq!(
         lessons,
-        (1..=25).collect::<HashSet<u8>>(),
+        // 21–27 are the data lessons (data surfaces), not built-in scenes yet
+        (1..=20).chain(28..=32).collect::<HashSet<u8>>(),
         "every lesson has a scene"
     );
 }

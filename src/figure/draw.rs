@@ -18,7 +18,7 @@ pub const CONTOUR: Rgba = [255, 255, 255, 80];
 /// The dark casing under trails and markers on a light part of the colour map.
 pub const HALO: Rgba = [0, 0, 0, 200];
 /// The light casing under a dark trail on a dark part of the colour map.
-pub const LIGHT_HALO: Rgba = [255, 255, 255, 150];
+pub const LIGHT_HALO: Rgba = [255, 255, 255, 110];
 pub const WHITE: Rgba = [255, 255, 255, 255];
 /// The plot's frame, axes and ticks, in both themes.
 pub const FRAME: Rgba = [120, 120, 120, 255];

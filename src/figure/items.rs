@@ -33,6 +33,10 @@ fn inside(rect: [f64; 4], p: [f64; 2], margin: f64) -> bool {
     p[0] >= l - margin && p[0] <= l + w + margin && p[1] >= t - margin && p[1] <= t + h + margin
 }
 
+fn inside_bounds(b: [f64; 4], p: [f64; 2]) -> bool {
+    p[0] >= b[0] && p[0] <= b[2] && p[1] >= b[1] && p[1] <= b[3]
+}
+
 /// Markers keep a legible size in small images.
 fn marker_unit(u: f64) -> f64 {
     u.max(0.75)
@@ -130,7 +134,6 @@ impl Overlay<'_> {
         if figure.show.field {
             arrows::field_items(&mut out, figure.surface, self.projection, self.u);
         }
-        let mut drawn: Vec<&FigureTrail> = Vec::new();
         let bounds = clip_box(rect, self.u);
         // the highlighted trail last (on top), the selected one just before it
         let rank = |i: usize| {
@@ -148,15 +151,23 @@ impl Overlay<'_> {
             .filter(|t| self.only.is_none_or(|i| i == t.index))
             .collect();
         order.sort_by_key(|t| rank(t.index));
+        let mut drawn: Vec<&FigureTrail> = Vec::new();
         for t in order {
             let Some(head) = t.head() else { continue };
             let head_px = self.projection.project(head);
             let Some(subpaths) = pixels(t, head_px) else {
                 continue;
             };
+            // most lines lie inside: kept as they are, without the cost of clipping
             let subpaths: Vec<Vec<[f64; 2]>> = subpaths
-                .iter()
-                .flat_map(|line| clip_polyline(line, bounds))
+                .into_iter()
+                .flat_map(|line| {
+                    if line.len() >= 2 && line.iter().all(|&p| inside_bounds(bounds, p)) {
+                        vec![line]
+                    } else {
+                        clip_polyline(&line, bounds)
+                    }
+                })
                 .collect();
             let emphasis = if self.selected == Some(t.index) || self.highlight == Some(t.index) {
                 EMPHASIS
@@ -241,6 +252,13 @@ impl Overlay<'_> {
         for m in &figure.marks {
             out.push((self.projection.project(m.at), 200.0));
         }
+        // the arrows' scale note sits in the bottom-left corner
+        let show = figure.show;
+        if show.gradient || show.direction || show.step || show.field {
+            let [l, t, _, h] = self.projection.rect;
+            let at = [l + 20.0 * self.u, t + h - 20.0 * self.u];
+            out.push((at, 1000.0));
+        }
         out
     }
 }
@@ -304,7 +322,9 @@ fn trail(
     look: TrailLook,
 ) {
     let width = (2.0 * u).max(2.0) * look.emphasis;
-    let halo_width = width + (2.5 * u).max(2.0);
+    // a light casing (a dark trail on a dark map) is a thin rim, not a white band
+    let rim = if look.casing == LIGHT_HALO { 1.5 } else { 2.5 };
+    let halo_width = width + (rim * u).max(2.0);
     let label = ("optimizer", t.label.to_string());
     let fade = |c: Rgba| {
         [

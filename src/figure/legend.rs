@@ -1,8 +1,9 @@
 //! The legend: one row per optimizer (its swatch, label and status), laid out once and then
 //! drawn, hit-tested or moved. Text is wrapped, never cut: a label or a status wider than
 //! its column continues on the next line ("diverged at step 162 (lr 1.000 > 2/λmax =
-//! 0.2000 at the start)" is read whole). Only when the rows cannot fit the height even at
-//! the smallest text do the last ones give way to "… and k more".
+//! 0.2000 at the start)" is read whole). When the rows cannot fit the height even at the
+//! smallest text, the plain losses go first (a run that diverged or stalled keeps its
+//! status), and only then do the last rows give way to "… and k more".
 //!
 //! Where it goes is the caller's choice ([`super::draw::LegendPlacement`]): beside the plot,
 //! in a column the figure reserves ([`beside_width`]), or inside it in the corner that covers
@@ -103,7 +104,7 @@ impl LegendBox {
         }
         let (mut em, mut small) = (ems.legend, ems.status);
         loop {
-            let b = Self::at_size(entries, entries.len(), em, small, u, max_w);
+            let b = Self::at_size(entries, entries.len(), em, small, u, max_w, true);
             if b.rect[3] <= max_h {
                 return Some(b.moved(at));
             }
@@ -113,11 +114,15 @@ impl LegendBox {
             em = (em * 0.92).max(MIN_EM);
             small = (small * 0.92).max(MIN_EM);
         }
+        let b = Self::at_size(entries, entries.len(), em, small, u, max_w, false);
+        if b.rect[3] <= max_h {
+            return Some(b.moved(at));
+        }
         // rows give way, the last one saying how many are left out
         let mut shown = entries.len();
         loop {
             shown -= 1;
-            let b = Self::at_size(entries, shown, em, small, u, max_w);
+            let b = Self::at_size(entries, shown, em, small, u, max_w, false);
             if b.rect[3] <= max_h || shown <= 1 {
                 return Some(b.moved(at));
             }
@@ -125,7 +130,7 @@ impl LegendBox {
     }
 
     /// The box at the origin showing the first `shown` entries (all of them, or the rest
-    /// summed up in a last row).
+    /// summed up in a last row), with every status or (`losses` false) only the alerts.
     fn at_size(
         entries: &[LegendEntry],
         shown: usize,
@@ -133,6 +138,7 @@ impl LegendBox {
         small: f64,
         u: f64,
         max_w: f64,
+        losses: bool,
     ) -> LegendBox {
         let m = metrics(em);
         let more = entries.len() - shown;
@@ -175,7 +181,12 @@ impl LegendBox {
                 ly += LINE * em;
             }
             let mut sy = if columns { y } else { ly };
-            for l in font::wrap_whole(&e.status, small, status_col) {
+            let status = if losses || e.alert {
+                e.status.as_str()
+            } else {
+                ""
+            };
+            for l in font::wrap_whole(status, small, status_col) {
                 lines.push(line(l, status_x, sy, small, true));
                 sy += LINE * small;
             }
@@ -440,6 +451,19 @@ mod tests {
             LegendBox::new(&entries, Ems::at(1.0), 1.0, [0.0, 0.0], 300.0, 200.0).expect("legend");
         assert!(b.rect[3] <= 200.0, "{:?}", b.rect);
         assert!(b.texts().any(|t| t.starts_with("… and ")));
+        // a few too many for their losses: every name stays, an alert keeps its status
+        let mut some: Vec<LegendEntry> = entries[..16].to_vec();
+        some[3] = entry(3, "Optimizer 3", "diverged at step 7");
+        let b = LegendBox::new(&some, Ems::at(1.0), 1.0, [0.0, 0.0], 110.0, 200.0).expect("legend");
+        let texts: Vec<&str> = b.texts().collect();
+        assert!(b.rect[3] <= 200.0, "{:?}", b.rect);
+        assert!(
+            !texts.contains(&"loss 0.5"),
+            "the losses went first: {texts:?}"
+        );
+        assert!(texts.contains(&"Optimizer 15"), "{texts:?}");
+        assert!(texts.contains(&"diverged at step 7"), "{texts:?}");
+        assert!(!texts.iter().any(|t| t.starts_with("… and ")), "{texts:?}");
     }
 
     #[test]

@@ -238,12 +238,12 @@ impl<'a> Figure<'a> {
             };
             let dashed = palette::dashed(i);
             if let Some(k) = finite_upto {
-                let whole = run
-                    .points
-                    .iter()
-                    .position(|p| !(p.x.is_finite() && p.y.is_finite()))
-                    .unwrap_or(run.points.len())
-                    .max(k + 1);
+                // a run ends at its first non-finite point: only the last can be one
+                let whole = match run.points.last() {
+                    Some(p) if !(p.x.is_finite() && p.y.is_finite()) => run.points.len() - 1,
+                    _ => run.points.len(),
+                }
+                .max(k + 1);
                 trails.push(FigureTrail {
                     index: i,
                     label: &o.spec.label,

@@ -17,6 +17,7 @@ use crate::engine::{Surface, Vec2, ViewBox};
 use crate::figure::draw::{Ems, FigureStyle, LegendPlacement, Theme};
 use crate::figure::items::Overlay;
 use crate::figure::legend::{self, LegendBox};
+use crate::figure::model::LegendEntry;
 use crate::figure::model::{Figure, LayerScratch};
 pub use crate::figure::model::{sig, status_text};
 use crate::figure::projection::{Projection, fit_aspect};
@@ -57,6 +58,9 @@ pub struct PlotView {
     pub legend: Option<LegendBox>,
     /// This frame's click was on the legend: it does not move the start.
     legend_clicked: bool,
+    /// The legend's entries of the figure the overlay plot drew this frame, so the legend
+    /// beside it does not build the figure again.
+    entries: Vec<LegendEntry>,
 }
 
 fn to_color(c: [u8; 3]) -> Color32 {
@@ -161,18 +165,16 @@ impl PlotView {
                     egui::vec2(legend_width, plot_size.y),
                     egui::Sense::hover(),
                 );
-                self.legend_beside(ui, rect, session);
+                self.legend_beside(ui, rect);
             }
         });
     }
 
     /// The legend in the column `rect` beside the plot.
-    fn legend_beside(&mut self, ui: &egui::Ui, rect: Rect, session: &Session) {
-        let view = self.visible.unwrap_or_else(|| session.view_box());
-        let figure = Figure::build(&session.scene, &session.runs, view, session.clock.step);
+    fn legend_beside(&mut self, ui: &egui::Ui, rect: Rect) {
         let u = caches::UNIT * self.unit();
         let Some(b) = LegendBox::new(
-            &figure.legend,
+            &self.entries,
             Ems::at(u),
             u,
             [f64::from(rect.min.x) + 8.0, f64::from(rect.min.y)],
@@ -182,7 +184,7 @@ impl PlotView {
             return;
         };
         let items = b.items(
-            &figure.legend,
+            &self.entries,
             &self.style.theme.ink(),
             self.style.highlight,
             false,
@@ -334,6 +336,7 @@ impl PlotView {
         let projection = Projection::new(visible, rect4(frame));
         self.update_trails(session, 0..session.runs.len(), projection.pixels_per_unit());
         let figure = Figure::build(&session.scene, &session.runs, visible, session.clock.step);
+        self.entries.clone_from(&figure.legend);
         self.paint_contours(&painter, &projection);
         let scale = self.raster.as_ref().map(|r| r.layer.scale);
         let overlay = Overlay {
