@@ -110,7 +110,7 @@ pub fn start_figure(snapshot: Snapshot, settings: &ExportSettings, path: PathBuf
             .render_still(&req)
             .ok_or_else(|| format!("{} is not a still figure format.", format.name()))?
             .map_err(|e| describe(&e, &path))?;
-        crate::io::write_atomic(&path, &bytes).map_err(|e| {
+        write_streaming(&path, |out| out.write_all(&bytes)).map_err(|e| {
             format!(
                 "Could not save {}: {e}. Nothing was written.",
                 path.display()
@@ -188,12 +188,17 @@ fn spawn(
         Arc::clone(&job.cancel),
         Arc::clone(&job.result),
     );
-    std::thread::spawn(move || {
+    let run = move || {
         let outcome = work(&done, &cancel);
         if let Ok(mut slot) = result.lock() {
             *slot = Some(outcome);
         }
-    });
+    };
+    // the browser has no threads (spawning one panics there): the page waits for the export
+    #[cfg(target_arch = "wasm32")]
+    run();
+    #[cfg(not(target_arch = "wasm32"))]
+    std::thread::spawn(run);
     job
 }
 
