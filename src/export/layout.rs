@@ -221,7 +221,7 @@ impl<'a> Canvas<'a> {
         })
     }
 
-    fn u(&self) -> f64 {
+    pub(crate) fn u(&self) -> f64 {
         self.layout.u
     }
 
@@ -289,7 +289,7 @@ impl<'a> Canvas<'a> {
         out
     }
 
-    fn header(&self, out: &mut Vec<Drawn>) {
+    pub(crate) fn header(&self, out: &mut Vec<Drawn>) {
         let l = &self.layout;
         if let Some((title, at)) = &l.title {
             out.push(text(
@@ -313,7 +313,7 @@ impl<'a> Canvas<'a> {
         }
     }
 
-    fn axes(&self, out: &mut Vec<Drawn>) {
+    pub(crate) fn axes(&self, out: &mut Vec<Drawn>) {
         let l = &self.layout;
         let u = self.u();
         let [left, top, w, h] = l.plot;
