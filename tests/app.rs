@@ -1354,12 +1354,7 @@ fn open_map(h: &mut Harness<'static, LosscapeApp>) {
 /// Clicks the map's cell `(i, j)`.
 fn click_cell(h: &mut Harness<'static, LosscapeApp>, i: usize, j: usize) {
     let p = h.state().map.cell_pos(i, j).expect("the map was drawn");
-    h.hover_at(p);
-    h.run();
-    h.drag_at(p);
-    h.run();
-    h.drop_at(p);
-    h.run();
+    click(h, p);
 }
 
 #[test]

@@ -7,13 +7,10 @@ use super::layout::{Canvas, tick_labels};
 use super::{ExportError, FigureRequest, raster};
 use crate::engine::map::{Axis, Cell, MapKind, MapSpec};
 use crate::engine::{Scale, Vec2};
-use crate::figure::draw::{
-    Anchor, BACKGROUND, Drawn, FRAME, HALO, Item, PathItem, Stroke, TEXT, WHITE, text,
-};
+use crate::figure::draw::{Anchor, BACKGROUND, Drawn, HALO, Item, PathItem, Stroke, WHITE, text};
 use crate::figure::items;
 use crate::figure::map::{self as look, Coloring};
 use crate::figure::model::axis_ticks;
-use crate::figure::text as font;
 use crate::scene::Scene;
 
 /// A computed map and what it was computed for.
@@ -142,15 +139,7 @@ fn map_items(canvas: &Canvas, pic: &MapPicture) -> Vec<Drawn> {
             ));
             for (k, m) in pic.minima.iter().enumerate() {
                 let c = canvas.projection.project(*m);
-                for (color, width) in [(HALO, 3.5 * u), (WHITE, 1.6 * u)] {
-                    out.push(Drawn::clipped(Item::Circle {
-                        center: c,
-                        radius: 5.0 * u,
-                        fill: None,
-                        stroke: Some(Stroke { color, width }),
-                        class: "minimum",
-                    }));
-                }
+                ring(&mut out, c, 5.0 * u, u, "minimum");
                 out.push(Drawn::clipped(
                     text(
                         &format!("{}", k + 1),
@@ -180,6 +169,19 @@ fn map_items(canvas: &Canvas, pic: &MapPicture) -> Vec<Drawn> {
         items::legend(&mut out, &rows, canvas.layout.plot, u, canvas.layout.ems);
     }
     out
+}
+
+/// A white ring on a dark halo, readable on any colour of the map.
+fn ring(out: &mut Vec<Drawn>, center: [f64; 2], radius: f64, u: f64, class: &'static str) {
+    for (color, width) in [(HALO, 3.5 * u), (WHITE, 1.7 * u)] {
+        out.push(Drawn::clipped(Item::Circle {
+            center,
+            radius,
+            fill: None,
+            stroke: Some(Stroke { color, width }),
+            class,
+        }));
+    }
 }
 
 /// A point at fractions `t` along the sweep's axes, in pixels.
@@ -223,15 +225,7 @@ fn sweep_overlay(out: &mut Vec<Drawn>, canvas: &Canvas, spec: &MapSpec) {
     }
     if let Some(t) = look::current_setting(spec) {
         let c = at_fraction(plot, t);
-        for (color, width) in [(HALO, 3.5 * u), (WHITE, 1.8 * u)] {
-            out.push(Drawn::clipped(Item::Circle {
-                center: c,
-                radius: 7.0 * u,
-                fill: None,
-                stroke: Some(Stroke { color, width }),
-                class: "current",
-            }));
-        }
+        ring(out, c, 7.0 * u, u, "current");
     }
 }
 
@@ -267,72 +261,21 @@ fn sweep_axes(out: &mut Vec<Drawn>, canvas: &Canvas, x: &Axis, y: &Axis) {
     let l = &canvas.layout;
     let u = l.u;
     let [left, top, w, h] = l.plot;
-    let bottom = top + h;
-    let tick_len = 5.0 * u;
-    let stroke = Stroke {
-        color: FRAME,
-        width: u.max(1.0),
-    };
     // decades read best as written: 0.001, 0.99, 1e-6
     let label = |v: f64, scale: Scale| match scale {
         Scale::Linear => tick_labels(&[v]).remove(0),
         _ if v != 0.0 && v.abs() < 1e-4 => format!("{v:e}"),
         _ => format!("{v}"),
     };
-    let mut ticks = Vec::new();
-    let tick_baseline = bottom + tick_len + 2.0 * u + font::ascent(l.ems.tick);
-    for v in axis_values(x, (w / (90.0 * u)).clamp(2.0, 12.0) as usize) {
-        let px = left + x.fraction(v) * w;
-        ticks.push(vec![[px, bottom], [px, bottom + tick_len]]);
-        out.push(text(
-            &label(v, x.scale),
-            [px, tick_baseline],
-            l.ems.tick,
-            TEXT,
-            Anchor::Middle,
-            "tick",
-        ));
-    }
-    let mid = 0.5 * (font::ascent(l.ems.tick) - font::descent(l.ems.tick));
-    for v in axis_values(y, (h / (60.0 * u)).clamp(2.0, 12.0) as usize) {
-        let py = top + (1.0 - y.fraction(v)) * h;
-        ticks.push(vec![[left - tick_len, py], [left, py]]);
-        out.push(text(
-            &label(v, y.scale),
-            [left - tick_len - 4.0 * u, py + mid],
-            l.ems.tick,
-            TEXT,
-            Anchor::End,
-            "tick",
-        ));
-    }
-    out.push(Drawn::free(Item::Path(PathItem::stroked(
-        "axis", ticks, stroke,
-    ))));
-    out.push(Drawn::free(Item::Rect {
-        rect: [left, top, w, h],
-        radius: 0.0,
-        fill: None,
-        stroke: Some(stroke),
-        class: "frame",
-    }));
-    out.push(text(
-        x.knob.info().label,
-        [left + 0.5 * w, l.footer_baseline],
-        l.ems.axis,
-        TEXT,
-        Anchor::Middle,
-        "axis-title",
-    ));
-    // the y knob's name above the tick labels, where a long name has room
-    out.push(text(
-        y.knob.info().label,
-        [(14.0 * u).round().max(4.0), top - 6.0 * u],
-        l.ems.axis,
-        TEXT,
-        Anchor::Start,
-        "axis-title",
-    ));
+    let xs: Vec<(f64, String)> = axis_values(x, (w / (90.0 * u)).clamp(2.0, 12.0) as usize)
+        .into_iter()
+        .map(|v| (left + x.fraction(v) * w, label(v, x.scale)))
+        .collect();
+    let ys: Vec<(f64, String)> = axis_values(y, (h / (60.0 * u)).clamp(2.0, 12.0) as usize)
+        .into_iter()
+        .map(|v| (top + (1.0 - y.fraction(v)) * h, label(v, y.scale)))
+        .collect();
+    canvas.frame(out, &xs, &ys, x.knob.info().label, y.knob.info().label);
 }
 
 /// The map as CSV: one row per cell, `column,row` from the top left, the cell's start (basin)
