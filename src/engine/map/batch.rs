@@ -326,6 +326,9 @@ fn lanes_chunk(
             &mut soa.gx[..n],
             &mut soa.gy[..n],
         );
+        if !judge.may_end_any(&soa.x[..n], &soa.y[..n], &soa.f[..n]) {
+            continue;
+        }
         let mut a = 0;
         while a < soa.len() {
             match judge.check(soa.x[a], soa.y[a], soa.f[a], k + 1) {

@@ -123,6 +123,28 @@ impl Judge {
         None
     }
 
+    /// Whether any of the runs at `(xs[i], ys[i])` with losses `fs[i]` might end there: true
+    /// whenever [`Judge::check`] would end one of them (and rarely otherwise). Branch-free
+    /// passes over the arrays the compiler vectorises, so the batched runner only looks at
+    /// runs one by one on the few steps where something happens.
+    pub(crate) fn may_end_any(&self, xs: &[f64], ys: &[f64], fs: &[f64]) -> bool {
+        let n = xs.len().min(ys.len()).min(fs.len());
+        let (xs, ys, fs) = (&xs[..n], &ys[..n], &fs[..n]);
+        let mut any = false;
+        for i in 0..n {
+            let (dx, dy) = (xs[i] - self.center.x, ys[i] - self.center.y);
+            // NaN fails both comparisons: a non-finite iterate or loss counts
+            any |= !(dx * dx + dy * dy <= self.escape2) | !(fs[i].abs() < f64::INFINITY);
+        }
+        for m in &self.minima {
+            for i in 0..n {
+                let (dx, dy) = (xs[i] - m.x, ys[i] - m.y);
+                any |= dx * dx + dy * dy <= self.tol2;
+            }
+        }
+        any
+    }
+
     /// The cell of a trajectory computed on its own: what the map must show for its start.
     pub fn outcome_of(&self, t: &Trajectory) -> Cell {
         for (k, (w, &f)) in t.points.iter().zip(&t.losses).enumerate() {
