@@ -11,8 +11,8 @@
 //! `contours`, `trajectories`, `trails`, `frame`, `render`, `noisy`, `map`); the rest are left
 //! out of the report.
 //!
-//! `map` times 256² basin maps of GD and Adam on Rosenbrock (500 steps) and runs the numpy
-//! peer `benches/peer/map_peer.py` on the same maps.
+//! `map` times 256² basin maps of GD and Adam on Rosenbrock (500 steps), whole and their first
+//! coarse pass, and runs the numpy peer `benches/peer/map_peer.py` on the same maps.
 //!
 //! `noisy` does not use the given scene: it renders the built-in `sgd-decay` (two SGD trails
 //! wandering in a small cloud, where drawing used to take time quadratic in the steps) at
@@ -289,6 +289,11 @@ fn map_stage() -> serde_json::Value {
         });
         let updates =
             control.updates.load(std::sync::atomic::Ordering::Relaxed) / (runs as u64 + 1);
+        // what a window shows first: the pass over every 8th cell
+        let coarse = time(1, runs, || {
+            let mut p = map::Progressive::new(spec.clone());
+            std::hint::black_box(p.refine(&engine::Control::default()).ok());
+        });
         let (mut converged, mut diverged) = (0, 0);
         for c in &cells {
             match c.outcome {
@@ -302,6 +307,7 @@ fn map_stage() -> serde_json::Value {
             serde_json::json!({
                 "lr": lr,
                 "ms": timing.json(),
+                "coarse_ms": coarse.json(),
                 "updates": updates,
                 "updates_per_second": (updates as f64 / (timing.median / 1e3)).round(),
                 "converged": converged,
