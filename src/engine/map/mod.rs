@@ -133,8 +133,9 @@ impl Judge {
         let mut any = false;
         for i in 0..n {
             let (dx, dy) = (xs[i] - self.center.x, ys[i] - self.center.y);
-            // NaN fails both comparisons: a non-finite iterate or loss counts
-            any |= !(dx * dx + dy * dy <= self.escape2) | !(fs[i].abs() < f64::INFINITY);
+            // a non-finite iterate makes the distance NaN or infinite
+            let d2 = dx * dx + dy * dy;
+            any |= d2.is_nan() | (d2 > self.escape2) | !fs[i].is_finite();
         }
         for m in &self.minima {
             for i in 0..n {
