@@ -7,8 +7,9 @@ use super::layout::{Canvas, tick_labels};
 use super::{ExportError, FigureRequest, raster};
 use crate::engine::map::{Axis, Cell, MapKind, MapSpec};
 use crate::engine::{Scale, Vec2};
-use crate::figure::draw::{Anchor, BACKGROUND, Drawn, HALO, Item, PathItem, Stroke, WHITE, text};
+use crate::figure::draw::{Anchor, Drawn, HALO, Item, PathItem, Stroke, WHITE, text};
 use crate::figure::items;
+use crate::figure::legend::LegendBox;
 use crate::figure::map::{self as look, Coloring};
 use crate::figure::model::axis_ticks;
 use crate::scene::Scene;
@@ -83,9 +84,16 @@ pub fn render_map_rgba(
         step: 0,
         width,
         height,
+        // the map's own legend goes inside the plot; the figure reserves no room for another
+        style: crate::figure::draw::FigureStyle {
+            legend: crate::figure::draw::LegendPlacement::Hidden,
+            ..Default::default()
+        },
+        svg_text: Default::default(),
     };
     let mut canvas = Canvas::new(&req)?;
     let coloring = Coloring::of(pic.spec);
+    let background = canvas.ink().background;
     let [pw, ph] = canvas.layer.size;
     let [left, top, ..] = canvas.layout.plot;
     let cell_at = |px: usize, py: usize| -> Option<&Cell> {
@@ -108,7 +116,7 @@ pub fn render_map_rgba(
     let pixels: Vec<[u8; 4]> = (0..ph)
         .flat_map(|py| (0..pw).map(move |px| (px, py)))
         .map(|(px, py)| {
-            let [r, g, b] = cell_at(px, py).map_or([BACKGROUND[0]; 3], |c| coloring.color(c));
+            let [r, g, b] = cell_at(px, py).map_or([background[0]; 3], |c| coloring.color(c));
             [r, g, b, 255]
         })
         .collect();
@@ -127,7 +135,7 @@ pub fn render_map_png(pic: &MapPicture, width: u32, height: u32) -> Result<Vec<u
 fn map_items(canvas: &Canvas, pic: &MapPicture) -> Vec<Drawn> {
     let u = canvas.u();
     let mut out = vec![
-        Drawn::free(Item::Background(BACKGROUND)),
+        Drawn::free(Item::Background(canvas.ink().background)),
         Drawn::free(Item::ColorMap),
     ];
     match &pic.spec.kind {
@@ -166,7 +174,14 @@ fn map_items(canvas: &Canvas, pic: &MapPicture) -> Vec<Drawn> {
     if canvas.layout.full {
         canvas.header(&mut out);
         let rows = look::legend(pic.spec, pic.minima, pic.cells);
-        items::legend(&mut out, &rows, canvas.layout.plot, u, canvas.layout.ems);
+        let [left, top, w, h] = canvas.layout.plot;
+        if let Some(b) = LegendBox::new(&rows, canvas.layout.ems, u, [0.0, 0.0], 0.6 * w, 0.75 * h)
+        {
+            let margin = 10.0 * u;
+            let at = [left + w - b.rect[2] - margin, top + margin];
+            let b = b.moved(at);
+            out.extend(b.items(&rows, &canvas.ink(), None, true));
+        }
     }
     out
 }

@@ -113,6 +113,9 @@ pub fn legend(spec: &MapSpec, minima: &[Vec2], cells: &[Cell]) -> Vec<LegendEntr
     if coloring.sweep {
         let total: usize = reached.iter().sum();
         rows.push(LegendEntry {
+            // not an optimizer's row: nothing to highlight, a solid swatch
+            index: usize::MAX,
+            dashed: false,
             label: "converges (brighter: fewer steps)".into(),
             color: colormap::viridis(0.8),
             status: share(total),
@@ -121,6 +124,9 @@ pub fn legend(spec: &MapSpec, minima: &[Vec2], cells: &[Cell]) -> Vec<LegendEntr
     } else {
         for (i, (m, &k)) in minima.iter().zip(&reached).enumerate() {
             rows.push(LegendEntry {
+                // not an optimizer's row: nothing to highlight, a solid swatch
+                index: usize::MAX,
+                dashed: false,
                 label: format!("minimum {} ({:.2}, {:.2})", i + 1, m.x, m.y),
                 color: MINIMA[i % MINIMA.len()],
                 status: share(k),
@@ -134,12 +140,18 @@ pub fn legend(spec: &MapSpec, minima: &[Vec2], cells: &[Cell]) -> Vec<LegendEntr
         "diverges"
     };
     rows.push(LegendEntry {
+        // not an optimizer's row: nothing to highlight, a solid swatch
+        index: usize::MAX,
+        dashed: false,
         label: unstable.into(),
         color: DIVERGED,
         status: share(diverged),
         alert: diverged > 0,
     });
     rows.push(LegendEntry {
+        // not an optimizer's row: nothing to highlight, a solid swatch
+        index: usize::MAX,
+        dashed: false,
         label: format!("not converged in {} steps", spec.problem.steps),
         color: NOT_CONVERGED,
         status: share(other),
