@@ -464,7 +464,9 @@ fn save_png(app: &mut LosscapeApp, ctx: &egui::Context, w: &MapWindow) {
         minima: &map.judge().minima,
     };
     let title = format!("{} {}", app.session.scene.title(), pic.title());
-    let path = crate::app::export::screenshot_path(app.screenshot_dir.as_deref(), &title);
+    // the map's step budget stands for the step in the name
+    let steps = usize::try_from(map.spec.problem.steps).unwrap_or(usize::MAX);
+    let path = crate::app::export::screenshot_path(app.screenshot_dir.as_deref(), &title, steps);
     let result = crate::export::render_map_png(&pic, 1200, 960)
         .map_err(|e| e.to_string())
         .and_then(|png| crate::app::files::save_bytes(&path, &png).map_err(|e| e.to_string()));
