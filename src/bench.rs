@@ -8,8 +8,11 @@
 //! core), the contours on one thread, and the parts of a frame and of a render.
 //!
 //! For profiling, `LOSSCAPE_BENCH_ONLY` may name the stages to run (comma-separated: `grid`,
-//! `contours`, `trajectories`, `trails`, `frame`, `render`, `noisy`); the rest are left out of
-//! the report.
+//! `contours`, `trajectories`, `trails`, `frame`, `render`, `noisy`, `map`); the rest are left
+//! out of the report.
+//!
+//! `map` times 256² basin maps of GD and Adam on Rosenbrock (500 steps), whole and their first
+//! coarse pass, and runs the numpy peer `benches/peer/map_peer.py` on the same maps.
 //!
 //! `noisy` does not use the given scene: it renders the built-in `sgd-decay` (two SGD trails
 //! wandering in a small cloud, where drawing used to take time quadratic in the steps) at
@@ -234,7 +237,132 @@ pub fn run(scene: &Scene, opts: &BenchOptions) -> serde_json::Value {
     if wanted("noisy") {
         out["noisy_render_png_ms"] = noisy_renders();
     }
+    if wanted("map") {
+        out["map"] = map_stage();
+    }
     out
+}
+
+/// Side of the bench's basin maps, steps per run.
+const MAP_SIZE: usize = 256;
+const MAP_STEPS: u64 = 500;
+
+/// The bench's basin map of `kind` at learning rate `lr`: Rosenbrock's view at
+/// [`MAP_SIZE`]², [`MAP_STEPS`] steps, at full resolution in one go.
+fn bench_map(kind: engine::OptimizerKind, lr: f64) -> engine::map::MapSpec {
+    let surface = engine::Surface::new(engine::SurfaceKind::Rosenbrock);
+    let mut optimizer = engine::OptimizerSpec::new(kind);
+    optimizer.hyper.lr = lr;
+    engine::map::MapSpec {
+        kind: engine::map::MapKind::Basin {
+            view: surface.view_box(),
+        },
+        problem: engine::Problem {
+            start: surface.default_start(),
+            surface,
+            steps: MAP_STEPS,
+            seed: 0,
+        },
+        optimizer,
+        size: [MAP_SIZE, MAP_SIZE],
+        tolerance: engine::map::DEFAULT_TOLERANCE,
+    }
+}
+
+/// The map stage: 256² basin maps of GD and Adam on Rosenbrock, 500 steps, with the updates
+/// per second, how the runs ended, and the numpy peer (`benches/peer/map_peer.py`, vectorized
+/// over all starts) run on the same maps in the same bench run. The peer's interpreter is
+/// `LOSSCAPE_PYTHON` (default `python3`); when it cannot run, the report says why.
+fn map_stage() -> serde_json::Value {
+    use engine::map::{self, Outcome};
+    let mut report = serde_json::Map::new();
+    for (name, kind, lr) in [
+        ("gd", engine::OptimizerKind::Gd, 1e-3),
+        ("adam", engine::OptimizerKind::Adam, 1e-2),
+    ] {
+        let spec = bench_map(kind, lr);
+        let control = engine::Control::default();
+        let mut cells = Vec::new();
+        let runs = 5;
+        let timing = time(1, runs, || {
+            cells = map::compute(&spec, &control).unwrap_or_default();
+        });
+        let updates =
+            control.updates.load(std::sync::atomic::Ordering::Relaxed) / (runs as u64 + 1);
+        // what a window shows first: the pass over every 8th cell
+        let coarse = time(1, runs, || {
+            let mut p = map::Progressive::new(spec.clone());
+            std::hint::black_box(p.refine(&engine::Control::default()).ok());
+        });
+        let (mut converged, mut diverged) = (0, 0);
+        for c in &cells {
+            match c.outcome {
+                Outcome::Converged { .. } => converged += 1,
+                Outcome::Diverged { .. } => diverged += 1,
+                Outcome::NotConverged => {}
+            }
+        }
+        report.insert(
+            name.to_string(),
+            serde_json::json!({
+                "lr": lr,
+                "ms": timing.json(),
+                "coarse_ms": coarse.json(),
+                "updates": updates,
+                "updates_per_second": (updates as f64 / (timing.median / 1e3)).round(),
+                "converged": converged,
+                "diverged": diverged,
+                "not_converged": cells.len() - converged - diverged,
+            }),
+        );
+    }
+    report.insert("size".into(), MAP_SIZE.into());
+    report.insert("steps".into(), MAP_STEPS.into());
+    report.insert("peer".into(), map_peer());
+    for name in ["gd", "adam"] {
+        let ours = report.get(name).and_then(|g| g["ms"]["median"].as_f64());
+        let peer = report
+            .get("peer")
+            .and_then(|p| p.get(name))
+            .and_then(|g| g["ms"].as_f64());
+        if let (Some(ours), Some(peer)) = (ours, peer) {
+            report.insert(format!("{name}_speedup"), round3(peer / ours).into());
+        }
+    }
+    report.into()
+}
+
+/// The numpy peer's report on the bench's maps, or `{"error": why}`.
+fn map_peer() -> serde_json::Value {
+    let python = std::env::var("LOSSCAPE_PYTHON").unwrap_or_else(|_| "python3".into());
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/peer/map_peer.py");
+    let output = std::process::Command::new(&python)
+        .arg(script)
+        .args([
+            "--size",
+            &MAP_SIZE.to_string(),
+            "--steps",
+            &MAP_STEPS.to_string(),
+        ])
+        .output();
+    let why = match output {
+        Ok(o) if o.status.success() => {
+            match serde_json::from_slice::<serde_json::Value>(&o.stdout) {
+                Ok(v) => return v,
+                Err(e) => format!("the peer printed no JSON: {e}"),
+            }
+        }
+        Ok(o) => format!(
+            "the peer failed ({}): {}",
+            o.status,
+            String::from_utf8_lossy(&o.stderr)
+                .lines()
+                .last()
+                .unwrap_or("")
+        ),
+        Err(e) => format!("cannot run {python} (set LOSSCAPE_PYTHON): {e}"),
+    };
+    serde_json::json!({ "error": why })
 }
 
 /// The built-in noisy scene rendered to a 1600×1200 PNG at 10⁴, 10⁵ and 10⁶ steps, keyed

@@ -1,6 +1,8 @@
 //! The command line (the README's "Command line"). Every failure becomes one message on
 //! stderr and an exit code: 2 for bad input (scene, flag, output path), 1 for anything else.
 
+mod map;
+
 use crate::export::{Content, Format};
 use crate::scene::{BUILTINS, Scene, builtin};
 use clap::{Parser, Subcommand};
@@ -45,6 +47,9 @@ pub enum Command {
     /// Draw a scene's figure to a PNG or SVG file, or animate it as a GIF, with no window,
     /// display or GPU.
     Render(RenderArgs),
+    /// Map many runs of one optimizer: where each start of the view ends (basin), or how
+    /// each pair of values of two hyperparameters does from the scene's start (sweep).
+    Map(map::MapArgs),
     /// List the built-in scenes.
     Scenes,
     /// Print a share link that opens a scene in the web page (or, given to `losscape`, in the
@@ -169,6 +174,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             })
         }
         Some(Command::Render(args)) => render(args),
+        Some(Command::Map(args)) => map::map(args),
         Some(Command::Bench {
             scene,
             grid,
@@ -471,7 +477,7 @@ impl ProgressBar {
 }
 
 /// Refuses an `--out` that exists and is not a regular file, before any work.
-fn check_out(path: &std::path::Path) -> Result<(), CliError> {
+pub(crate) fn check_out(path: &std::path::Path) -> Result<(), CliError> {
     crate::io::check_target(path)
         .map_err(|e| CliError::bad_input(format!("cannot write --out {}: {e}", path.display())))
 }

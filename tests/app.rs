@@ -1338,3 +1338,60 @@ fn the_inspector_shows_the_engines_state_at_the_step() {
     assert_eq!(h.state().session.clock.speed, 1.0);
     assert!(h.query_by_label_contains("changed most").is_some());
 }
+
+/// Opens the map window from the View menu and waits for the whole map.
+fn open_map(h: &mut Harness<'static, LosscapeApp>) {
+    h.run();
+    h.get_by_label("View").click();
+    h.run();
+    h.get_by_label_contains("Map of many runs").click();
+    h.run();
+    assert!(h.state().map.open, "the View menu opens the map window");
+    h.state_mut().map.finish();
+    h.run();
+}
+
+/// Clicks the map's cell `(i, j)`.
+fn click_cell(h: &mut Harness<'static, LosscapeApp>, i: usize, j: usize) {
+    let p = h.state().map.cell_pos(i, j).expect("the map was drawn");
+    click(h, p);
+}
+
+#[test]
+fn opening_a_basin_map_and_clicking_a_pixel_sets_the_start() {
+    let mut h = harness_with("all-optimizers");
+    open_map(&mut h);
+    let map = h.state().map.map.as_ref().expect("a map");
+    assert!(map.is_complete());
+    let expected = map.spec.start(100, 30);
+    click_cell(&mut h, 100, 30);
+    let start = h.state().session.scene.start;
+    assert_eq!(start, expected, "the pixel's start became the scene's");
+    let run = h.state().session.runs[0].as_ref().expect("computed");
+    assert_eq!(run.points[0], start, "the optimizers re-ran from it");
+    // the map's cells do not depend on the start: it is not recomputed
+    assert!(h.state().map.map.as_ref().expect("a map").is_complete());
+}
+
+#[test]
+fn clicking_a_sweep_cell_loads_its_hyperparameters() {
+    let mut h = harness_with("momentum-ravine");
+    h.state_mut().map.kind = losscape::scene::map::MapChoice::Sweep;
+    h.state_mut().map.optimizer = 1;
+    open_map(&mut h);
+    let map = h.state().map.map.as_ref().expect("a map");
+    assert!(map.is_complete());
+    let want = map.spec.hyper(20, 90);
+    click_cell(&mut h, 20, 90);
+    let got = h.state().session.scene.optimizers[1].spec.hyper;
+    assert_eq!((got.lr, got.momentum), (want.lr, want.momentum));
+    assert_ne!(got.lr, 0.038, "the learning rate changed");
+    let run = h.state().session.runs[1].as_ref().expect("computed");
+    let mut spec = h.state().session.scene.optimizers[1].spec.clone();
+    spec.hyper = want;
+    let alone = losscape::engine::run(&h.state().session.scene.problem(), &[spec]);
+    assert_eq!(
+        run.points, alone[0].points,
+        "the optimizer re-ran with them"
+    );
+}

@@ -223,3 +223,157 @@ fn a_share_link_works_wherever_a_scene_does() {
         &[],
     );
 }
+
+#[test]
+fn map_bad_flags_exit_2_naming_the_flag() {
+    let dir = temp_dir();
+    let out = dir.path().join("map.png");
+    let out = out.to_str().expect("utf-8");
+    let himmelblau = ["map", "--scene", "builtin:all-optimizers"];
+    let cases: &[(&[&str], &[&str])] = &[
+        (
+            &["--kind", "basin", "--size", "4"],
+            &["--size 4", "8 to 1024"],
+        ),
+        (
+            &["--kind", "basin", "--size", "-3"],
+            &["--size -3", "8 to 1024"],
+        ),
+        (&["--kind", "circle"], &["--kind", "circle"]),
+        (
+            &["--kind", "basin", "--optimizer", "Nope"],
+            &["--optimizer \"Nope\"", "GD lr=0.01"],
+        ),
+        (
+            &["--kind", "basin", "--x", "lr"],
+            &["--x", "only applies to sweeps"],
+        ),
+        (
+            &["--kind", "sweep", "--optimizer", "gd"],
+            &["a sweep needs two", "--y"],
+        ),
+        (
+            &["--kind", "sweep", "--optimizer", "adam", "--x", "momentum"],
+            &["--x momentum", "not a hyperparameter of Adam", "lr, beta1"],
+        ),
+        (
+            &[
+                "--kind",
+                "sweep",
+                "--optimizer",
+                "adam",
+                "--x",
+                "lr",
+                "--y",
+                "lr",
+            ],
+            &["--x and --y are both lr"],
+        ),
+        (
+            &[
+                "--kind",
+                "sweep",
+                "--optimizer",
+                "momentum",
+                "--x-range",
+                "0,1",
+            ],
+            &["--x-range", "lr", "log axis"],
+        ),
+        (
+            &[
+                "--kind",
+                "sweep",
+                "--optimizer",
+                "momentum",
+                "--y-range",
+                "0.5,1.5",
+            ],
+            &["--y-range", "momentum", "[0, 1)"],
+        ),
+        (
+            &[
+                "--kind",
+                "sweep",
+                "--optimizer",
+                "momentum",
+                "--x-range",
+                "1e-3",
+            ],
+            &["--x-range 1e-3", "LOW,HIGH"],
+        ),
+    ];
+    for (flags, needles) in cases {
+        let mut args = himmelblau.to_vec();
+        args.extend_from_slice(flags);
+        args.extend_from_slice(&["--out", out]);
+        assert_bad_input(&args, needles, &dir, &[]);
+    }
+    assert_bad_input(
+        &[
+            "map",
+            "--scene",
+            "builtin:rosenbrock-race",
+            "--kind",
+            "basin",
+            "--size",
+            "1024",
+            "--out",
+            out,
+        ],
+        &["too much work for a map", "at most 953 steps"],
+        &dir,
+        &[],
+    );
+    let txt = dir.path().join("map.txt");
+    let mut args = himmelblau.to_vec();
+    args.extend_from_slice(&["--kind", "basin", "--out", txt.to_str().expect("utf-8")]);
+    assert_bad_input(&args, &["--out", ".png", ".csv"], &dir, &[]);
+}
+
+#[test]
+fn map_writes_a_png_and_a_csv_whose_cells_name_their_minimum() {
+    let dir = temp_dir();
+    let csv = dir.path().join("basin.csv");
+    let out = losscape(&[
+        "map",
+        "--scene",
+        "builtin:all-optimizers",
+        "--kind",
+        "basin",
+        "--optimizer",
+        "gd",
+        "--size",
+        "16",
+        "--out",
+        csv.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&csv).expect("written");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "column,row,x,y,outcome,minimum,step,loss");
+    assert_eq!(lines.len(), 1 + 16 * 16);
+    // the top-right start (4.69, 4.69) runs into minimum 1, (3, 2)
+    let top_right = lines[16];
+    assert!(
+        top_right.starts_with("15,0,4.6875,4.6875,converged,1,"),
+        "{top_right}"
+    );
+    let png = dir.path().join("sweep.png");
+    let out = losscape(&[
+        "map",
+        "--scene",
+        "builtin:momentum-ravine",
+        "--kind",
+        "sweep",
+        "--optimizer",
+        "momentum",
+        "--size",
+        "16",
+        "--out",
+        png.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let bytes = std::fs::read(&png).expect("written");
+    assert!(bytes.starts_with(b"\x89PNG"));
+}

@@ -45,6 +45,7 @@ pub enum Command {
     ShowField,
     Inspector,
     StatePlot,
+    OpenMap,
 }
 
 const fn key(key: Key) -> KeyboardShortcut {
@@ -67,7 +68,7 @@ impl Command {
     /// Every command, in the order their shortcuts are matched: a shortcut with more
     /// modifiers comes before the same key with fewer (egui ignores extra Shift, so Ctrl+S
     /// would also take Ctrl+Shift+S).
-    pub const ALL: [Command; 33] = [
+    pub const ALL: [Command; 34] = [
         Command::Screenshot,
         Command::ExportFigure,
         Command::OpenScene,
@@ -101,6 +102,7 @@ impl Command {
         Command::ToggleLoss,
         Command::ToggleHover,
         Command::ResetView,
+        Command::OpenMap,
     ];
 
     /// The name in the menus.
@@ -139,6 +141,7 @@ impl Command {
             Command::ShowField => "Gradient field",
             Command::Inspector => "Step inspector",
             Command::StatePlot => "State over time",
+            Command::OpenMap => "Map of many runs...",
         }
     }
 
@@ -186,6 +189,9 @@ impl Command {
             Command::StatePlot => {
                 "effective learning rate, |Δw| and the lr schedule of the selected optimizer"
             }
+            Command::OpenMap => {
+                "where each start ends (basins), or which hyperparameters converge (sweep)"
+            }
         }
     }
 
@@ -224,7 +230,8 @@ impl Command {
             | Command::ShareLink
             | Command::Quit
             | Command::StatePlot
-            | Command::ResetView => &[],
+            | Command::ResetView
+            | Command::OpenMap => &[],
         }
     }
 
@@ -378,6 +385,7 @@ impl LosscapeApp {
             }
             Command::Inspector => self.inspector.open = !self.inspector.open,
             Command::StatePlot => self.settings.show_state = !self.settings.show_state,
+            Command::OpenMap => super::windows::map::open(self),
         }
     }
 }
@@ -437,6 +445,7 @@ mod tests {
             ShowField => 30,
             Inspector => 31,
             StatePlot => 32,
+            OpenMap => 33,
         }
     }
 

@@ -76,6 +76,8 @@ impl LosscapeApp {
                     egui::gui_zoom::zoom_out(ui.ctx());
                 }
                 run(self, ui, &[Command::FullScreen, Command::ResetView]);
+                ui.separator();
+                run(self, ui, &[Command::OpenMap]);
             });
             ui.menu_button("Lessons", |ui| self.lessons_menu(ui));
             ui.menu_button("Help", |ui| run(self, ui, &[Command::Help]));

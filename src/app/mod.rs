@@ -25,7 +25,7 @@ pub mod plot;
 pub mod state;
 pub mod state_plot;
 pub mod timeline;
-mod windows;
+pub mod windows;
 
 use crate::figure::draw::LegendPlacement;
 use crate::scene::{self, DEFAULT_SCENE, Scene};
@@ -119,6 +119,8 @@ pub struct LosscapeApp {
     fitted: bool,
     /// The step inspector and the selected optimizer's state, read from the engine.
     pub inspector: inside::Inspector,
+    /// The map of many runs and its window.
+    pub map: windows::map::MapWindow,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -151,6 +153,7 @@ impl LosscapeApp {
             title: String::new(),
             fitted: false,
             inspector: inside::Inspector::default(),
+            map: Default::default(),
         }
     }
 

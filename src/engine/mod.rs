@@ -2,6 +2,7 @@
 //! no files: everything else in losscape is built on it.
 
 pub mod formula;
+pub mod map;
 pub mod optim;
 pub mod param;
 pub mod real;

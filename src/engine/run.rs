@@ -134,8 +134,9 @@ pub struct Update {
     pub to_world: Mat2,
 }
 
-/// The surface as one optimizer sees it: in its own basis, with its gradients clipped.
-struct Oracle {
+/// The surface as one optimizer sees it: in its own basis, with its gradients clipped. The
+/// batched runner of [`crate::engine::map`] steps through the same one.
+pub(crate) struct Oracle {
     surface: Surface,
     clip: Option<f64>,
     /// Maps the optimizer's coordinates to the surface's; `None` is the identity.
@@ -143,18 +144,30 @@ struct Oracle {
 }
 
 impl Oracle {
-    fn to_world(&self, u: Vec2) -> Vec2 {
+    /// `surface` as `spec`'s optimizer sees it.
+    pub(crate) fn new(surface: &Surface, spec: &OptimizerSpec) -> Self {
+        let basis = (spec.basis_rotation != 0.0).then(|| {
+            let (s, c) = spec.basis_rotation.to_radians().sin_cos();
+            Mat2::new(c, -s, s, c)
+        });
+        Oracle {
+            surface: surface.clone(),
+            clip: spec.clip_norm,
+            basis,
+        }
+    }
+    pub(crate) fn to_world(&self, u: Vec2) -> Vec2 {
         self.basis.map_or(u, |r| r * u)
     }
-    fn to_basis(&self, w: Vec2) -> Vec2 {
+    pub(crate) fn to_basis(&self, w: Vec2) -> Vec2 {
         self.basis.map_or(w, |r| r.transpose() * w)
     }
     /// Loss and unclipped gradient at `u`, both in the optimizer's basis.
-    fn value_grad(&self, u: Vec2) -> (f64, Vec2) {
+    pub(crate) fn value_grad(&self, u: Vec2) -> (f64, Vec2) {
         let (f, g) = self.surface.value_grad(self.to_world(u));
         (f, self.to_basis(g))
     }
-    fn clip(&self, g: Vec2) -> Vec2 {
+    pub(crate) fn clip(&self, g: Vec2) -> Vec2 {
         self.clip.map_or(g, |c| clip_norm(g, c))
     }
 }
@@ -170,6 +183,22 @@ impl Probe for Oracle {
             None => h,
         }
     }
+}
+
+/// The standard deviation of the gradient noise `kind` sees with hyperparameters `h`: only
+/// kinds with a `noise` hyperparameter (SGD) see a noisy gradient.
+pub(crate) fn noise_of(kind: OptimizerKind, h: &optim::Hyper) -> f64 {
+    if kind.knobs().any(|k| k == Knob::Noise) {
+        h.noise
+    } else {
+        0.0
+    }
+}
+
+/// The two standard normal draws of one noisy update, in the order every run draws them.
+pub(crate) fn draw_noise(rng: &mut StdRng) -> Vec2 {
+    let xi: [f64; 2] = [StandardNormal.sample(rng), StandardNormal.sample(rng)];
+    Vec2::new(xi[0], xi[1])
 }
 
 fn is_finite(w: Vec2, f: f64) -> bool {
@@ -198,15 +227,7 @@ pub struct Stepper {
 
 impl Stepper {
     pub fn new(spec: &OptimizerSpec, problem: &Problem) -> Self {
-        let basis = (spec.basis_rotation != 0.0).then(|| {
-            let (s, c) = spec.basis_rotation.to_radians().sin_cos();
-            Mat2::new(c, -s, s, c)
-        });
-        let oracle = Oracle {
-            surface: problem.surface.clone(),
-            clip: spec.clip_norm,
-            basis,
-        };
+        let oracle = Oracle::new(&problem.surface, spec);
         let u = oracle.to_basis(problem.start);
         let (f, g) = oracle.value_grad(u);
         let capacity = usize::try_from(problem.steps.min(1 << 20)).unwrap_or(0) + 1;
@@ -227,11 +248,7 @@ impl Stepper {
             lr: spec.hyper.lr,
             schedule: spec.schedule,
             // only kinds with a `noise` hyperparameter (SGD) see a noisy gradient
-            noise: if spec.kind.knobs().any(|k| k == Knob::Noise) {
-                spec.hyper.noise
-            } else {
-                0.0
-            },
+            noise: noise_of(spec.kind, &spec.hyper),
             rng: StdRng::seed_from_u64(problem.seed),
             u,
             g,
@@ -295,11 +312,7 @@ impl Stepper {
         let lr = self.schedule.map_or(self.lr, |s| s.lr(self.lr, k));
         let mut g = self.g;
         if self.noise > 0.0 {
-            let xi: [f64; 2] = [
-                StandardNormal.sample(&mut self.rng),
-                StandardNormal.sample(&mut self.rng),
-            ];
-            g += Vec2::new(xi[0], xi[1]) * self.noise;
+            g += draw_noise(&mut self.rng) * self.noise;
         }
         let g = self.oracle.clip(g);
         let ctx = StepContext {

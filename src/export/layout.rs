@@ -221,11 +221,11 @@ impl<'a> Canvas<'a> {
         })
     }
 
-    fn u(&self) -> f64 {
+    pub(crate) fn u(&self) -> f64 {
         self.layout.u
     }
 
-    fn ink(&self) -> Ink {
+    pub(crate) fn ink(&self) -> Ink {
         self.style.theme.ink()
     }
 
@@ -289,7 +289,7 @@ impl<'a> Canvas<'a> {
         out
     }
 
-    fn header(&self, out: &mut Vec<Drawn>) {
+    pub(crate) fn header(&self, out: &mut Vec<Drawn>) {
         let l = &self.layout;
         if let Some((title, at)) = &l.title {
             out.push(text(
@@ -313,17 +313,10 @@ impl<'a> Canvas<'a> {
         }
     }
 
-    fn axes(&self, out: &mut Vec<Drawn>) {
+    pub(crate) fn axes(&self, out: &mut Vec<Drawn>) {
         let l = &self.layout;
         let u = self.u();
-        let [left, top, w, h] = l.plot;
-        let bottom = top + h;
-        let tick_len = 5.0 * u;
-        let ink = self.ink();
-        let stroke = Stroke {
-            color: ink.frame,
-            width: u.max(1.0),
-        };
+        let [_, _, w, h] = l.plot;
         let view = self.projection.view;
         let xt = axis_ticks(
             view.x[0],
@@ -335,29 +328,59 @@ impl<'a> Canvas<'a> {
             view.y[1],
             (h / (60.0 * u)).clamp(2.0, 12.0) as usize,
         );
+        let xs = xt
+            .iter()
+            .zip(tick_labels(&xt))
+            .map(|(v, label)| (self.projection.project(Vec2::new(*v, view.y[0]))[0], label))
+            .collect::<Vec<_>>();
+        let ys = yt
+            .iter()
+            .zip(tick_labels(&yt))
+            .map(|(v, label)| (self.projection.project(Vec2::new(view.x[0], *v))[1], label))
+            .collect::<Vec<_>>();
+        self.frame(out, &xs, &ys, "x", "y");
+    }
+
+    /// The plot's frame with ticks at pixel positions `xs` (along the bottom) and `ys` (up
+    /// the left side), each with its label, and the axes' titles. A one-letter y title sits
+    /// left of the tick labels; a longer one above them.
+    pub(crate) fn frame(
+        &self,
+        out: &mut Vec<Drawn>,
+        xs: &[(f64, String)],
+        ys: &[(f64, String)],
+        x_title: &str,
+        y_title: &str,
+    ) {
+        let l = &self.layout;
+        let u = self.u();
+        let [left, top, w, h] = l.plot;
+        let bottom = top + h;
+        let tick_len = 5.0 * u;
+        let ink = self.ink();
+        let stroke = Stroke {
+            color: ink.frame,
+            width: u.max(1.0),
+        };
         let mut ticks = Vec::new();
-        let x_labels = tick_labels(&xt);
         let tick_baseline = bottom + tick_len + 2.0 * u + font::ascent(l.ems.tick);
-        for (v, label) in xt.iter().zip(x_labels) {
-            let x = self.projection.project(Vec2::new(*v, view.y[0]))[0];
-            ticks.push(vec![[x, bottom], [x, bottom + tick_len]]);
+        for (x, label) in xs {
+            ticks.push(vec![[*x, bottom], [*x, bottom + tick_len]]);
             out.push(text(
-                &label,
-                [x, tick_baseline],
+                label,
+                [*x, tick_baseline],
                 l.ems.tick,
                 ink.text,
                 Anchor::Middle,
                 "tick",
             ));
         }
-        let y_labels = tick_labels(&yt);
         let mid = 0.5 * (font::ascent(l.ems.tick) - font::descent(l.ems.tick));
-        for (v, label) in yt.iter().zip(y_labels) {
-            let y = self.projection.project(Vec2::new(view.x[0], *v))[1];
-            ticks.push(vec![[left - tick_len, y], [left, y]]);
+        for (y, label) in ys {
+            ticks.push(vec![[left - tick_len, *y], [left, *y]]);
             out.push(text(
-                &label,
-                [left - tick_len - 4.0 * u, y + mid],
+                label,
+                [left - tick_len - 4.0 * u, *y + mid],
                 l.ems.tick,
                 ink.text,
                 Anchor::End,
@@ -375,7 +398,7 @@ impl<'a> Canvas<'a> {
             class: "frame",
         }));
         out.push(text(
-            "x",
+            x_title,
             [left + 0.5 * w, l.footer_baseline],
             l.ems.axis,
             ink.text,
@@ -384,9 +407,14 @@ impl<'a> Canvas<'a> {
         ));
         let axis_mid = 0.5 * (font::ascent(l.ems.axis) - font::descent(l.ems.axis));
         let m = (14.0 * u).round().max(4.0);
+        let at = if y_title.chars().count() <= 1 {
+            [m, top + 0.5 * h + axis_mid]
+        } else {
+            [m, top - 6.0 * u]
+        };
         out.push(text(
-            "y",
-            [m, top + 0.5 * h + axis_mid],
+            y_title,
+            at,
             l.ems.axis,
             ink.text,
             Anchor::Start,

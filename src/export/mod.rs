@@ -20,6 +20,7 @@
 mod format;
 mod gif;
 pub(crate) mod layout;
+mod map;
 mod png;
 mod raster;
 mod svg;
@@ -30,6 +31,7 @@ use crate::figure::projection::{Projection, fit_aspect};
 use crate::scene::Scene;
 pub use format::{Content, Format};
 use layout::{Canvas, Layout};
+pub use map::{MapPicture, axis_values, map_csv, render_map_png, render_map_rgba};
 
 /// Smallest width and height of an export, in pixels.
 pub const MIN_SIZE: u32 = 16;

@@ -10,6 +10,7 @@ pub mod grid;
 pub mod items;
 pub mod legend;
 pub mod levels;
+pub mod map;
 pub mod model;
 pub mod palette;
 pub mod polyline;

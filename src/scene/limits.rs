@@ -22,6 +22,12 @@ pub const MAX_STEPS: u64 = 1_000_000;
 /// the app about 60 bytes (point, loss, trail, loss curve), so this bounds a scene's memory to
 /// about 1 GB in the app and 0.5 GB in `render`.
 pub const MAX_WORK: u64 = 16_000_000;
+/// Most cells along each side of a map of many runs.
+pub const MAX_MAP_SIZE: usize = 1024;
+/// Most optimizer steps one map may take: cells × steps (a 256² map of 15,000 steps, or a
+/// 1024² map of 953). Maps keep one cell per run, not the runs, so this bounds time (about
+/// 20 s on two cores), not memory.
+pub const MAX_MAP_WORK: u64 = 1_000_000_000;
 /// Longest scene `name`, in characters.
 pub const MAX_NAME_CHARS: usize = 120;
 /// Longest `description` (the lesson's claim shown above the plot), in characters.
@@ -51,6 +57,21 @@ pub fn check_work(optimizers: usize, steps: u64) -> Result<(), String> {
         "too much work: {optimizers} optimizers × {} iterates = {work} optimizer steps, above \
          the work limit of {MAX_WORK} (at {steps} steps, at most {most} optimizers)",
         steps.saturating_add(1)
+    ))
+}
+
+/// Why a map of `size` cells (columns, rows) of `steps` steps each is too much work, if it is.
+pub fn check_map_work(size: [usize; 2], steps: u64) -> Result<(), String> {
+    let cells = (size[0] as u64).saturating_mul(size[1] as u64);
+    let work = cells.saturating_mul(steps);
+    if work <= MAX_MAP_WORK {
+        return Ok(());
+    }
+    let most = MAX_MAP_WORK / cells.max(1);
+    Err(format!(
+        "too much work for a map: {}×{} cells × {steps} steps = {work} optimizer steps, above \
+         the map limit of {MAX_MAP_WORK} (at this size, at most {most} steps)",
+        size[0], size[1]
     ))
 }
 
@@ -160,6 +181,9 @@ mod tests {
         assert_eq!(most_steps(0), MAX_STEPS);
         assert!(check_work(64, most_steps(64)).is_ok());
         assert!(check_work(64, most_steps(64) + 1).is_err());
+        assert!(check_map_work([256, 256], 15_000).is_ok());
+        let e = check_map_work([1024, 1024], 1000).expect_err("too much");
+        assert!(e.contains("at most 953 steps"), "{e}");
         assert!(check_chars("abc", 3, "`label`").is_ok());
         let e = check_chars(&"é".repeat(70), 64, "`label`").expect_err("long");
         assert_eq!(

@@ -5,6 +5,7 @@ mod builtin;
 mod error;
 pub mod limits;
 pub mod link;
+pub mod map;
 mod parse;
 mod reader;
 mod runs;

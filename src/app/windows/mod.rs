@@ -5,6 +5,7 @@
 mod export;
 mod help;
 mod inspector;
+pub mod map;
 mod notice;
 mod prompt;
 mod share;
@@ -19,6 +20,7 @@ pub(super) fn show_all(app: &mut LosscapeApp, ctx: &egui::Context) {
     export::progress(app, ctx);
     help::show(app, ctx);
     inspector::show(app, ctx);
+    map::show(app, ctx);
     notice::show(app, ctx);
     prompt::show(app, ctx);
     toast::show(app, ctx);

@@ -191,6 +191,16 @@ pub(crate) fn lerp(a: Vec2, b: Vec2, weight: f64) -> Vec2 {
     }
 }
 
+/// [`lerp`] of one coordinate, the same arithmetic.
+#[inline(always)]
+pub(crate) fn lerp1(a: f64, b: f64, weight: f64) -> f64 {
+    if weight.abs() < 0.5 {
+        a + weight * (b - a)
+    } else {
+        b - (b - a) * (1.0 - weight)
+    }
+}
+
 /// An exponential moving average update `β·v + (1 − β)·x`, per coordinate.
 pub(crate) fn ema(v: Vec2, beta: f64, x: Vec2) -> Vec2 {
     v * beta + x * (1.0 - beta)

@@ -179,6 +179,18 @@ macro_rules! catalog {
                 }
             }
 
+            /// Loss and exact gradient at many points at once: `f[i]`, `gx[i]`, `gy[i]` at
+            /// `(xs[i], ys[i])`, bit for bit what [`Surface::value_grad`] gives. The kind is
+            /// matched once, outside the loop, so the formula inlines into it (the batched
+            /// runner of [`crate::engine::map`] evaluates a whole row of runs this way).
+            pub fn value_grad_lanes(&self, xs: &[f64], ys: &[f64], f: &mut [f64], gx: &mut [f64], gy: &mut [f64]) {
+                let p = self.params;
+                match self.kind {
+                    $(SurfaceKind::$kind => value_grad_lanes(|x, y| <$module::$kind as Formula>::eval(&p, x, y), xs, ys, f, gx, gy),)*
+                    SurfaceKind::Formula => value_grad_lanes(|x, y| self.eval(x, y), xs, ys, f, gx, gy),
+                }
+            }
+
             fn approximate_minima(&self) -> Vec<(f64, f64)> {
                 match self.kind {
                     $(SurfaceKind::$kind => <$module::$kind as Formula>::minima(&self.params),)*
@@ -454,6 +466,31 @@ impl Surface {
         let lam = self.hessian_eigenvalues(w)[1];
         let bound = kind.stability()?;
         (lam > 0.0 && lam.is_finite()).then(|| (bound.max_lr)(h, lam))
+    }
+}
+
+/// The loop of [`Surface::value_grad_lanes`] for one formula `eval`.
+#[inline(always)]
+fn value_grad_lanes(
+    eval: impl Fn(Dual1, Dual1) -> Dual1,
+    xs: &[f64],
+    ys: &[f64],
+    f: &mut [f64],
+    gx: &mut [f64],
+    gy: &mut [f64],
+) {
+    let n = xs
+        .len()
+        .min(ys.len())
+        .min(f.len())
+        .min(gx.len())
+        .min(gy.len());
+    let (xs, ys, f, gx, gy) = (&xs[..n], &ys[..n], &mut f[..n], &mut gx[..n], &mut gy[..n]);
+    for i in 0..n {
+        let r = eval(Dual1::var(xs[i], 0), Dual1::var(ys[i], 1));
+        f[i] = r.v;
+        gx[i] = r.d[0];
+        gy[i] = r.d[1];
     }
 }
 
