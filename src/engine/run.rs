@@ -3,7 +3,11 @@
 //! Trajectories are computed up front: the app's animation only reveals them, so scrubbing,
 //! slider drags and exports are instant and deterministic. A [`Stepper`] can also advance in
 //! slices, for work that must be spread over frames or cancelled.
+//!
+//! On a data surface each update reads the gradient of its own minibatch (CONTRACT.md,
+//! "Minibatches"); the loss recorded with each row is still the whole training set's.
 
+use super::data::Minibatches;
 use super::optim::{self, Insight, Knob, OptimizerKind, Probe, Rule, State, StepContext};
 use super::schedule::{Schedule, clip_norm};
 use super::surfaces::Surface;
@@ -25,6 +29,9 @@ pub struct OptimizerSpec {
     /// Runs the optimizer in a basis rotated by this many degrees: it sees `f(R·u)` and its
     /// path is mapped back. GD does not care; per-coordinate methods (Adam, RMSprop…) do.
     pub basis_rotation: f64,
+    /// Examples per minibatch on a data surface; `None` is the default (all n, or 1 for
+    /// `sgd`). Clamped to 1 … n; ignored on a surface without data.
+    pub batch_size: Option<usize>,
 }
 
 impl OptimizerSpec {
@@ -37,6 +44,7 @@ impl OptimizerSpec {
             clip_norm: None,
             schedule: None,
             basis_rotation: 0.0,
+            batch_size: None,
         }
     }
 }
@@ -134,12 +142,29 @@ pub struct Update {
     pub to_world: Mat2,
 }
 
-/// The surface as one optimizer sees it: in its own basis, with its gradients clipped.
+impl OptimizerSpec {
+    /// The minibatch size this optimizer uses on `surface`: `None` where it has no data.
+    pub fn effective_batch(&self, surface: &Surface) -> Option<usize> {
+        let n = surface.data_surface()?.len();
+        let default = if self.kind == OptimizerKind::Sgd {
+            1
+        } else {
+            n
+        };
+        Some(self.batch_size.unwrap_or(default).clamp(1, n.max(1)))
+    }
+}
+
+/// The surface as one optimizer sees it: in its own basis, with its gradients clipped, and
+/// on a data surface through the current minibatch.
 struct Oracle {
     surface: Surface,
     clip: Option<f64>,
     /// Maps the optimizer's coordinates to the surface's; `None` is the identity.
     basis: Option<Mat2>,
+    /// The minibatch stream, on a data surface with batches smaller than the data set (a
+    /// full batch is the whole surface, whatever its order).
+    batches: Option<Minibatches>,
 }
 
 impl Oracle {
@@ -149,10 +174,20 @@ impl Oracle {
     fn to_basis(&self, w: Vec2) -> Vec2 {
         self.basis.map_or(w, |r| r.transpose() * w)
     }
-    /// Loss and unclipped gradient at `u`, both in the optimizer's basis.
+    /// Loss and unclipped gradient at `u`, both in the optimizer's basis: the whole
+    /// surface's.
     fn value_grad(&self, u: Vec2) -> (f64, Vec2) {
         let (f, g) = self.surface.value_grad(self.to_world(u));
         (f, self.to_basis(g))
+    }
+    /// The unclipped gradient at `u` of the current minibatch, or of the whole surface.
+    fn batch_grad(&self, u: Vec2) -> Vec2 {
+        let w = self.to_world(u);
+        let g = match &self.batches {
+            Some(b) => self.surface.batch_value_grad(w, b.current()).1,
+            None => self.surface.value_grad(w).1,
+        };
+        self.to_basis(g)
     }
     fn clip(&self, g: Vec2) -> Vec2 {
         self.clip.map_or(g, |c| clip_norm(g, c))
@@ -161,10 +196,14 @@ impl Oracle {
 
 impl Probe for Oracle {
     fn gradient(&self, u: Vec2) -> Vec2 {
-        self.clip(self.value_grad(u).1)
+        self.clip(self.batch_grad(u))
     }
     fn hessian(&self, u: Vec2) -> Mat2 {
-        let h = self.surface.hessian(self.to_world(u));
+        let w = self.to_world(u);
+        let h = match &self.batches {
+            Some(b) => self.surface.batch_hessian(w, b.current()),
+            None => self.surface.hessian(w),
+        };
         match self.basis {
             Some(r) => r.transpose() * h * r,
             None => h,
@@ -202,10 +241,18 @@ impl Stepper {
             let (s, c) = spec.basis_rotation.to_radians().sin_cos();
             Mat2::new(c, -s, s, c)
         });
+        let batches = match (
+            problem.surface.data_surface(),
+            spec.effective_batch(&problem.surface),
+        ) {
+            (Some(d), Some(b)) if b < d.len() => Some(Minibatches::new(d.len(), b, problem.seed)),
+            _ => None,
+        };
         let oracle = Oracle {
             surface: problem.surface.clone(),
             clip: spec.clip_norm,
             basis,
+            batches,
         };
         let u = oracle.to_basis(problem.start);
         let (f, g) = oracle.value_grad(u);
@@ -293,7 +340,13 @@ impl Stepper {
     fn update(&mut self) {
         let k = self.t;
         let lr = self.schedule.map_or(self.lr, |s| s.lr(self.lr, k));
-        let mut g = self.g;
+        let mut g = match self.oracle.batches.as_mut() {
+            Some(b) => {
+                b.advance();
+                self.oracle.batch_grad(self.u)
+            }
+            None => self.g,
+        };
         if self.noise > 0.0 {
             let xi: [f64; 2] = [
                 StandardNormal.sample(&mut self.rng),
@@ -315,9 +368,15 @@ impl Stepper {
         };
         self.t = k + 1;
         self.u = u;
-        let (f, g) = self.oracle.value_grad(u);
-        self.g = g;
         let w = self.oracle.to_world(u);
+        let f = if self.oracle.batches.is_some() {
+            // the next gradient comes from the next minibatch, at the next update
+            self.oracle.surface.value(w)
+        } else {
+            let (f, g) = self.oracle.value_grad(u);
+            self.g = g;
+            f
+        };
         self.trajectory.points.push(w);
         self.trajectory.losses.push(f);
         if !is_finite(w, f) {
