@@ -329,7 +329,7 @@ impl eframe::App for LosscapeApp {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        self.settings.scene = self.session.scene.to_toml();
+        self.settings.scene = self.session.scene.to_toml_self_contained();
         self.settings.layout = self.session.layout;
         eframe::set_value(storage, eframe::APP_KEY, &self.settings);
     }

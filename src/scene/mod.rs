@@ -2,6 +2,7 @@
 //! files (the README's "Scene files"), validated, written back, and shipped built in as the lessons.
 
 mod builtin;
+pub mod data;
 mod error;
 pub mod limits;
 pub mod link;
@@ -12,9 +13,10 @@ mod runs;
 pub use builtin::{BUILTINS, Builtin, DEFAULT_SCENE, builtin};
 pub use error::{SceneError, SceneErrorKind, line_col};
 pub use limits::MAX_STEPS;
-pub use parse::{DEFAULT_STEPS, parse, parse_color};
+pub use parse::{DEFAULT_STEPS, parse, parse_color, parse_in};
 pub use runs::Runs;
 
+use crate::engine::data::{DataSet, Origin};
 use crate::engine::optim::{Knob, OptimizerKind};
 use crate::engine::{OptimizerSpec, Problem, Schedule, Surface, Vec2, ViewBox};
 use std::fmt::Write as _;
@@ -122,7 +124,11 @@ impl Scene {
             location: None,
             message,
         })?;
-        parse(&text, &origin)
+        parse_in(
+            &text,
+            &origin,
+            Some(path.parent().unwrap_or(Path::new("."))),
+        )
     }
 
     /// The name shown in titles.
@@ -162,8 +168,19 @@ impl Scene {
     }
 
     /// The scene as a file that [`parse`] reads back to an equal scene. Every hyperparameter
-    /// is written out, so the file still means the same if defaults ever change.
+    /// is written out, so the file still means the same if defaults ever change. Data read
+    /// from a CSV file is referred to by its path, as the scene named it.
     pub fn to_toml(&self) -> String {
+        self.write(false)
+    }
+
+    /// As [`Scene::to_toml`] with every data file's examples written inline: a scene that
+    /// travels without its folder (a share link).
+    pub fn to_toml_self_contained(&self) -> String {
+        self.write(true)
+    }
+
+    fn write(&self, inline_files: bool) -> String {
         let mut s = String::new();
         let _ = writeln!(s, "name = {}", quote(&self.name));
         if !self.description.is_empty() {
@@ -200,6 +217,15 @@ impl Scene {
         if let Some(t) = self.surface.typed_surface() {
             write_formula(&mut s, t);
         }
+        if let Some(d) = self.surface.data_surface() {
+            write_data(&mut s, "data", d.train_set(), inline_files);
+            if let Some(test) = d.test_set() {
+                write_data(&mut s, "test_data", test, inline_files);
+            }
+            if d.normalize() {
+                let _ = writeln!(s, "normalize = true");
+            }
+        }
         for o in &self.optimizers {
             let spec = &o.spec;
             let _ = writeln!(s, "\n[[optimizer]]\nkind = {}", quote(spec.kind.key()));
@@ -235,6 +261,9 @@ impl Scene {
                 };
                 let _ = writeln!(s, "schedule = {{ kind = \"{}\", {body} }}", sched.kind());
             }
+            if let Some(b) = spec.batch_size {
+                let _ = writeln!(s, "batch_size = {b}");
+            }
             if spec.basis_rotation != 0.0 {
                 let _ = writeln!(s, "basis_rotation = {}", num(spec.basis_rotation));
             }
@@ -265,6 +294,26 @@ fn write_formula(s: &mut String, t: &crate::engine::formula::TypedSurface) {
     let _ = writeln!(s, "view = {}", view_table(t.view_box()));
     let start = t.default_start();
     let _ = writeln!(s, "start = [{}, {}]", num(start.x), num(start.y));
+}
+
+/// `key = …`: a built-in name, a file's path, or the examples inline.
+fn write_data(s: &mut String, key: &str, set: &DataSet, inline_files: bool) {
+    match &set.origin {
+        Origin::Builtin(name) => {
+            let _ = writeln!(s, "{key} = {}", quote(&format!("builtin:{name}")));
+        }
+        Origin::File(path) if !inline_files => {
+            let _ = writeln!(s, "{key} = {}", quote(path));
+        }
+        _ => {
+            let rows: Vec<String> = set
+                .examples
+                .iter()
+                .map(|[a, b]| format!("[{}, {}]", num(*a), num(*b)))
+                .collect();
+            let _ = writeln!(s, "{key} = [{}]", rows.join(", "));
+        }
+    }
 }
 
 /// `{ x = [lo, hi], y = [lo, hi] }`
