@@ -796,3 +796,102 @@ fn the_inspector_shows_the_engines_state_at_the_step() {
     assert_eq!(h.state().session.clock.speed, 1.0);
     assert!(h.query_by_label_contains("changed most").is_some());
 }
+
+/// The training examples of the app's scene.
+fn examples(app: &LosscapeApp) -> Vec<[f64; 2]> {
+    losscape::app::data_panel::examples(&app.session.scene.surface)
+        .expect("a data surface")
+        .to_vec()
+}
+
+#[test]
+fn dragging_a_data_point_moves_it_and_every_trajectory_follows() {
+    let mut h = harness_with("batch-minibatch-sgd");
+    h.run();
+    let before = examples(h.state());
+    let run_before = first_point_after_start(h.state(), 0);
+    let from = h
+        .state()
+        .data_panel
+        .screen_pos(before[19])
+        .expect("the panel is shown");
+    let to = from + egui::vec2(0.0, 60.0);
+    h.hover_at(from);
+    h.run();
+    h.drag_at(from);
+    h.run();
+    for k in 1..=4 {
+        h.hover_at(from + (to - from) * (k as f32 / 4.0));
+        h.run();
+    }
+    h.drop_at(to);
+    h.run();
+    let after = examples(h.state());
+    assert_eq!(after.len(), before.len());
+    assert!(
+        after[19][1] < before[19][1] - 0.5,
+        "{:?} → {:?}",
+        before[19],
+        after[19]
+    );
+    assert_eq!(after[..19], before[..19], "only the dragged example moves");
+    let run_after = first_point_after_start(h.state(), 0);
+    assert!(
+        (run_after - run_before).norm() > 1e-9,
+        "the trajectories were recomputed"
+    );
+    let shown = h.state().plot.shown_surface().expect("a colour map");
+    assert_eq!(
+        shown,
+        &h.state().session.scene.surface,
+        "the colour map follows"
+    );
+}
+
+#[test]
+fn clicking_empty_space_in_the_data_panel_adds_an_example() {
+    let mut h = harness_with("batch-minibatch-sgd");
+    h.run();
+    let before = examples(h.state());
+    // far below the examples near a = 3.5 (their targets are about 8)
+    let at = h
+        .state()
+        .data_panel
+        .screen_pos([3.5, 1.0])
+        .expect("the panel is shown");
+    h.hover_at(at);
+    h.run();
+    h.drag_at(at);
+    h.run();
+    h.drop_at(at);
+    h.run();
+    let after = examples(h.state());
+    assert_eq!(after.len(), before.len() + 1, "one example added");
+    let added = after[after.len() - 1];
+    assert!(
+        (added[0] - 3.5).abs() < 0.1 && (added[1] - 1.0).abs() < 0.2,
+        "{added:?}"
+    );
+}
+
+#[test]
+fn the_batch_size_slider_sets_b_and_can_set_it_for_all() {
+    let mut h = harness_with("batch-minibatch-sgd");
+    h.run();
+    h.state_mut().data_panel.same_batch = true;
+    let slider = h
+        .get_all_by_role_and_label(Role::Slider, "B · SGD, B = 1")
+        .next()
+        .expect("a batch-size slider");
+    slider.set_value_accesskit(4.0);
+    h.run();
+    let b: Vec<Option<usize>> = h
+        .state()
+        .session
+        .scene
+        .optimizers
+        .iter()
+        .map(|o| o.spec.batch_size)
+        .collect();
+    assert_eq!(b, [Some(4); 3], "same batch size for all");
+}

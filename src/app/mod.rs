@@ -12,6 +12,7 @@ mod actions;
 pub mod commands;
 pub mod compute;
 pub mod controls;
+pub mod data_panel;
 pub mod export;
 pub mod files;
 pub mod formula_box;
@@ -71,6 +72,7 @@ pub struct LosscapeApp {
     pub session: Session,
     pub plot: plot::PlotView,
     pub controls: controls::Controls,
+    pub data_panel: data_panel::DataPanel,
     pub files: Files,
     pub settings: Settings,
     loss: timeline::LossCurves,
@@ -111,6 +113,7 @@ impl LosscapeApp {
             session: Session::new(scene),
             plot: plot::PlotView::default(),
             controls: controls::Controls::default(),
+            data_panel: data_panel::DataPanel::default(),
             files: Files::default(),
             settings: Settings::default(),
             loss: timeline::LossCurves::default(),
@@ -260,6 +263,13 @@ impl LosscapeApp {
                 .show(ui, |ui| {
                     info::ui(ui, &self.session);
                 });
+        }
+        if self.session.scene.surface.data_surface().is_some() {
+            egui::Panel::right("data")
+                .resizable(true)
+                .default_size(360.0)
+                .min_size(240.0)
+                .show(ui, |ui| self.data_panel.ui(ui, &mut self.session));
         }
         egui::CentralPanel::default().show(ui, |ui| {
             self.lesson_card(ui);

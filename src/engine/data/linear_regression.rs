@@ -12,7 +12,7 @@ impl Model for LinearRegression {
     const INFO: Info = Info {
         key: "linear_regression",
         name: "Linear regression",
-        formula: "(1/n) Σ ½(x·aᵢ + y − bᵢ)² + ½·l2·(x² + y²)   (slope x, intercept y)",
+        formula: "mean over the examples (a, b) of ½(x·a + y − b)², plus ½·l2·(x² + y²)   (slope x, intercept y)",
         params: &super::PARAMS,
         view: ViewBox {
             x: [-1.0, 5.0],

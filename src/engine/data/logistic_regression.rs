@@ -11,7 +11,7 @@ impl Model for LogisticRegression {
     const INFO: Info = Info {
         key: "logistic_regression",
         name: "Logistic regression",
-        formula: "(1/n) Σ [log(1 + e^(x·aᵢ + y)) − bᵢ·(x·aᵢ + y)] + ½·l2·(x² + y²),  bᵢ ∈ {0, 1}",
+        formula: "mean over the examples (a, b) of log(1 + e^z) − b·z with z = x·a + y and b = 0 or 1, plus ½·l2·(x² + y²)",
         params: &super::PARAMS,
         view: ViewBox::square(4.0),
         start: (-2.0, 2.0),

@@ -12,7 +12,7 @@ impl Model for TanhUnit {
     const INFO: Info = Info {
         key: "tanh_unit",
         name: "One tanh unit",
-        formula: "(1/n) Σ ½(y·tanh(x·aᵢ) − bᵢ)² + ½·l2·(x² + y²)   (input weight x, output weight y)",
+        formula: "mean over the examples (a, b) of ½(y·tanh(x·a) − b)², plus ½·l2·(x² + y²)   (input weight x, output weight y)",
         params: &super::PARAMS,
         view: ViewBox::square(3.0),
         start: (0.3, -1.5),

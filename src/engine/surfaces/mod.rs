@@ -405,6 +405,15 @@ impl Surface {
         Mat2::new(hxx, hxy, hxy, hyy)
     }
 
+    /// How many examples one value of the surface reads: n for a data surface whose grid
+    /// goes example by example, 1 otherwise (linear regression's grid uses its sums).
+    pub fn point_cost(&self) -> usize {
+        match &self.data {
+            Some(d) if d.model() != ModelKind::LinearRegression => d.len().max(1),
+            _ => 1,
+        }
+    }
+
     /// The held-out examples' loss at `w`, for a data surface with `test_data`.
     pub fn test_value(&self, w: Vec2) -> Option<f64> {
         self.data.as_ref()?.test_value(self.l2(), w.x, w.y)
