@@ -208,6 +208,7 @@ pub fn run(scene: &Scene, opts: &BenchOptions) -> serde_json::Value {
         out["zoom_frame_ms"] = frames.zoom.json();
         out["zoom_frame_cpu_time_ms"] = frames.zoom_cpu.map(round3).into();
         out["trail_points"] = frames.trail_points.into();
+        out["data_drag_frame_ms"] = frames.data_drag.map(|t| t.json()).into();
         out["frame_vertices"] = serde_json::json!({
             "slider": frames.vertices[0],
             "animation": frames.vertices[1],
@@ -362,6 +363,9 @@ pub struct Frames {
     /// recomputed, the trails stretched, and decimated again every few frames.
     pub zoom: Timing,
     pub zoom_cpu: Option<f64>,
+    /// On a data scene, a frame of a dragged data point: a new data surface from the moved
+    /// example, every trajectory re-run, the colour map and contours recomputed.
+    pub data_drag: Option<Timing>,
     /// Trajectory points over all optimizers.
     pub trail_points: usize,
     /// Vertices tessellated in the last slider, animation and pan frames.
@@ -463,6 +467,23 @@ pub fn frame_cpu(scene: &Scene) -> Frames {
     let slider_cpu = cpu_start
         .zip(process_cpu_ms())
         .map(|(a, b)| (b - a) / f64::from(SLIDER_FRAMES));
+    // a data point dragged: the last example moves a little every frame
+    let data_drag = crate::app::data_panel::examples(&surface0).map(|examples| {
+        let mut examples = examples.to_vec();
+        let mut drag = Vec::new();
+        for k in 0..SLIDER_FRAMES + 5 {
+            let t0 = Instant::now();
+            if let Some(e) = examples.last_mut() {
+                e[1] += if k % 2 == 0 { 0.01 } else { -0.005 };
+            }
+            crate::app::data_panel::set_examples(&mut app.session, examples.clone());
+            frame(&mut app, Vec::new());
+            if k >= 5 {
+                drag.push(t0.elapsed().as_secs_f64() * 1e3);
+            }
+        }
+        Timing::from_samples(drag)
+    });
     // the scene as loaded, its trajectories in
     app.session.scene.surface = surface0;
     if let Some(o) = app.session.scene.optimizers.first_mut() {
@@ -605,6 +626,7 @@ pub fn frame_cpu(scene: &Scene) -> Frames {
         pan_cpu: pan_zoom_cpu.and_then(|c| c.0),
         zoom: Timing::from_samples(zoom),
         zoom_cpu: pan_zoom_cpu.and_then(|c| c.1),
+        data_drag,
         trail_points,
         vertices: [slider_vertices, animate_vertices, pan_vertices],
     }
