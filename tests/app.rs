@@ -895,3 +895,47 @@ fn the_batch_size_slider_sets_b_and_can_set_it_for_all() {
         .collect();
     assert_eq!(b, [Some(4); 3], "same batch size for all");
 }
+
+#[test]
+fn data_saves_as_csv_and_opens_back_and_a_bad_csv_keeps_the_data() {
+    use losscape::app::files::FileAction;
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("points.csv");
+    let mut h = harness_with("batch-minibatch-sgd");
+    h.run();
+    let ctx = h.ctx.clone();
+    let before = examples(h.state());
+    h.state_mut().file_chosen(&ctx, FileAction::SaveData, &path);
+    assert!(h.state().toast_text().is_some_and(|t| t.contains("Saved")));
+    std::fs::write(&path, "a,b\n1,2\n2,3\n3,5\n").expect("write");
+    h.state_mut().file_chosen(&ctx, FileAction::OpenData, &path);
+    assert_eq!(
+        examples(h.state()),
+        vec![[1.0, 2.0], [2.0, 3.0], [3.0, 5.0]]
+    );
+    assert!(
+        h.state().session.runs.iter().all(Option::is_some),
+        "re-run on the new data"
+    );
+    // the batch sizes above the new n were clamped to it
+    let b: Vec<Option<usize>> = h
+        .state()
+        .session
+        .scene
+        .optimizers
+        .iter()
+        .map(|o| o.spec.batch_size)
+        .collect();
+    assert_eq!(b, [Some(3), Some(3), Some(1)]);
+    std::fs::write(&path, "1,2\n2,oops\n").expect("write");
+    let kept = h.state().session.scene.clone();
+    h.state_mut().file_chosen(&ctx, FileAction::OpenData, &path);
+    let notice = h.state().session.notice.clone().expect("an error is shown");
+    assert!(
+        notice.contains("points.csv:2:3") && notice.contains("`oops`"),
+        "{notice}"
+    );
+    assert_eq!(h.state().session.scene, kept, "nothing lost");
+    assert_ne!(before.len(), 3);
+    h.step();
+}

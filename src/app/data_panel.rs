@@ -29,21 +29,36 @@ pub struct DataPanel {
     pub same_batch: bool,
 }
 
+/// A file the panel asks the app to open or save.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DataFile {
+    Open,
+    Save,
+}
+
 fn rgb(c: [u8; 3]) -> Color32 {
     Color32::from_rgb(c[0], c[1], c[2])
 }
 
 impl DataPanel {
-    pub fn ui(&mut self, ui: &mut egui::Ui, session: &mut Session) {
-        let Some(view) = DataView::build(&session.scene, &session.runs, session.clock.step) else {
-            return;
-        };
+    /// Shows the panel; returns a file the user asked to open or save.
+    pub fn ui(&mut self, ui: &mut egui::Ui, session: &mut Session) -> Option<DataFile> {
+        let view = DataView::build(&session.scene, &session.runs, session.clock.step)?;
         let test = if view.test.is_empty() {
             String::new()
         } else {
             format!(", {} held out (hollow)", view.test.len())
         };
-        ui.label(egui::RichText::new("Data").strong());
+        let mut file = None;
+        ui.horizontal(|ui| {
+            ui.label(egui::RichText::new("Data").strong());
+            if ui.button("Open CSV…").clicked() {
+                file = Some(DataFile::Open);
+            }
+            if ui.button("Save CSV…").clicked() {
+                file = Some(DataFile::Save);
+            }
+        });
         ui.label(format!(
             "n = {} examples{test} · model {}",
             view.n, view.formula
@@ -59,6 +74,7 @@ impl DataPanel {
         });
         ui.separator();
         self.batch_controls(ui, session, &view);
+        file
     }
 
     /// Where the example `[a, b]` was drawn in the last frame (tests aim with it).

@@ -269,7 +269,19 @@ impl LosscapeApp {
                 .resizable(true)
                 .default_size(360.0)
                 .min_size(240.0)
-                .show(ui, |ui| self.data_panel.ui(ui, &mut self.session));
+                .show(ui, |ui| {
+                    let asked = self.data_panel.ui(ui, &mut self.session);
+                    let name = self.suggested_name("csv");
+                    match asked {
+                        Some(data_panel::DataFile::Open) => {
+                            self.files.ask(files::FileAction::OpenData, "data.csv")
+                        }
+                        Some(data_panel::DataFile::Save) => {
+                            self.files.ask(files::FileAction::SaveData, &name)
+                        }
+                        None => {}
+                    }
+                });
         }
         egui::CentralPanel::default().show(ui, |ui| {
             self.lesson_card(ui);
