@@ -4,9 +4,10 @@
 //! epoch each optimizer has reached. Parameter space and data space side by side, as every
 //! regression lecture draws them; the window and exports paint this alike.
 
+use crate::engine::Trajectory;
 use crate::engine::data::epoch_of;
 use crate::figure::palette;
-use crate::scene::{Runs, Scene};
+use crate::scene::Scene;
 
 /// Samples per model curve: smooth at any panel size (a tanh or logistic curve bends once).
 const CURVE_SAMPLES: usize = 160;
@@ -49,7 +50,9 @@ fn widen(lo: f64, hi: f64) -> [f64; 2] {
 
 impl DataView {
     /// The panel for `scene` at `step`, or `None` on a surface without data.
-    pub fn build(scene: &Scene, runs: &Runs, step: usize) -> Option<DataView> {
+    /// `runs` holds one entry per scene optimizer (`None` for disabled ones).
+    pub fn build(scene: &Scene, runs: &[Option<Trajectory>], step: usize) -> Option<DataView> {
+        let run = |i: usize| runs.get(i).and_then(Option::as_ref);
         let d = scene.surface.data_surface()?;
         let train = d.train_set().examples.clone();
         let test = d.test_set().map(|t| t.examples.clone()).unwrap_or_default();
@@ -69,7 +72,7 @@ impl DataView {
             .iter()
             .enumerate()
             .filter_map(|(i, o)| {
-                let (w, _) = runs.get(i)?.at(step)?;
+                let (w, _) = run(i)?.at(step)?;
                 let batch = o.spec.effective_batch(&scene.surface)?;
                 let points = (0..CURVE_SAMPLES)
                     .map(|k| {
@@ -79,7 +82,7 @@ impl DataView {
                     })
                     .filter(|p| p[1].is_finite())
                     .collect();
-                let shown = runs.get(i).map_or(0, |t| step.min(t.last_step()));
+                let shown = run(i).map_or(0, |t| step.min(t.last_step()));
                 Some(ModelCurve {
                     optimizer: i,
                     label: o.spec.label.clone(),
@@ -105,6 +108,7 @@ impl DataView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scene::Runs;
 
     #[test]
     fn each_optimizer_draws_its_model_at_the_step() {
