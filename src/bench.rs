@@ -473,8 +473,9 @@ pub fn frame_cpu(scene: &Scene) -> Frames {
         let mut drag = Vec::new();
         for k in 0..SLIDER_FRAMES + 5 {
             let t0 = Instant::now();
+            // the feature moves (a target may have to stay 0 or 1)
             if let Some(e) = examples.last_mut() {
-                e[1] += if k % 2 == 0 { 0.01 } else { -0.005 };
+                e[0] += if k % 2 == 0 { 0.01 } else { -0.005 };
             }
             crate::app::data_panel::set_examples(&mut app.session, examples.clone());
             frame(&mut app, Vec::new());

@@ -21,6 +21,20 @@ fn harness_with(scene_name: &str) -> Harness<'static, LosscapeApp> {
         .build_ui_state(|ui, app: &mut LosscapeApp| app.show(ui), app)
 }
 
+/// A real pointer drag from `from` to `to` in four moves.
+fn drag(h: &mut Harness<'static, LosscapeApp>, from: egui::Pos2, to: egui::Pos2) {
+    h.hover_at(from);
+    h.run();
+    h.drag_at(from);
+    h.run();
+    for k in 1..=4 {
+        h.hover_at(from + (to - from) * (k as f32 / 4.0));
+        h.run();
+    }
+    h.drop_at(to);
+    h.run();
+}
+
 fn first_point_after_start(app: &LosscapeApp, i: usize) -> Vec2 {
     app.session.runs[i].as_ref().expect("computed").points[1]
 }
@@ -38,16 +52,7 @@ fn dragging_the_learning_rate_slider_changes_the_trajectory() {
     let r = slider.rect();
     let from = egui::pos2(r.left() + r.width() * 0.3, r.center().y);
     let to = egui::pos2(r.left() + r.width() * 0.7, r.center().y);
-    h.hover_at(from);
-    h.run();
-    h.drag_at(from);
-    h.run();
-    for k in 1..=4 {
-        h.hover_at(from + (to - from) * (k as f32 / 4.0));
-        h.run();
-    }
-    h.drop_at(to);
-    h.run();
+    drag(&mut h, from, to);
     let lr_after = h.state().session.scene.optimizers[0].spec.hyper.lr;
     assert!(lr_after > lr_before * 1.5, "lr {lr_before} → {lr_after}");
     let after = first_point_after_start(h.state(), 0);
@@ -816,16 +821,7 @@ fn dragging_a_data_point_moves_it_and_every_trajectory_follows() {
         .screen_pos(before[19])
         .expect("the panel is shown");
     let to = from + egui::vec2(0.0, 60.0);
-    h.hover_at(from);
-    h.run();
-    h.drag_at(from);
-    h.run();
-    for k in 1..=4 {
-        h.hover_at(from + (to - from) * (k as f32 / 4.0));
-        h.run();
-    }
-    h.drop_at(to);
-    h.run();
+    drag(&mut h, from, to);
     let after = examples(h.state());
     assert_eq!(after.len(), before.len());
     assert!(

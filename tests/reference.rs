@@ -391,6 +391,12 @@ fn every_data_model_round_trips_through_the_writer_and_a_link() {
         assert_eq!(scene::parse(&s.to_toml(), "data").as_ref(), Ok(&s));
         let link = scene::link::link(scene::link::LOCAL_SITE, &s);
         assert_eq!(scene::Scene::load(&link).as_ref(), Ok(&s));
+        // switched to a surface without data (as the app's surface menu does), the scene
+        // still writes a file that reads back: `batch_size` is left out there
+        let mut plain = s.clone();
+        plain.surface = engine::Surface::new(engine::SurfaceKind::Quadratic);
+        let back = scene::parse(&plain.to_toml(), "plain").expect("reads back");
+        assert!(back.optimizers.iter().all(|o| o.spec.batch_size.is_none()));
     }
 }
 

@@ -236,6 +236,30 @@ impl DataPanel {
     }
 }
 
+/// What the info panel says of the data: n, the selected optimizer's B and epoch at the
+/// shown step, and what a minibatch gradient is.
+pub fn info_text(session: &Session) -> Option<String> {
+    let d = session.scene.surface.data_surface()?;
+    let o = session.scene.optimizers.get(session.selected)?;
+    let b = o.spec.effective_batch(&session.scene.surface)?;
+    let step = session
+        .run(session.selected)
+        .map_or(0, |t| session.clock.step.min(t.last_step()));
+    let epoch = crate::engine::data::epoch_of(step as u64, d.len(), b);
+    let test = d
+        .test_set()
+        .map(|t| format!(", {} held out", t.examples.len()))
+        .unwrap_or_default();
+    Some(format!(
+        "Data: n = {} training examples{test}; the model predicts {}. {} reads the gradient of \
+         minibatches of B = {b} (shuffled every epoch, the last one smaller): at step {step} it \
+         is in epoch {epoch}. The loss shown is the mean over all n examples.",
+        d.len(),
+        d.model().curve(),
+        o.spec.label,
+    ))
+}
+
 /// Replaces the training examples, keeping the model, the test set, `normalize` and `l2`;
 /// a refused edit leaves the scene as it was and says why.
 pub fn set_examples(session: &mut Session, examples: Vec<[f64; 2]>) {

@@ -154,23 +154,7 @@ fn cells(row: &str) -> Vec<(usize, &str)> {
 
 /// A data file's text, reading no more than one byte past [`MAX_DATA_BYTES`].
 pub fn read_data_file(path: &Path) -> Result<String, String> {
-    use std::io::Read as _;
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read the data file: {e}"))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_DATA_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read the data file: {e}"))?;
-    if bytes.len() > MAX_DATA_BYTES {
-        return Err(format!(
-            "the data file is too large (more than the limit of {MAX_DATA_BYTES} bytes)"
-        ));
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "the data file is not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        )
-    })
+    super::read_text_capped(path, MAX_DATA_BYTES, "data file")
 }
 
 /// Examples as CSV text that [`parse_csv`] reads back to the same values.

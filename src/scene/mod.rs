@@ -261,7 +261,10 @@ impl Scene {
                 };
                 let _ = writeln!(s, "schedule = {{ kind = \"{}\", {body} }}", sched.kind());
             }
-            if let Some(b) = spec.batch_size {
+            // only a data surface reads it (elsewhere it would be an error on reading back)
+            if let Some(b) = spec.batch_size
+                && self.surface.data_surface().is_some()
+            {
                 let _ = writeln!(s, "batch_size = {b}");
             }
             if spec.basis_rotation != 0.0 {
@@ -327,24 +330,29 @@ fn view_table(v: ViewBox) -> String {
     )
 }
 
-/// A scene file's text, reading no more than one byte past the size limit (a device such as
-/// `/dev/urandom` never ends, and a file's size can change while it is read).
+/// A scene file's text, reading no more than one byte past the size limit.
 fn read_capped(path: &Path) -> Result<String, String> {
+    read_text_capped(path, limits::MAX_SCENE_BYTES, "scene file")
+}
+
+/// The text of the `what` at `path` (a scene or data file), reading no more than one byte
+/// past `most` bytes (a device such as `/dev/urandom` never ends, and a file's size can change
+/// while it is read).
+pub(crate) fn read_text_capped(path: &Path, most: usize, what: &str) -> Result<String, String> {
     use std::io::Read as _;
-    let most = limits::MAX_SCENE_BYTES;
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read the scene file: {e}"))?;
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read the {what}: {e}"))?;
     let mut bytes = Vec::new();
     file.take(most as u64 + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read the scene file: {e}"))?;
+        .map_err(|e| format!("cannot read the {what}: {e}"))?;
     if bytes.len() > most {
         return Err(format!(
-            "the scene file is too large (more than the limit of {most} bytes)"
+            "the {what} is too large (more than the limit of {most} bytes)"
         ));
     }
     String::from_utf8(bytes).map_err(|e| {
         format!(
-            "the scene file is not UTF-8 text (invalid byte at offset {})",
+            "the {what} is not UTF-8 text (invalid byte at offset {})",
             e.utf8_error().valid_up_to()
         )
     })

@@ -19,15 +19,19 @@ use std::ops::Range;
 const MAX_RASTER: usize = 1400;
 
 /// Most example evaluations one colour map (and its contour grid) may take on a data surface
-/// whose values go example by example: about 30 ms, so a dragged data point or a slider
-/// never stalls the frame. The colour map is drawn with linear filtering, so a coarser
-/// grid still looks smooth.
-const DATA_POINT_BUDGET: usize = 6_000_000;
+/// whose values go example by example, while the surface or the view changes: about 10 ms
+/// unloaded, so a dragged data point, a slider or a pan never stalls the frame. The colour
+/// map is drawn with linear filtering, so a coarser grid still looks smooth.
+const DATA_POINT_BUDGET: usize = 1_500_000;
 
-/// The colour map's size and the contour grid's resolution within [`DATA_POINT_BUDGET`] for
-/// a surface reading `cost` examples per value.
-fn within_budget(px: [usize; 2], cost: usize) -> ([usize; 2], usize) {
-    let most = DATA_POINT_BUDGET / cost.max(1);
+/// How much larger the budget is for the one refinement made once the surface and the view
+/// have held still for a frame (coarse first, then fine).
+const REFINED_BUDGET: usize = 8;
+
+/// The colour map's size and the contour grid's resolution within `budget` example
+/// evaluations for a surface reading `cost` examples per value.
+fn within_budget(px: [usize; 2], cost: usize, budget: usize) -> ([usize; 2], usize) {
+    let most = budget / cost.max(1);
     let points = px[0].saturating_mul(px[1]);
     let px = if cost <= 1 || points <= most {
         px
@@ -117,7 +121,18 @@ impl PlotView {
         view: ViewBox,
         px: [usize; 2],
     ) {
-        let (px, contour_resolution) = within_budget(px, surface.point_cost());
+        let cost = surface.point_cost();
+        // coarse while the surface or the view changes; refined once they hold still
+        let still = self
+            .raster
+            .as_ref()
+            .is_some_and(|r| r.layer.surface == *surface && r.layer.view == view);
+        let budget = DATA_POINT_BUDGET * if still { REFINED_BUDGET } else { 1 };
+        let (px, contour_resolution) = within_budget(px, cost, budget);
+        if cost > 1 && !still {
+            // the refinement happens on the next frame, even if nothing else asks for one
+            ctx.request_repaint();
+        }
         if self
             .raster
             .as_ref()
