@@ -19,14 +19,14 @@ use std::ops::Range;
 const MAX_RASTER: usize = 1400;
 
 /// Most example evaluations one colour map (and its contour grid) may take on a data surface
-/// whose values go example by example, while the surface or the view changes: about 10 ms
+/// whose values go example by example, while the surface or the view changes: about 5 ms
 /// unloaded, so a dragged data point, a slider or a pan never stalls the frame. The colour
 /// map is drawn with linear filtering, so a coarser grid still looks smooth.
-const DATA_POINT_BUDGET: usize = 1_500_000;
+const DATA_POINT_BUDGET: usize = 600_000;
 
 /// How much larger the budget is for the one refinement made once the surface and the view
 /// have held still for a frame (coarse first, then fine).
-const REFINED_BUDGET: usize = 8;
+const REFINED_BUDGET: usize = 16;
 
 /// The colour map's size and the contour grid's resolution within `budget` example
 /// evaluations for a surface reading `cost` examples per value.
