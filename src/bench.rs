@@ -8,11 +8,17 @@
 //! core), the contours on one thread, and the parts of a frame and of a render.
 //!
 //! For profiling, `LOSSCAPE_BENCH_ONLY` may name the stages to run (comma-separated: `grid`,
-//! `contours`, `trajectories`, `trails`, `frame`, `render`, `noisy`, `map`); the rest are left
-//! out of the report.
+//! `contours`, `trajectories`, `trails`, `frame`, `render`, `noisy`, `map`, `data`); the rest
+//! are left out of the report.
 //!
 //! `map` times 256² basin maps of GD and Adam on Rosenbrock (500 steps), whole and their first
 //! coarse pass, and runs the numpy peer `benches/peer/map_peer.py` on the same maps.
+//!
+//! `data` does not use the given scene either: it times the grid of a data surface (logistic
+//! regression over the 1,000 examples of `builtin:classes-large`, 512², on all threads and on
+//! one), and the same computation in numpy broadcast over the grid (`benches/peer/data_peer.py`,
+//! embedded, run with the interpreter `LOSSCAPE_PYTHON` names, default `python3`), so both
+//! numbers come from one run; when the peer cannot run, the report says why.
 //!
 //! `noisy` does not use the given scene: it renders the built-in `sgd-decay` (two SGD trails
 //! wandering in a small cloud, where drawing used to take time quadratic in the steps) at
@@ -205,6 +211,7 @@ pub fn run(scene: &Scene, opts: &BenchOptions) -> serde_json::Value {
         out["zoom_frame_ms"] = frames.zoom.json();
         out["zoom_frame_cpu_time_ms"] = frames.zoom_cpu.map(round3).into();
         out["trail_points"] = frames.trail_points.into();
+        out["data_drag_frame_ms"] = frames.data_drag.map(|t| t.json()).into();
         out["frame_vertices"] = serde_json::json!({
             "slider": frames.vertices[0],
             "animation": frames.vertices[1],
@@ -239,6 +246,9 @@ pub fn run(scene: &Scene, opts: &BenchOptions) -> serde_json::Value {
     }
     if wanted("map") {
         out["map"] = map_stage();
+    }
+    if wanted("data") {
+        out["data_grid"] = data_grid();
     }
     out
 }
@@ -365,6 +375,76 @@ fn map_peer() -> serde_json::Value {
     serde_json::json!({ "error": why })
 }
 
+/// The data stage: a 512² grid of logistic regression on 1,000 examples, here and in numpy.
+fn data_grid() -> serde_json::Value {
+    use crate::engine::Surface;
+    use crate::engine::data::{DataSet, DataSurface, ModelKind};
+    const N: usize = 512;
+    let Some(set) = crate::scene::data::dataset("classes-large") else {
+        return serde_json::Value::Null;
+    };
+    let examples = match crate::scene::data::parse_csv(set.csv) {
+        Ok(e) => e,
+        Err(e) => return format!("classes-large: {}", e.message).into(),
+    };
+    let surface = match DataSurface::new(
+        ModelKind::LogisticRegression,
+        DataSet::inline(examples.clone()),
+        false,
+        None,
+    ) {
+        Ok(d) => Surface::data(d, 0.0),
+        Err(e) => return e.into(),
+    };
+    let view = engine::ViewBox::square(4.0);
+    let mut grid = Grid::evaluate(&surface, view, N, N);
+    let mut reevaluate = || {
+        grid.reevaluate(&surface, view, N, N);
+        std::hint::black_box(&grid);
+    };
+    let mut report = serde_json::json!({
+        "surface": "logistic_regression",
+        "n": examples.len(),
+        "grid": N,
+        "threads": rayon::current_num_threads(),
+        "losscape_ms": time(1, 5, &mut reevaluate).json(),
+    });
+    if let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(1).build() {
+        report["losscape_1thread_ms"] = pool.install(|| time(1, 3, &mut reevaluate)).json();
+    }
+    report["numpy_peer"] = match numpy_peer(&examples, N) {
+        Ok(v) => v,
+        Err(why) => format!("the numpy peer could not run: {why}").into(),
+    };
+    report
+}
+
+/// Runs the embedded numpy peer on `examples` and returns its JSON report.
+fn numpy_peer(examples: &[[f64; 2]], n: usize) -> Result<serde_json::Value, String> {
+    const SCRIPT: &str = include_str!("../benches/peer/data_peer.py");
+    let python = std::env::var("LOSSCAPE_PYTHON").unwrap_or_else(|_| "python3".to_string());
+    let dir = tempfile::tempdir().map_err(|e| format!("no temporary folder: {e}"))?;
+    let script = dir.path().join("data_peer.py");
+    let data = dir.path().join("data.csv");
+    std::fs::write(&script, SCRIPT).map_err(|e| e.to_string())?;
+    std::fs::write(&data, crate::scene::data::to_csv(examples)).map_err(|e| e.to_string())?;
+    let out = std::process::Command::new(&python)
+        .arg(&script)
+        .arg(&data)
+        .args(["--grid", &n.to_string(), "--view", "-4", "4", "-4", "4"])
+        .output()
+        .map_err(|e| format!("{python}: {e} (set LOSSCAPE_PYTHON to an interpreter with numpy)"))?;
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        let last = err.lines().last().unwrap_or("no message");
+        return Err(format!("{python} failed: {last}"));
+    }
+    let mut v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .map_err(|e| format!("{python} printed no JSON: {e}"))?;
+    v["python"] = python.into();
+    Ok(v)
+}
+
 /// The built-in noisy scene rendered to a 1600×1200 PNG at 10⁴, 10⁵ and 10⁶ steps, keyed
 /// by the steps; the trajectories are computed before timing.
 fn noisy_renders() -> serde_json::Value {
@@ -411,6 +491,9 @@ pub struct Frames {
     /// recomputed, the trails stretched, and decimated again every few frames.
     pub zoom: Timing,
     pub zoom_cpu: Option<f64>,
+    /// On a data scene, a frame of a dragged data point: a new data surface from the moved
+    /// example, every trajectory re-run, the colour map and contours recomputed.
+    pub data_drag: Option<Timing>,
     /// Trajectory points over all optimizers.
     pub trail_points: usize,
     /// Vertices tessellated in the last slider, animation and pan frames.
@@ -512,6 +595,24 @@ pub fn frame_cpu(scene: &Scene) -> Frames {
     let slider_cpu = cpu_start
         .zip(process_cpu_ms())
         .map(|(a, b)| (b - a) / f64::from(SLIDER_FRAMES));
+    // a data point dragged: the last example moves a little every frame
+    let data_drag = crate::app::data_panel::examples(&surface0).map(|examples| {
+        let mut examples = examples.to_vec();
+        let mut drag = Vec::new();
+        for k in 0..SLIDER_FRAMES + 5 {
+            let t0 = Instant::now();
+            // the feature moves (a target may have to stay 0 or 1)
+            if let Some(e) = examples.last_mut() {
+                e[0] += if k % 2 == 0 { 0.01 } else { -0.005 };
+            }
+            crate::app::data_panel::set_examples(&mut app.session, examples.clone());
+            frame(&mut app, Vec::new());
+            if k >= 5 {
+                drag.push(t0.elapsed().as_secs_f64() * 1e3);
+            }
+        }
+        Timing::from_samples(drag)
+    });
     // the scene as loaded, its trajectories in
     app.session.scene.surface = surface0;
     if let Some(o) = app.session.scene.optimizers.first_mut() {
@@ -654,6 +755,7 @@ pub fn frame_cpu(scene: &Scene) -> Frames {
         pan_cpu: pan_zoom_cpu.and_then(|c| c.0),
         zoom: Timing::from_samples(zoom),
         zoom_cpu: pan_zoom_cpu.and_then(|c| c.1),
+        data_drag,
         trail_points,
         vertices: [slider_vertices, animate_vertices, pan_vertices],
     }

@@ -52,6 +52,8 @@ pub enum Command {
     Map(map::MapArgs),
     /// List the built-in scenes.
     Scenes,
+    /// List the built-in data sets (`data = "builtin:NAME"` on a data surface).
+    Datasets,
     /// Print a share link that opens a scene in the web page (or, given to `losscape`, in the
     /// desktop app).
     Link {
@@ -201,6 +203,15 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             for b in BUILTINS {
                 let description = builtin(b.name).map(|s| s.description).unwrap_or_default();
                 text.push_str(&format!("{:width$}  {description}\n", b.name));
+            }
+            emit(text.as_bytes(), None)
+        }
+        Some(Command::Datasets) => {
+            use crate::scene::data::DATASETS;
+            let width = DATASETS.iter().map(|d| d.name.len()).max().unwrap_or(0);
+            let mut text = String::new();
+            for d in DATASETS {
+                text.push_str(&format!("{:width$}  {}\n", d.name, d.description));
             }
             emit(text.as_bytes(), None)
         }

@@ -23,6 +23,28 @@ fn set_lr(h: &mut Harness<'static, LosscapeApp>, nth: usize, lr: f64) {
     h.run();
 }
 
+/// A real pointer drag from `from` to `to` in four moves, with `held` modifiers down.
+fn drag(
+    h: &mut Harness<'static, LosscapeApp>,
+    from: egui::Pos2,
+    to: egui::Pos2,
+    held: egui::Modifiers,
+) {
+    h.hover_at(from);
+    h.run();
+    h.event(egui::Event::ModifiersChanged(held));
+    h.drag_at(from);
+    h.run();
+    for k in 1..=4 {
+        h.hover_at(from + (to - from) * (k as f32 / 4.0));
+        h.run();
+    }
+    h.drop_at(to);
+    h.run();
+    h.event(egui::Event::ModifiersChanged(egui::Modifiers::NONE));
+    h.run();
+}
+
 fn first_point_after_start(app: &LosscapeApp, i: usize) -> Vec2 {
     app.session.runs[i].as_ref().expect("computed").points[1]
 }
@@ -40,16 +62,7 @@ fn dragging_the_learning_rate_slider_changes_the_trajectory() {
     let r = slider.rect();
     let from = egui::pos2(r.left() + r.width() * 0.3, r.center().y);
     let to = egui::pos2(r.left() + r.width() * 0.7, r.center().y);
-    h.hover_at(from);
-    h.run();
-    h.drag_at(from);
-    h.run();
-    for k in 1..=4 {
-        h.hover_at(from + (to - from) * (k as f32 / 4.0));
-        h.run();
-    }
-    h.drop_at(to);
-    h.run();
+    drag(&mut h, from, to, egui::Modifiers::NONE);
     let lr_after = h.state().session.scene.optimizers[0].spec.hyper.lr;
     assert!(lr_after > lr_before * 1.5, "lr {lr_before} → {lr_after}");
     let after = first_point_after_start(h.state(), 0);
@@ -908,7 +921,7 @@ fn the_controls_panel_is_resized_by_dragging_its_edge() {
     let drag_edge = |h: &mut Harness<'static, LosscapeApp>, dx: f32| {
         let area = h.state().plot.area.expect("drawn");
         let edge = egui::pos2(area.min.x - 8.0, area.center().y);
-        drag(h, edge, dx, egui::Modifiers::NONE);
+        drag(h, edge, edge + egui::vec2(dx, 0.0), egui::Modifiers::NONE);
         plot_frame(h).width()
     };
     let before = plot_frame(&h).width();
@@ -1114,23 +1127,6 @@ fn copy_figure_puts_an_image_of_the_export_size_on_the_clipboard() {
     assert!(h.state().clipboard_job.is_some(), "Ctrl+C as a copy event");
 }
 
-/// A drag from `from` by `dx` points across, in four moves, with `held` modifiers down.
-fn drag(h: &mut Harness<'static, LosscapeApp>, from: egui::Pos2, dx: f32, held: egui::Modifiers) {
-    h.hover_at(from);
-    h.run();
-    h.event(egui::Event::ModifiersChanged(held));
-    h.drag_at(from);
-    h.run();
-    for k in 1..=4 {
-        h.hover_at(from + egui::vec2(dx * k as f32 / 4.0, 0.0));
-        h.run();
-    }
-    h.drop_at(from + egui::vec2(dx, 0.0));
-    h.run();
-    h.event(egui::Event::ModifiersChanged(egui::Modifiers::NONE));
-    h.run();
-}
-
 /// Picks `item` in the menu `menu`.
 fn pick(h: &mut Harness<'static, LosscapeApp>, menu: &str, item: &str) {
     h.get_by_label(menu).click();
@@ -1234,7 +1230,7 @@ fn drag_beta1(dx: f32, shift: bool) -> f64 {
     } else {
         egui::Modifiers::NONE
     };
-    drag(&mut h, from, dx, held);
+    drag(&mut h, from, from + egui::vec2(dx, 0.0), held);
     h.state().session.scene.optimizers[0].spec.hyper.beta1
 }
 
@@ -1394,4 +1390,138 @@ fn clicking_a_sweep_cell_loads_its_hyperparameters() {
         run.points, alone[0].points,
         "the optimizer re-ran with them"
     );
+}
+
+/// The training examples of the app's scene.
+fn examples(app: &LosscapeApp) -> Vec<[f64; 2]> {
+    losscape::app::data_panel::examples(&app.session.scene.surface)
+        .expect("a data surface")
+        .to_vec()
+}
+
+#[test]
+fn dragging_a_data_point_moves_it_and_every_trajectory_follows() {
+    let mut h = harness_with("batch-minibatch-sgd");
+    h.run();
+    let before = examples(h.state());
+    let run_before = first_point_after_start(h.state(), 0);
+    let from = h
+        .state()
+        .data_panel
+        .screen_pos(before[19])
+        .expect("the panel is shown");
+    let to = from + egui::vec2(0.0, 60.0);
+    drag(&mut h, from, to, egui::Modifiers::NONE);
+    let after = examples(h.state());
+    assert_eq!(after.len(), before.len());
+    assert!(
+        after[19][1] < before[19][1] - 0.5,
+        "{:?} → {:?}",
+        before[19],
+        after[19]
+    );
+    assert_eq!(after[..19], before[..19], "only the dragged example moves");
+    let run_after = first_point_after_start(h.state(), 0);
+    assert!(
+        (run_after - run_before).norm() > 1e-9,
+        "the trajectories were recomputed"
+    );
+    let shown = h.state().plot.shown_surface().expect("a colour map");
+    assert_eq!(
+        shown,
+        &h.state().session.scene.surface,
+        "the colour map follows"
+    );
+}
+
+#[test]
+fn clicking_empty_space_in_the_data_panel_adds_an_example() {
+    let mut h = harness_with("batch-minibatch-sgd");
+    h.run();
+    let before = examples(h.state());
+    // far below the examples near a = 3.5 (their targets are about 8)
+    let at = h
+        .state()
+        .data_panel
+        .screen_pos([3.5, 1.0])
+        .expect("the panel is shown");
+    h.hover_at(at);
+    h.run();
+    h.drag_at(at);
+    h.run();
+    h.drop_at(at);
+    h.run();
+    let after = examples(h.state());
+    assert_eq!(after.len(), before.len() + 1, "one example added");
+    let added = after[after.len() - 1];
+    assert!(
+        (added[0] - 3.5).abs() < 0.1 && (added[1] - 1.0).abs() < 0.2,
+        "{added:?}"
+    );
+}
+
+#[test]
+fn the_batch_size_slider_sets_b_and_can_set_it_for_all() {
+    let mut h = harness_with("batch-minibatch-sgd");
+    h.run();
+    h.state_mut().data_panel.same_batch = true;
+    let slider = h
+        .get_all_by_role_and_label(Role::Slider, "B · SGD, B = 1")
+        .next()
+        .expect("a batch-size slider");
+    slider.set_value_accesskit(4.0);
+    h.run();
+    let b: Vec<Option<usize>> = h
+        .state()
+        .session
+        .scene
+        .optimizers
+        .iter()
+        .map(|o| o.spec.batch_size)
+        .collect();
+    assert_eq!(b, [Some(4); 3], "same batch size for all");
+}
+
+#[test]
+fn data_saves_as_csv_and_opens_back_and_a_bad_csv_keeps_the_data() {
+    use losscape::app::files::FileAction;
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("points.csv");
+    let mut h = harness_with("batch-minibatch-sgd");
+    h.run();
+    let ctx = h.ctx.clone();
+    let before = examples(h.state());
+    h.state_mut().file_chosen(&ctx, FileAction::SaveData, &path);
+    assert!(h.state().toast_text().is_some_and(|t| t.contains("Saved")));
+    std::fs::write(&path, "a,b\n1,2\n2,3\n3,5\n").expect("write");
+    h.state_mut().file_chosen(&ctx, FileAction::OpenData, &path);
+    assert_eq!(
+        examples(h.state()),
+        vec![[1.0, 2.0], [2.0, 3.0], [3.0, 5.0]]
+    );
+    assert!(
+        h.state().session.runs.iter().all(Option::is_some),
+        "re-run on the new data"
+    );
+    // the batch sizes above the new n were clamped to it
+    let b: Vec<Option<usize>> = h
+        .state()
+        .session
+        .scene
+        .optimizers
+        .iter()
+        .map(|o| o.spec.batch_size)
+        .collect();
+    assert_eq!(b, [Some(3), Some(3), Some(1)]);
+    std::fs::write(&path, "1,2\n2,oops\n").expect("write");
+    let kept = h.state().session.scene.clone();
+    h.state_mut().file_chosen(&ctx, FileAction::OpenData, &path);
+    let notice = h.state().session.notice.clone().expect("an error is shown");
+    assert!(
+        notice.contains("points.csv:2:3") && notice.contains("`oops`"),
+        "{notice}"
+    );
+    assert_eq!(h.state().session.scene, kept, "nothing lost");
+    assert_ne!(before.len(), 3);
+    h.step();
 }

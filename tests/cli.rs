@@ -377,3 +377,139 @@ fn map_writes_a_png_and_a_csv_whose_cells_name_their_minimum() {
     let bytes = std::fs::read(&png).expect("written");
     assert!(bytes.starts_with(b"\x89PNG"));
 }
+
+/// A data scene whose `[surface]` body is `surface` and whose one optimizer has `extra`.
+fn data_scene(surface: &str, extra: &str) -> String {
+    format!("steps = 5\n\n[surface]\n{surface}\n\n[[optimizer]]\nkind = \"gd\"\n{extra}\n")
+}
+
+/// Every bad input of a data surface (issue 13's list) exits 2 with one message naming the
+/// place: the scene's key, or the CSV file's line and column.
+#[test]
+fn bad_data_exits_2_naming_the_place() {
+    let dir = temp_dir();
+    let line = "kind = \"linear_regression\"\ndata = [[1.0, 2.0], [2.0, 3.0], [3.0, 5.0]]";
+    write(&dir, "cell.csv", "feature,target\n1,2\n\n3, x7\n");
+    write(&dir, "huge.csv", &"1,2\n".repeat(100_001));
+    std::fs::write(dir.path().join("binary.csv"), b"1,2\n\xff\xfe").expect("write");
+    let cases: Vec<(String, Vec<&str>)> = vec![
+        (
+            data_scene(line, "batch_size = 0"),
+            vec!["bad-0.toml:9:", "`batch_size`", "[1, 3]", "got 0"],
+        ),
+        (
+            data_scene(line, "batch_size = 4"),
+            vec!["`batch_size`", "[1, 3]", "got 4"],
+        ),
+        (
+            data_scene("kind = \"quadratic\"", "batch_size = 2"),
+            vec!["`batch_size` is only for data surfaces"],
+        ),
+        (
+            data_scene("kind = \"linear_regression\"\ndata = []", ""),
+            vec!["bad-3.toml:5:", "`data` is empty"],
+        ),
+        (
+            data_scene(
+                "kind = \"tanh_unit\"\ndata = [[1.0, 2.0], [1.0, 2.0, 3.0]]",
+                "",
+            ),
+            vec!["`data` row 2", "two numbers"],
+        ),
+        (
+            data_scene("kind = \"tanh_unit\"\ndata = [[1.0, nan]]", ""),
+            vec!["`data` row 1[1]", "finite"],
+        ),
+        (
+            data_scene("kind = \"tanh_unit\"\ndata = [[inf, 1.0]]", ""),
+            vec!["`data` row 1[0]", "finite"],
+        ),
+        (
+            data_scene(
+                "kind = \"logistic_regression\"\ndata = [[1.0, 0.0], [2.0, 2.0]]",
+                "",
+            ),
+            vec!["example 2", "target 2.0", "0 or 1"],
+        ),
+        (
+            data_scene(
+                "kind = \"linear_regression\"\ndata = [[2.0, 1.0], [2.0, 3.0]]\nnormalize = true",
+                "",
+            ),
+            vec![
+                "bad-8.toml:6:",
+                "`normalize = true` needs features that vary",
+            ],
+        ),
+        (
+            data_scene(&format!("{line}\nl2 = -0.1"), ""),
+            vec!["`l2`", "≥ 0", "got -0.1"],
+        ),
+        (
+            data_scene("kind = \"linear_regression\"\ndata = \"missing.csv\"", ""),
+            vec!["missing.csv", "cannot read the data file"],
+        ),
+        (
+            data_scene("kind = \"linear_regression\"\ndata = \"binary.csv\"", ""),
+            vec!["binary.csv", "not UTF-8"],
+        ),
+        (
+            data_scene("kind = \"linear_regression\"\ndata = \"cell.csv\"", ""),
+            vec!["cell.csv:4:4:", "`x7` is not a number"],
+        ),
+        (
+            data_scene("kind = \"linear_regression\"\ndata = \"huge.csv\"", ""),
+            vec!["huge.csv:100001:1:", "the limit is 100000"],
+        ),
+        (
+            data_scene("kind = \"linear_regression\"\ndata = \"builtin:lien\"", ""),
+            vec![
+                "unknown built-in data set `lien`",
+                "did you mean `builtin:line`",
+            ],
+        ),
+        (
+            data_scene("kind = \"linear_regression\"", ""),
+            vec!["needs `data`"],
+        ),
+    ];
+    for (i, (text, needles)) in cases.iter().enumerate() {
+        let path = write(&dir, &format!("bad-{i}.toml"), text);
+        common::assert_refused(
+            &["trace", "--scene", path.to_str().expect("utf-8")],
+            needles,
+        );
+    }
+}
+
+#[test]
+fn datasets_lists_every_builtin_data_set_and_each_traces() {
+    let out = common::losscape(&["datasets"]);
+    assert!(out.status.success());
+    let text = common::stdout(&out);
+    let names: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert!(names.len() >= 6, "{text}");
+    let dir = temp_dir();
+    for name in names {
+        let model = if name.starts_with("classes") {
+            "logistic_regression"
+        } else {
+            "linear_regression"
+        };
+        let scene = data_scene(
+            &format!("kind = \"{model}\"\ndata = \"builtin:{name}\""),
+            "lr = 0.01",
+        );
+        let path = write(&dir, &format!("{name}.toml"), &scene);
+        let out = common::losscape(&["trace", "--scene", path.to_str().expect("utf-8")]);
+        assert!(out.status.success(), "{name}: {}", common::stderr(&out));
+        assert_eq!(
+            common::stdout(&out).lines().count(),
+            7,
+            "{name}: header and 6 rows"
+        );
+    }
+}

@@ -1181,3 +1181,49 @@ fn a_highlighted_trail_is_on_top_and_the_others_dim() {
         "the others fade"
     );
 }
+
+/// A data scene's export has the data panel beside the plot: every example as a circle
+/// (held-out ones unfilled) and each optimizer's model as a curve, moving with the step.
+#[test]
+fn a_data_scene_exports_its_data_panel() {
+    let s = scene("train-vs-test");
+    let runs = Runs::compute(&s);
+    let svg_at = |step: usize| {
+        let req = FigureRequest {
+            step,
+            ..FigureRequest::whole(&s, &runs, 1400, 700)
+        };
+        export::render_svg(&req).expect("svg")
+    };
+    let (first, last) = (svg_at(0), svg_at(s.last_step()));
+    let doc = roxmltree::Document::parse(&last).expect("parses");
+    let of_class = |c: &str| {
+        doc.descendants()
+            .filter(|n| n.attribute("class") == Some(c))
+            .collect::<Vec<_>>()
+    };
+    let examples = of_class("example");
+    let d = s.surface.data_surface().expect("data");
+    let held_out = d.test_set().map_or(0, |t| t.examples.len());
+    // every example within the panel's ranges, which cover them all
+    assert_eq!(examples.len(), d.len() + held_out);
+    let hollow = examples
+        .iter()
+        .filter(|n| n.attribute("fill") == Some("none"))
+        .count();
+    assert_eq!(hollow, held_out, "held-out examples are hollow");
+    assert_eq!(of_class("model").len(), s.optimizers.len());
+    let model = |svg: &str| {
+        let doc = roxmltree::Document::parse(svg).expect("parses");
+        doc.descendants()
+            .find(|n| n.attribute("class") == Some("model"))
+            .and_then(|n| n.attribute("d").map(str::to_string))
+    };
+    assert_ne!(model(&first), model(&last), "the model moves with the step");
+    // a scene without data has no panel
+    let plain = scene("plateau");
+    let plain_runs = Runs::compute(&plain);
+    let svg =
+        export::render_svg(&FigureRequest::whole(&plain, &plain_runs, 1400, 700)).expect("svg");
+    assert!(!svg.contains("class=\"example\"") && !svg.contains("class=\"model\""));
+}

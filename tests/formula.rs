@@ -45,7 +45,7 @@ fn typed(kind: SurfaceKind, v: [f64; 3]) -> String {
              0.5*(wide + (sharp - wide)*sigmoid(-2*x))*y^2 + mu*((x/1.5)^2 - 1)^2",
             v[0], v[1], v[2]
         ),
-        SurfaceKind::Formula => unreachable!("not in the catalog"),
+        SurfaceKind::Formula | SurfaceKind::Data(_) => unreachable!("not in the catalog"),
     }
 }
 

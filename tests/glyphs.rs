@@ -34,6 +34,19 @@ fn texts() -> Vec<(String, String)> {
             v.push((format!("{k:?} stability"), st.explain.to_string()));
         }
     }
+    for m in losscape::engine::data::ModelKind::ALL {
+        let i = m.info();
+        v.push((
+            format!("{m:?}"),
+            format!("{} {} {}", i.name, i.formula, m.curve()),
+        ));
+        for p in i.params {
+            v.push((p.key.to_string(), format!("{} {}", p.key, p.help)));
+        }
+    }
+    for d in losscape::scene::data::DATASETS {
+        v.push((d.name.to_string(), d.description.to_string()));
+    }
     for b in losscape::scene::BUILTINS {
         let s = losscape::scene::builtin(b.name).expect("builtin");
         v.push((

@@ -1071,7 +1071,7 @@ fn amsgrad_step_does_not_grow_back() {
 
 #[test]
 fn every_builtin_has_a_name_and_a_one_line_claim() {
-    assert_eq!(BUILTINS.len(), 28);
+    assert_eq!(BUILTINS.len(), 38);
     let mut lessons = HashSet::new();
     for b in BUILTINS {
         let s = scene::builtin(b.name).unwrap_or_else(|e| panic!("{}: {e}", b.name));
@@ -1114,7 +1114,7 @@ fn every_builtin_has_a_name_and_a_one_line_claim() {
     assert_eq!(
         lessons,
         // 21–27 are the data lessons (data surfaces), not built-in scenes yet
-        (1..=20).chain(28..=32).collect::<HashSet<u8>>(),
+        (1..=32).collect::<HashSet<u8>>(),
         "every lesson has a scene"
     );
 }
@@ -1467,5 +1467,329 @@ fn the_gradient_field_turns_at_the_saddle() {
         saddle_field_claim,
         |s| s.surface = losscape::engine::Surface::new(losscape::engine::SurfaceKind::Quadratic),
         "a bowl's field points in everywhere",
+    );
+}
+
+// ---- Data lessons (21–27): data surfaces with minibatches ----
+
+/// Root mean square distance of `t`'s points `from..` to `target`.
+fn rms_from(t: &Trajectory, from: usize, target: Vec2) -> f64 {
+    let pts = &t.points[from..];
+    (pts.iter().map(|p| (p - target).norm_squared()).sum::<f64>() / pts.len() as f64).sqrt()
+}
+
+/// The exact minimum of the scene's (linear-regression) training loss.
+fn data_minimum(l: &Lesson) -> Vec2 {
+    *l.scene
+        .surface
+        .minima()
+        .first()
+        .expect("linear regression has its minimum")
+}
+
+// Lesson 21.
+/// All three reach the minimum's neighbourhood; the smaller the batch, the more the path
+/// jitters there (mean step length over the last 100 steps).
+fn batch_claim(l: &Lesson) -> Claim {
+    let m = data_minimum(l);
+    let labels = ["batch GD, B = 20", "minibatch GD, B = 5", "SGD, B = 1"];
+    let jitter: Vec<f64> = labels
+        .iter()
+        .map(|label| mean_step(l.traj(label), 200, 300))
+        .collect();
+    for label in labels {
+        let e = end(l.traj(label));
+        ensure!(
+            dist(e, m) < 0.6,
+            "{label} should end near the minimum {m:?}, ends at {e:?}"
+        );
+    }
+    ensure!(
+        jitter[1] > 5.0 * jitter[0] && jitter[2] > 1.5 * jitter[1],
+        "mean step over the last 100 steps should grow as the batch shrinks: {jitter:?}"
+    );
+    Ok(())
+}
+
+#[test]
+fn batch_minibatch_and_stochastic_differ_only_in_noise() {
+    let (l, _) = strict_claim(
+        "batch-minibatch-sgd",
+        batch_claim,
+        |s| {
+            for o in &mut s.optimizers {
+                o.spec.batch_size = Some(20);
+            }
+        },
+        "all full batches: no difference in noise",
+    );
+    // one rule: the three share the learning rate
+    assert!(l.specs.iter().all(|s| s.hyper.lr == 0.05));
+}
+
+// Lesson 22.
+/// Around the minimum, the spread of B = 1 is about √8 times that of B = 8, which is about √8
+/// times that of B = 64.
+fn batch_noise_claim(l: &Lesson) -> Claim {
+    let m = data_minimum(l);
+    let spread: Vec<f64> = ["B = 1", "B = 8", "B = 64"]
+        .iter()
+        .map(|label| rms_from(l.traj(label), 300, m))
+        .collect();
+    for w in spread.windows(2) {
+        let ratio = w[0] / w[1];
+        ensure!(
+            ratio > 1.8,
+            "spreads around the minimum {spread:?}: each should be at least about √8 ≈ 2.8 \
+             times the next"
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn larger_batches_have_less_gradient_noise() {
+    strict_claim(
+        "batch-noise",
+        batch_noise_claim,
+        |s| optimizer(s, "B = 8").batch_size = Some(1),
+        "B = 1 twice: the same spread",
+    );
+    let l = lesson("batch-noise");
+    assert_eq!(l.scene.surface.data_surface().map(|d| d.len()), Some(1000));
+}
+
+// Lesson 23.
+/// Constant rate: still stepping (and away from the minimum) at the end; decayed: steps 50
+/// times smaller and closer to the minimum.
+fn minibatch_decay_claim(l: &Lesson) -> Claim {
+    let m = data_minimum(l);
+    let (c, d) = (
+        l.traj("SGD, constant lr 0.05"),
+        l.traj("SGD, lr 0.05 decayed to 0.0005"),
+    );
+    let (sc, sd) = (mean_step(c, 500, 600), mean_step(d, 500, 600));
+    ensure!(
+        sc > 20.0 * sd,
+        "over the last 100 steps the constant rate's steps ({sc:.4}) should dwarf the decayed one's ({sd:.5})"
+    );
+    let (rc, rd) = (rms_from(c, 500, m), rms_from(d, 500, m));
+    ensure!(
+        rd < rc,
+        "the decayed run should settle nearer the minimum: RMS distance {rd:.4} vs {rc:.4}"
+    );
+    Ok(())
+}
+
+#[test]
+fn minibatch_noise_needs_a_decaying_rate() {
+    strict_claim(
+        "minibatch-decay",
+        minibatch_decay_claim,
+        |s| optimizer(s, "SGD, lr 0.05 decayed to 0.0005").schedule = None,
+        "no decay, no settling",
+    );
+    let l = lesson("minibatch-decay");
+    let d = l.spec("SGD, lr 0.05 decayed to 0.0005");
+    assert_eq!(l.scene.surface.data_surface().map(|d| d.len()), Some(1000));
+    match d.schedule {
+        Some(engine::Schedule::Linear { final_lr, .. }) => {
+            assert!(
+                (final_lr - 0.01 * d.hyper.lr).abs() < 1e-12,
+                "ε_τ is 1 % of ε₀"
+            )
+        }
+        other => panic!("the lecture's linear decay, got {other:?}"),
+    }
+    assert_eq!(
+        d.effective_batch(&l.scene.surface),
+        Some(1),
+        "sgd on data: B = 1"
+    );
+}
+
+// Lesson 24.
+fn condition_at_minimum(l: &Lesson) -> f64 {
+    let m = data_minimum(l);
+    let [lo, hi] = l.scene.surface.hessian_eigenvalues(m);
+    hi / lo
+}
+
+#[test]
+fn raw_features_make_a_ravine_and_normalized_ones_a_bowl() {
+    let raw = lesson("ravine-raw-features");
+    raw.assert_all_ok();
+    let m = data_minimum(&raw);
+    let kappa = condition_at_minimum(&raw);
+    assert!(kappa > 1000.0, "raw features: condition number {kappa:.0}");
+    let gd = raw.traj("GD lr=0.019");
+    assert!(
+        dist(end(gd), m) > 0.5,
+        "GD crawls: ends at {:?}, minimum {m:?}",
+        end(gd)
+    );
+    // it reaches the floor fast (the loss drops by 100× in 100 steps), then barely moves
+    assert!(
+        gd.losses[100] < 0.01 * gd.losses[0],
+        "{} → {}",
+        gd.losses[0],
+        gd.losses[100]
+    );
+    assert!(raw.stays_in_view("GD lr=0.019"));
+    let bowl = lesson("ravine-normalized");
+    bowl.assert_all_ok();
+    let kappa = condition_at_minimum(&bowl);
+    assert!(
+        kappa < 1.0 + 1e-9,
+        "normalized features: a round bowl, condition {kappa}"
+    );
+    let m = data_minimum(&bowl);
+    let reached = first_within(bowl.traj("GD lr=0.5"), m, 1e-3);
+    assert!(
+        reached.is_some_and(|k| k <= 15),
+        "GD reaches the minimum at step {reached:?}"
+    );
+    // the same data: the two fits are the same line
+    let (d_raw, d_bowl) = (
+        raw.scene.surface.data_surface().expect("data"),
+        bowl.scene.surface.data_surface().expect("data"),
+    );
+    let m_raw = data_minimum(&raw);
+    for a in [8.0, 10.0, 12.0] {
+        let (p, q) = (
+            d_raw.predict(m_raw.x, m_raw.y, a),
+            d_bowl.predict(m.x, m.y, a),
+        );
+        assert!((p - q).abs() < 1e-9, "at a = {a}: {p} vs {q}");
+    }
+}
+
+// Lesson 25.
+/// The runs end at a minimum `e` (not the origin), and the same scene started at the mirrored
+/// point ends exactly at `−e`.
+#[test]
+fn tanh_unit_minima_come_in_mirrored_pairs() {
+    let l = lesson("tanh-mirrored-minima");
+    l.assert_all_ok();
+    let mirrored = altered("tanh-mirrored-minima", |s| s.start = -s.start);
+    for label in ["GD lr=0.5", "momentum lr=0.1, μ=0.9"] {
+        let e = end(l.traj(label));
+        let g = l.scene.surface.grad(e).norm();
+        assert!(
+            e.norm() > 1.0 && g < 1e-3,
+            "{label} ends at a minimum: {e:?}, |g| {g:.1e}"
+        );
+        let m = end(mirrored.traj(label));
+        assert!(
+            dist(m, -e) < 1e-9,
+            "{label}: mirrored start ends at {m:?}, not {:?}",
+            -e
+        );
+    }
+    let eig = l.scene.surface.hessian_eigenvalues(v(0.0, 0.0));
+    assert!(
+        eig[0] < 0.0 && eig[1] > 0.0,
+        "a saddle at the origin: {eig:?}"
+    );
+    assert_eq!(l.scene.surface.saddles(), vec![v(0.0, 0.0)]);
+}
+
+/// GD stays at the saddle's loss for hundreds of steps; Adam leaves it within 50.
+fn tanh_saddle_claim(l: &Lesson) -> Claim {
+    let saddle_loss = l.scene.surface.value(v(0.0, 0.0));
+    let left = |t: &Trajectory| t.losses.iter().position(|f| *f < 0.9 * saddle_loss);
+    let (gd, adam) = (left(l.traj("GD lr=0.02")), left(l.traj("Adam lr=0.02")));
+    ensure!(
+        gd.is_some_and(|k| k > 250),
+        "GD should stay at the saddle for over 250 steps, leaves at {gd:?}"
+    );
+    ensure!(
+        adam.is_some_and(|k| k < 50),
+        "Adam should leave at once, leaves at {adam:?}"
+    );
+    let e = end(l.traj("GD lr=0.02"));
+    ensure!(e.norm() > 1.0, "GD should end in a minimum, ends at {e:?}");
+    Ok(())
+}
+
+#[test]
+fn gd_stalls_at_the_symmetric_saddle() {
+    strict_claim(
+        "tanh-saddle",
+        tanh_saddle_claim,
+        |s| s.start = v(0.3, 0.3),
+        "started away from the saddle, GD does not stall",
+    );
+}
+
+// Lesson 26.
+#[test]
+fn separable_classes_have_no_minimum_until_l2() {
+    let free = lesson("separable-no-minimum");
+    free.assert_all_ok();
+    let t = free.traj("GD lr=1");
+    let norm = |k: usize| t.points[k].norm();
+    // the weights grow all the way, ever more slowly (like log t), and the loss creeps to 0
+    assert!(
+        norm(1000) > norm(500) + 0.3 && norm(500) > norm(250),
+        "{} {} {}",
+        norm(250),
+        norm(500),
+        norm(1000)
+    );
+    assert!(
+        t.losses.windows(2).all(|w| w[1] <= w[0]),
+        "the loss only falls"
+    );
+    assert!(t.losses[1000] < 0.05 && free.scene.surface.grad(end(t)).norm() > 1e-4);
+    let penalized = lesson("separable-l2");
+    penalized.assert_all_ok();
+    let t = penalized.traj("GD lr=1");
+    let e = end(t);
+    let g = penalized.scene.surface.grad(e).norm();
+    assert!(
+        g < 1e-8,
+        "with l2 GD settles at a minimum: {e:?}, |g| {g:.1e}"
+    );
+    assert!(
+        e.norm() < norm(1000),
+        "the penalty keeps the weights smaller"
+    );
+    let [lo, _] = penalized.scene.surface.hessian_eigenvalues(e);
+    assert!(lo > 0.0, "a true minimum");
+}
+
+// Lesson 27.
+#[test]
+fn the_training_minimum_is_not_the_test_minimum() {
+    use losscape::engine::data::DataSurface;
+    let l = lesson("train-vs-test");
+    l.assert_all_ok();
+    let surface = &l.scene.surface;
+    let d = surface.data_surface().expect("data");
+    let train_min = data_minimum(&l);
+    let e = end(l.traj("GD lr=0.1"));
+    assert!(
+        dist(e, train_min) < 1e-3,
+        "GD finds the training minimum: {e:?} vs {train_min:?}"
+    );
+    let test = d.test_set().expect("test data").clone();
+    let test_surface = DataSurface::new(d.model(), test, d.normalize(), None).expect("valid");
+    let test_min = test_surface.minima(0.0)[0];
+    let test_min = v(test_min.0, test_min.1);
+    assert!(
+        dist(train_min, test_min) > 0.3,
+        "{train_min:?} vs {test_min:?}"
+    );
+    let at = |w: Vec2| surface.test_value(w).expect("a test loss");
+    assert!(
+        at(e) > at(test_min) + 0.05,
+        "test loss at the training minimum {:.3} vs its own minimum {:.3}",
+        at(e),
+        at(test_min)
+    );
+    assert!(
+        surface.value(e) < surface.value(test_min),
+        "and the other way round"
     );
 }

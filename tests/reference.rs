@@ -12,10 +12,17 @@ struct Case {
     scene: String,
     /// `[step, x, y, loss]`; `None` where the reference is non-finite.
     expected: Vec<[Option<f64>; 4]>,
+    /// Files written beside the scene (a data surface's CSV): path and text.
+    files: Vec<(String, String)>,
 }
 
 fn cases() -> Vec<Case> {
     cases_of(include_str!("fixtures/torch_reference.json"))
+}
+
+/// Data surfaces with minibatches (CONTRACT.md, "Data surfaces and minibatches").
+fn data_cases() -> Vec<Case> {
+    cases_of(include_str!("fixtures/torch_data.json"))
 }
 
 /// `narrowing_valley` (the SAM lesson's surface): GD, SAM, Adam and damped Newton.
@@ -44,6 +51,15 @@ fn cases_of(text: &str) -> Vec<Case> {
                     std::array::from_fn(|i| r[i].as_f64())
                 })
                 .collect(),
+            files: c["files"]
+                .as_object()
+                .map(|files| {
+                    files
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.as_str().expect("file text").to_string()))
+                        .collect()
+                })
+                .unwrap_or_default(),
         })
         .collect()
 }
@@ -97,10 +113,27 @@ fn library_matches_torch_on_the_narrowing_valley() {
     library_matches(&cases);
 }
 
+#[test]
+fn library_matches_torch_on_every_data_case() {
+    let cases = data_cases();
+    assert_eq!(cases.len(), 15);
+    library_matches(&cases);
+}
+
+#[test]
+fn trace_binary_matches_torch_on_every_data_case() {
+    trace_matches(data_cases());
+}
+
 fn library_matches(cases: &[Case]) {
     let mut worst: f64 = 0.0;
+    let dir = common::temp_dir();
     for case in cases {
-        let scene = scene::parse(&case.scene, &case.id).expect("the reference scene parses");
+        for (name, text) in &case.files {
+            common::write(&dir, name, text);
+        }
+        let scene = scene::parse_in(&case.scene, &case.id, Some(dir.path()))
+            .unwrap_or_else(|e| panic!("the reference scene parses: {e}"));
         let trajectories = engine::run(&scene.problem(), &scene.specs());
         assert_eq!(trajectories.len(), 1);
         let t = &trajectories[0];
@@ -129,6 +162,9 @@ fn trace_binary_matches_torch_on_the_narrowing_valley() {
 fn trace_matches(cases: Vec<Case>) {
     let dir = common::temp_dir();
     for case in cases {
+        for (name, text) in &case.files {
+            common::write(&dir, name, text);
+        }
         let path = common::write(&dir, &format!("{}.toml", case.id), &case.scene);
         let out = common::losscape(&["trace", "--scene", path.to_str().expect("utf-8 path")]);
         assert!(
@@ -168,6 +204,7 @@ fn sgd_cases() -> Vec<Case> {
                 c.scene.replace("kind = \"gd\"", "kind = \"sgd\"")
             ),
             expected: c.expected,
+            files: c.files,
         })
         .collect()
 }
@@ -189,10 +226,16 @@ fn every_optimizer_kind_is_reachable_from_a_scene_file_and_checked_against_torch
     let all: Vec<Case> = cases()
         .into_iter()
         .chain(valley_cases())
+        .chain(data_cases())
         .chain(sgd_cases())
         .collect();
+    let dir = common::temp_dir();
     let kinds_of = |case: &Case| -> Vec<OptimizerKind> {
-        let s = scene::parse(&case.scene, &case.id).expect("the reference scene parses");
+        for (name, text) in &case.files {
+            common::write(&dir, name, text);
+        }
+        let s = scene::parse_in(&case.scene, &case.id, Some(dir.path()))
+            .expect("the reference scene parses");
         s.optimizers.iter().map(|o| o.spec.kind).collect()
     };
     let covered: Vec<OptimizerKind> = all.iter().flat_map(kinds_of).collect();
@@ -321,5 +364,64 @@ fn trace_state_matches_torch_optimizer_state() {
     common::assert_refused(
         &["trace", "--scene", path.to_str().expect("path"), "--state"],
         &["--state", "--format json"],
+    );
+}
+
+/// Every data model can be named in a scene file, and its scene (inline data, a built-in
+/// set, a test set, `normalize`, `l2`, `batch_size`) is written back to an equal scene, also
+/// through a share link.
+#[test]
+fn every_data_model_round_trips_through_the_writer_and_a_link() {
+    use losscape::engine::data::ModelKind;
+    for model in ModelKind::ALL {
+        let text = format!(
+            "steps = 20\n[surface]\nkind = \"{}\"\ndata = [[-1.0, 0.0], [0.5, 1.0], [2.0, 1.0]]\n\
+             test_data = \"builtin:classes-overlap\"\nnormalize = true\nl2 = 0.25\n\n\
+             [[optimizer]]\nkind = \"adam\"\nbatch_size = 2\n\n[[optimizer]]\nkind = \"sgd\"\n",
+            model.key()
+        );
+        let s = scene::parse(&text, "data").unwrap_or_else(|e| panic!("{model:?}: {e}"));
+        let d = s.surface.data_surface().expect("a data surface");
+        assert_eq!((d.len(), s.surface.l2()), (3, 0.25));
+        assert_eq!(s.optimizers[0].spec.batch_size, Some(2));
+        assert_eq!(
+            s.optimizers[1].spec.hyper.noise, 0.0,
+            "sgd on data: no added noise"
+        );
+        assert_eq!(scene::parse(&s.to_toml(), "data").as_ref(), Ok(&s));
+        let link = scene::link::link(scene::link::LOCAL_SITE, &s);
+        assert_eq!(scene::Scene::load(&link).as_ref(), Ok(&s));
+        // switched to a surface without data (as the app's surface menu does), the scene
+        // still writes a file that reads back: `batch_size` is left out there
+        let mut plain = s.clone();
+        plain.surface = engine::Surface::new(engine::SurfaceKind::Quadratic);
+        let back = scene::parse(&plain.to_toml(), "plain").expect("reads back");
+        assert!(back.optimizers.iter().all(|o| o.spec.batch_size.is_none()));
+    }
+}
+
+/// A CSV-backed scene keeps its path in a saved file and carries its examples in a link.
+#[test]
+fn csv_data_is_saved_by_path_and_shared_inline() {
+    let dir = common::temp_dir();
+    common::write(&dir, "pts.csv", "a,b\n1,2\n2,3.5\n3,3\n");
+    let path = common::write(
+        &dir,
+        "csv.toml",
+        "[surface]\nkind = \"linear_regression\"\ndata = \"pts.csv\"\n[[optimizer]]\nkind = \"gd\"\n",
+    );
+    let s = scene::Scene::load_file(&path).expect("loads");
+    assert!(s.to_toml().contains("data = \"pts.csv\""));
+    let shared = s.to_toml_self_contained();
+    assert!(
+        shared.contains("data = [[1.0, 2.0], [2.0, 3.5], [3.0, 3.0]]"),
+        "{shared}"
+    );
+    let link = scene::link::link(scene::link::LOCAL_SITE, &s);
+    let back = scene::Scene::load(&link).expect("the link opens anywhere");
+    assert_eq!(back.surface.data_surface().map(|d| d.len()), Some(3));
+    assert_eq!(
+        back.surface.value(engine::Vec2::new(1.0, 0.5)),
+        s.surface.value(engine::Vec2::new(1.0, 0.5))
     );
 }

@@ -147,6 +147,15 @@ impl LosscapeApp {
                     self.toast(ctx, format!("Opened {}", path.display()));
                 }
             }
+            FileAction::OpenData => {
+                let shown = path.display().to_string();
+                let read = crate::scene::data::read_data_file(path)
+                    .map_err(|e| format!("{shown}: {e}"))
+                    .and_then(|text| self.open_data_text(ctx, &shown, &text));
+                if let Err(e) = read {
+                    self.session.notice = Some(e);
+                }
+            }
             FileAction::ExportFigure(_) => {
                 self.job = Some(export::start_figure(
                     self.snapshot(),
@@ -177,6 +186,12 @@ impl LosscapeApp {
     ) {
         let bytes = match action {
             FileAction::SaveScene => self.session.scene.to_toml(),
+            FileAction::SaveData => {
+                match super::data_panel::examples(&self.session.scene.surface) {
+                    Some(e) => crate::scene::data::to_csv(e),
+                    None => return,
+                }
+            }
             FileAction::ExportTrajectories => {
                 let format = crate::export::Format::from_path(path)
                     .filter(|f| f.content() == crate::export::Content::Data)
@@ -215,9 +230,36 @@ impl LosscapeApp {
     pub(crate) fn poll_files(&mut self, ctx: &egui::Context) {
         match self.files.poll() {
             Some(files::Chosen::Path(action, path)) => self.file_chosen(ctx, action, &path),
+            Some(files::Chosen::Contents(FileAction::OpenData, name, bytes)) => {
+                let read = std::str::from_utf8(&bytes)
+                    .map_err(|_| format!("{name}: not a text file"))
+                    .and_then(|text| self.open_data_text(ctx, &name, text));
+                if let Err(e) = read {
+                    self.session.notice = Some(e);
+                }
+            }
             Some(files::Chosen::Contents(_, name, bytes)) => self.open_contents(ctx, &name, &bytes),
             None => {}
         }
+    }
+
+    /// Replaces the training examples with CSV text read from `name`; the scene is kept,
+    /// and an error names the file, line and column.
+    fn open_data_text(
+        &mut self,
+        ctx: &egui::Context,
+        name: &str,
+        text: &str,
+    ) -> Result<(), String> {
+        let examples = crate::scene::data::parse_csv(text)
+            .map_err(|e| format!("{name}:{}:{}: {}", e.line, e.column, e.message))?;
+        let before = self.session.notice.clone();
+        super::data_panel::set_examples(&mut self.session, examples);
+        if self.session.notice == before {
+            self.plot.reset_view = true;
+            self.toast(ctx, format!("Opened data {name}"));
+        }
+        Ok(())
     }
 
     pub(crate) fn suggested_name(&self, ext: &str) -> String {

@@ -16,6 +16,10 @@ pub enum FileAction {
     /// A still figure (PNG or SVG).
     ExportFigure(Format),
     ExportAnimation,
+    /// The data surface's training examples from a CSV file.
+    OpenData,
+    /// The training examples to a CSV file.
+    SaveData,
 }
 
 impl FileAction {
@@ -26,10 +30,12 @@ impl FileAction {
             FileAction::ExportTrajectories => "Export trajectories (CSV or JSON)",
             FileAction::ExportFigure(_) => "Save figure as",
             FileAction::ExportAnimation => "Save animation as",
+            FileAction::OpenData => "Open data (CSV)",
+            FileAction::SaveData => "Save data as CSV",
         }
     }
     pub fn is_save(&self) -> bool {
-        !matches!(self, FileAction::OpenScene)
+        !matches!(self, FileAction::OpenScene | FileAction::OpenData)
     }
     fn filter(&self) -> (&'static str, Vec<&'static str>) {
         let of = |content| Format::of(content).map(Format::extension).collect();
@@ -38,6 +44,7 @@ impl FileAction {
             FileAction::ExportTrajectories => ("Trajectories", of(Content::Data)),
             FileAction::ExportFigure(f) => (f.name(), vec![f.extension()]),
             FileAction::ExportAnimation => (Format::Gif.name(), of(Content::Animation)),
+            FileAction::OpenData | FileAction::SaveData => ("CSV", vec!["csv"]),
         }
     }
 }

@@ -35,5 +35,8 @@ pub fn ui(ui: &mut egui::Ui, session: &Session) {
             None => s.formula(),
         };
         ui.label(RichText::new(formula).monospace());
+        if let Some(text) = super::data_panel::info_text(session) {
+            ui.label(text);
+        }
     });
 }

@@ -12,6 +12,7 @@ mod actions;
 pub mod commands;
 pub mod compute;
 pub mod controls;
+pub mod data_panel;
 pub mod export;
 pub mod files;
 pub mod formula_box;
@@ -89,6 +90,7 @@ pub struct LosscapeApp {
     pub session: Session,
     pub plot: plot::PlotView,
     pub controls: controls::Controls,
+    pub data_panel: data_panel::DataPanel,
     pub files: Files,
     pub settings: Settings,
     loss: timeline::LossCurves,
@@ -135,6 +137,7 @@ impl LosscapeApp {
             session: Session::new(scene),
             plot: plot::PlotView::default(),
             controls: controls::Controls::default(),
+            data_panel: data_panel::DataPanel::default(),
             files: Files::default(),
             settings: Settings::default(),
             loss: timeline::LossCurves::default(),
@@ -312,6 +315,25 @@ impl LosscapeApp {
                     info::ui(ui, &self.session);
                 });
         }
+        if self.session.scene.surface.data_surface().is_some() {
+            egui::Panel::right("data")
+                .resizable(true)
+                .default_size(360.0)
+                .min_size(240.0)
+                .show(ui, |ui| {
+                    let asked = self.data_panel.ui(ui, &mut self.session);
+                    let name = self.suggested_name("csv");
+                    match asked {
+                        Some(data_panel::DataFile::Open) => {
+                            self.files.ask(files::FileAction::OpenData, "data.csv")
+                        }
+                        Some(data_panel::DataFile::Save) => {
+                            self.files.ask(files::FileAction::SaveData, &name)
+                        }
+                        None => {}
+                    }
+                });
+        }
         self.plot.presenting = presenting;
         self.plot.style.legend = self.legend_placement();
         if self
@@ -467,7 +489,7 @@ impl eframe::App for LosscapeApp {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        self.settings.scene = self.session.scene.to_toml();
+        self.settings.scene = self.session.scene.to_toml_self_contained();
         self.settings.layout = self.session.layout;
         eframe::set_value(storage, eframe::APP_KEY, &self.settings);
     }

@@ -142,6 +142,10 @@ impl Session {
             self.notice = Some(format!("Not computed: {m}."));
             return;
         }
+        if let Err(m) = crate::scene::limits::check_scene_data_work(&self.scene) {
+            self.notice = Some(format!("Not computed: {m}."));
+            return;
+        }
         if let Some(runs) = self.compute.start(&self.scene) {
             self.install(runs);
         }

@@ -1,6 +1,7 @@
 //! The engine: surfaces, optimizers and the stepping loop. Pure computation, no UI crate,
 //! no files: everything else in losscape is built on it.
 
+pub mod data;
 pub mod formula;
 pub mod map;
 pub mod optim;

@@ -3,7 +3,11 @@
 //! Trajectories are computed up front: the app's animation only reveals them, so scrubbing,
 //! slider drags and exports are instant and deterministic. A [`Stepper`] can also advance in
 //! slices, for work that must be spread over frames or cancelled.
+//!
+//! On a data surface each update reads the gradient of its own minibatch (CONTRACT.md,
+//! "Minibatches"); the loss recorded with each row is still the whole training set's.
 
+use super::data::Minibatches;
 use super::optim::{self, Insight, Knob, OptimizerKind, Probe, Rule, State, StepContext};
 use super::schedule::{Schedule, clip_norm};
 use super::surfaces::Surface;
@@ -25,6 +29,9 @@ pub struct OptimizerSpec {
     /// Runs the optimizer in a basis rotated by this many degrees: it sees `f(R·u)` and its
     /// path is mapped back. GD does not care; per-coordinate methods (Adam, RMSprop…) do.
     pub basis_rotation: f64,
+    /// Examples per minibatch on a data surface; `None` is the default (all n, or 1 for
+    /// `sgd`). Clamped to 1 … n; ignored on a surface without data.
+    pub batch_size: Option<usize>,
 }
 
 impl OptimizerSpec {
@@ -37,6 +44,7 @@ impl OptimizerSpec {
             clip_norm: None,
             schedule: None,
             basis_rotation: 0.0,
+            batch_size: None,
         }
     }
 }
@@ -134,13 +142,31 @@ pub struct Update {
     pub to_world: Mat2,
 }
 
-/// The surface as one optimizer sees it: in its own basis, with its gradients clipped. The
-/// batched runner of [`crate::engine::map`] steps through the same one.
+impl OptimizerSpec {
+    /// The minibatch size this optimizer uses on `surface`: `None` where it has no data.
+    pub fn effective_batch(&self, surface: &Surface) -> Option<usize> {
+        let n = surface.data_surface()?.len();
+        let default = if self.kind == OptimizerKind::Sgd {
+            1
+        } else {
+            n
+        };
+        Some(self.batch_size.unwrap_or(default).clamp(1, n.max(1)))
+    }
+}
+
+/// The surface as one optimizer sees it: in its own basis, with its gradients clipped, and
+/// on a data surface through the current minibatch. The batched runner of
+/// [`crate::engine::map`] steps through the same one (whole-surface gradients: maps of
+/// minibatch runs are refused where a map is asked for).
 pub(crate) struct Oracle {
     surface: Surface,
     clip: Option<f64>,
     /// Maps the optimizer's coordinates to the surface's; `None` is the identity.
     basis: Option<Mat2>,
+    /// The minibatch stream, on a data surface with batches smaller than the data set (a
+    /// full batch is the whole surface, whatever its order).
+    batches: Option<Minibatches>,
 }
 
 impl Oracle {
@@ -154,6 +180,7 @@ impl Oracle {
             surface: surface.clone(),
             clip: spec.clip_norm,
             basis,
+            batches: None,
         }
     }
     pub(crate) fn to_world(&self, u: Vec2) -> Vec2 {
@@ -162,10 +189,20 @@ impl Oracle {
     pub(crate) fn to_basis(&self, w: Vec2) -> Vec2 {
         self.basis.map_or(w, |r| r.transpose() * w)
     }
-    /// Loss and unclipped gradient at `u`, both in the optimizer's basis.
+    /// Loss and unclipped gradient at `u`, both in the optimizer's basis: the whole
+    /// surface's.
     pub(crate) fn value_grad(&self, u: Vec2) -> (f64, Vec2) {
         let (f, g) = self.surface.value_grad(self.to_world(u));
         (f, self.to_basis(g))
+    }
+    /// The unclipped gradient at `u` of the current minibatch, or of the whole surface.
+    fn batch_grad(&self, u: Vec2) -> Vec2 {
+        let w = self.to_world(u);
+        let g = match &self.batches {
+            Some(b) => self.surface.batch_value_grad(w, b.current()).1,
+            None => self.surface.value_grad(w).1,
+        };
+        self.to_basis(g)
     }
     pub(crate) fn clip(&self, g: Vec2) -> Vec2 {
         self.clip.map_or(g, |c| clip_norm(g, c))
@@ -174,10 +211,14 @@ impl Oracle {
 
 impl Probe for Oracle {
     fn gradient(&self, u: Vec2) -> Vec2 {
-        self.clip(self.value_grad(u).1)
+        self.clip(self.batch_grad(u))
     }
     fn hessian(&self, u: Vec2) -> Mat2 {
-        let h = self.surface.hessian(self.to_world(u));
+        let w = self.to_world(u);
+        let h = match &self.batches {
+            Some(b) => self.surface.batch_hessian(w, b.current()),
+            None => self.surface.hessian(w),
+        };
         match self.basis {
             Some(r) => r.transpose() * h * r,
             None => h,
@@ -227,7 +268,14 @@ pub struct Stepper {
 
 impl Stepper {
     pub fn new(spec: &OptimizerSpec, problem: &Problem) -> Self {
-        let oracle = Oracle::new(&problem.surface, spec);
+        let mut oracle = Oracle::new(&problem.surface, spec);
+        oracle.batches = match (
+            problem.surface.data_surface(),
+            spec.effective_batch(&problem.surface),
+        ) {
+            (Some(d), Some(b)) if b < d.len() => Some(Minibatches::new(d.len(), b, problem.seed)),
+            _ => None,
+        };
         let u = oracle.to_basis(problem.start);
         let (f, g) = oracle.value_grad(u);
         let capacity = usize::try_from(problem.steps.min(1 << 20)).unwrap_or(0) + 1;
@@ -310,7 +358,13 @@ impl Stepper {
     fn update(&mut self) {
         let k = self.t;
         let lr = self.schedule.map_or(self.lr, |s| s.lr(self.lr, k));
-        let mut g = self.g;
+        let mut g = match self.oracle.batches.as_mut() {
+            Some(b) => {
+                b.advance();
+                self.oracle.batch_grad(self.u)
+            }
+            None => self.g,
+        };
         if self.noise > 0.0 {
             g += draw_noise(&mut self.rng) * self.noise;
         }
@@ -328,9 +382,15 @@ impl Stepper {
         };
         self.t = k + 1;
         self.u = u;
-        let (f, g) = self.oracle.value_grad(u);
-        self.g = g;
         let w = self.oracle.to_world(u);
+        let f = if self.oracle.batches.is_some() {
+            // the next gradient comes from the next minibatch, at the next update
+            self.oracle.surface.value(w)
+        } else {
+            let (f, g) = self.oracle.value_grad(u);
+            self.g = g;
+            f
+        };
         self.trajectory.points.push(w);
         self.trajectory.losses.push(f);
         if !is_finite(w, f) {

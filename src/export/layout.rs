@@ -46,6 +46,8 @@ pub(crate) struct Layout {
     /// The column beside the plot the legend goes in (left, top, width, height), when it
     /// is placed there.
     pub legend: Option<[f64; 4]>,
+    /// On a data surface, the data panel's plot rectangle, right of the colour bar.
+    pub data: Option<[f64; 4]>,
 }
 
 impl Layout {
@@ -74,6 +76,7 @@ impl Layout {
                 colorbar: [w, 0.0, 0.0, 0.0],
                 footer_baseline: h,
                 legend: None,
+                data: None,
             };
         }
         let line = 1.3;
@@ -140,9 +143,13 @@ impl Layout {
             colorbar,
             footer_baseline,
             legend: legend_w.map(|lw| [(w - m - lw).round(), top, lw, plot_h]),
+            data: None,
         }
     }
 
+    /// The layout of a figure of `scene`: on a data surface, when the image is wide enough,
+    /// the surface takes the left part and the data panel the right
+    /// ([`super::data_panel`]), so every export of a data scene shows both spaces.
     pub(crate) fn for_scene(
         scene: &Scene,
         width: u32,
@@ -162,13 +169,30 @@ impl Layout {
         };
         let beside =
             legend == LegendPlacement::Beside && scene.optimizers.iter().any(|o| o.enabled);
-        Layout::new(
-            width,
-            height,
-            scene.title(),
-            &scene.description,
-            beside.then_some(&labels as &dyn Fn(Ems, f64) -> f64),
-        )
+        let build = |w: u32| {
+            Layout::new(
+                w,
+                height,
+                scene.title(),
+                &scene.description,
+                beside.then_some(&labels as &dyn Fn(Ems, f64) -> f64),
+            )
+        };
+        if scene.surface.data_surface().is_some() && width >= 2 * COMPACT_WIDTH {
+            let main = (f64::from(width) * 0.6).round() as u32;
+            let mut l = build(main);
+            if l.full {
+                let w = f64::from(width);
+                let [_, top, _, h] = l.plot;
+                let left =
+                    (f64::from(main) + font::width("-00.00", l.ems.tick) + 40.0 * l.u).round();
+                let right = (w - 14.0 * l.u).round();
+                l.data = Some([left, top, (right - left).max(16.0), h]);
+                l.width = w;
+                return l;
+            }
+        }
+        build(width)
     }
 
     fn plot_size(&self) -> [usize; 2] {
@@ -186,6 +210,8 @@ pub(crate) struct Canvas<'a> {
     pub layer: SurfaceLayer,
     pub style: FigureStyle,
     trails: Vec<Option<Trail>>,
+    /// The data panel at the last step (its points and ranges; curves are rebuilt per step).
+    data_view: Option<crate::figure::data_view::DataView>,
 }
 
 impl<'a> Canvas<'a> {
@@ -210,6 +236,9 @@ impl<'a> Canvas<'a> {
             .map(|r| r.as_ref().map(|t| t.points.as_slice()))
             .collect();
         let trails = Trail::build_all(points, &projection, TRAIL_TOLERANCE_PX);
+        let data_view = layout.data.and_then(|_| {
+            crate::figure::data_view::DataView::build(req.scene, req.runs, req.scene.last_step())
+        });
         Ok(Canvas {
             scene: req.scene,
             runs: req.runs,
@@ -218,6 +247,7 @@ impl<'a> Canvas<'a> {
             layer,
             style: req.style,
             trails,
+            data_view,
         })
     }
 
@@ -285,6 +315,9 @@ impl<'a> Canvas<'a> {
             self.axes(&mut out);
             self.colorbar(&mut out);
             self.header(&mut out);
+        }
+        if let (Some(rect), Some(view)) = (self.layout.data, &self.data_view) {
+            super::data_panel::static_items(view, rect, &self.layout, &self.ink(), &mut out);
         }
         out
     }
@@ -458,6 +491,12 @@ impl<'a> Canvas<'a> {
                 Anchor::End,
                 "step",
             ));
+        }
+        if let (Some(rect), Some(_)) = (self.layout.data, &self.data_view)
+            && let Some(view) =
+                crate::figure::data_view::DataView::build(self.scene, self.runs, step)
+        {
+            super::data_panel::dynamic_items(&view, rect, &self.layout, &self.ink(), &mut out);
         }
         out
     }

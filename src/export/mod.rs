@@ -17,6 +17,7 @@
 //! # let _ = png;
 //! ```
 
+mod data_panel;
 mod format;
 mod gif;
 pub(crate) mod layout;

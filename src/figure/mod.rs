@@ -5,6 +5,7 @@
 pub mod arrows;
 pub mod colormap;
 pub mod contour;
+pub mod data_view;
 pub mod draw;
 pub mod grid;
 pub mod items;

@@ -39,6 +39,13 @@ pub const MAX_LABEL_CHARS: usize = 64;
 pub const MAX_VIEW_COORD: f64 = 1e6;
 /// Narrowest `view` side (`high − low`).
 pub const MIN_VIEW_EXTENT: f64 = 1e-6;
+/// Largest data file (CSV), in bytes, read no further: 100,000 rows of two numbers written
+/// in full precision are about 4 MB.
+pub const MAX_DATA_BYTES: usize = 8 * 1024 * 1024;
+/// Most example evaluations a data scene may ask for: over every enabled optimizer,
+/// (steps + 1) × (n for each row's whole-set loss + B for its minibatch gradient). About
+/// ten seconds of one core; the work limit alone would let 100,000 examples ask for hours.
+pub const MAX_DATA_WORK: u64 = 2_000_000_000;
 
 /// The work a scene asks for: enabled optimizers × (steps + 1) iterates.
 pub fn work(scene: &Scene) -> u64 {
@@ -73,6 +80,34 @@ pub fn check_map_work(size: [usize; 2], steps: u64) -> Result<(), String> {
          the map limit of {MAX_MAP_WORK} (at this size, at most {most} steps)",
         size[0], size[1]
     ))
+}
+
+/// Why a data scene is too much work, if it is: `batches` holds each enabled optimizer's
+/// minibatch size over `n` training examples.
+pub fn check_data_work(n: usize, batches: &[usize], steps: u64) -> Result<(), String> {
+    let per_step: u64 = batches.iter().map(|&b| (n + b) as u64).sum();
+    let work = per_step.saturating_mul(steps.saturating_add(1));
+    if work <= MAX_DATA_WORK {
+        return Ok(());
+    }
+    let most = (MAX_DATA_WORK / per_step.max(1)).saturating_sub(1);
+    Err(format!(
+        "too much work on the data: {} optimizers over {n} examples for {} iterates need {work} example evaluations, above the data work limit of {MAX_DATA_WORK} (with these optimizers and data, at most {most} steps)",
+        batches.len(),
+        steps.saturating_add(1)
+    ))
+}
+
+/// Why `scene`, a data scene, is too much work, if it is (nothing to check without data).
+pub fn check_scene_data_work(scene: &Scene) -> Result<(), String> {
+    let Some(d) = scene.surface.data_surface() else {
+        return Ok(());
+    };
+    let batches: Vec<usize> = scene
+        .enabled()
+        .filter_map(|o| o.spec.effective_batch(&scene.surface))
+        .collect();
+    check_data_work(d.len(), &batches, scene.steps)
 }
 
 /// The most `steps` that `enabled` optimizers may run within [`MAX_WORK`].
@@ -169,6 +204,14 @@ mod tests {
         // an unterminated string ends the scan without reading past the end
         assert_eq!(nesting_beyond("d = \"abc\\", 1), None);
         assert_eq!(nesting_beyond("d = '''abc", 1), None);
+    }
+
+    #[test]
+    fn data_work_counts_examples() {
+        assert!(check_data_work(1000, &[1000, 1], 600_000).is_ok());
+        let e = check_data_work(100_000, &[100_000; 10], 1_000_000).expect_err("too much");
+        assert!(e.contains("data work limit"), "{e}");
+        assert!(e.contains("at most 999 steps"), "{e}");
     }
 
     #[test]

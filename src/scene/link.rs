@@ -15,7 +15,8 @@ pub const KEY: &str = "scene=";
 
 /// The scene packed for a URL fragment (without the `#scene=`).
 pub fn pack(scene: &Scene) -> String {
-    let deflated = miniz_oxide::deflate::compress_to_vec(scene.to_toml().as_bytes(), 9);
+    let deflated =
+        miniz_oxide::deflate::compress_to_vec(scene.to_toml_self_contained().as_bytes(), 9);
     URL_SAFE_NO_PAD.encode(deflated)
 }
 

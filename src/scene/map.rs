@@ -114,6 +114,21 @@ pub fn map_spec(scene: &Scene, req: &MapRequest) -> Result<MapSpec, String> {
             });
         }
     };
+    // a map steps its runs in lockstep on whole-surface gradients; each minibatch run has
+    // its own batch stream, which the batched runner does not replay
+    if let (Some(d), Some(b)) = (
+        scene.surface.data_surface(),
+        optimizer.effective_batch(&scene.surface),
+    ) && b < d.len()
+    {
+        return Err(format!(
+            "\"{}\" takes minibatches of {b} of the {} examples: maps are of full-batch runs \
+             only (set its batch_size to {})",
+            optimizer.label,
+            d.len(),
+            d.len()
+        ));
+    }
     let longest = req.size.unwrap_or(DEFAULT_MAP_SIZE);
     if !(MIN_MAP_SIZE..=MAX_MAP_SIZE).contains(&longest) {
         return Err(format!(

@@ -2,6 +2,7 @@
 //! files (the README's "Scene files"), validated, written back, and shipped built in as the lessons.
 
 mod builtin;
+pub mod data;
 mod error;
 pub mod limits;
 pub mod link;
@@ -13,9 +14,10 @@ mod runs;
 pub use builtin::{BUILTINS, Builtin, DEFAULT_SCENE, builtin};
 pub use error::{SceneError, SceneErrorKind, line_col};
 pub use limits::MAX_STEPS;
-pub use parse::{DEFAULT_STEPS, parse, parse_color};
+pub use parse::{DEFAULT_STEPS, parse, parse_color, parse_in};
 pub use runs::Runs;
 
+use crate::engine::data::{DataSet, Origin};
 use crate::engine::optim::{Knob, OptimizerKind};
 use crate::engine::{OptimizerSpec, Problem, Schedule, Surface, Vec2, ViewBox};
 use std::fmt::Write as _;
@@ -123,7 +125,11 @@ impl Scene {
             location: None,
             message,
         })?;
-        parse(&text, &origin)
+        parse_in(
+            &text,
+            &origin,
+            Some(path.parent().unwrap_or(Path::new("."))),
+        )
     }
 
     /// The name shown in titles.
@@ -163,8 +169,19 @@ impl Scene {
     }
 
     /// The scene as a file that [`parse`] reads back to an equal scene. Every hyperparameter
-    /// is written out, so the file still means the same if defaults ever change.
+    /// is written out, so the file still means the same if defaults ever change. Data read
+    /// from a CSV file is referred to by its path, as the scene named it.
     pub fn to_toml(&self) -> String {
+        self.write(false)
+    }
+
+    /// As [`Scene::to_toml`] with every data file's examples written inline: a scene that
+    /// travels without its folder (a share link).
+    pub fn to_toml_self_contained(&self) -> String {
+        self.write(true)
+    }
+
+    fn write(&self, inline_files: bool) -> String {
         let mut s = String::new();
         let _ = writeln!(s, "name = {}", quote(&self.name));
         if !self.description.is_empty() {
@@ -201,6 +218,15 @@ impl Scene {
         if let Some(t) = self.surface.typed_surface() {
             write_formula(&mut s, t);
         }
+        if let Some(d) = self.surface.data_surface() {
+            write_data(&mut s, "data", d.train_set(), inline_files);
+            if let Some(test) = d.test_set() {
+                write_data(&mut s, "test_data", test, inline_files);
+            }
+            if d.normalize() {
+                let _ = writeln!(s, "normalize = true");
+            }
+        }
         for o in &self.optimizers {
             let spec = &o.spec;
             let _ = writeln!(s, "\n[[optimizer]]\nkind = {}", quote(spec.kind.key()));
@@ -236,6 +262,12 @@ impl Scene {
                 };
                 let _ = writeln!(s, "schedule = {{ kind = \"{}\", {body} }}", sched.kind());
             }
+            // only a data surface reads it (elsewhere it would be an error on reading back)
+            if let Some(b) = spec.batch_size
+                && self.surface.data_surface().is_some()
+            {
+                let _ = writeln!(s, "batch_size = {b}");
+            }
             if spec.basis_rotation != 0.0 {
                 let _ = writeln!(s, "basis_rotation = {}", num(spec.basis_rotation));
             }
@@ -268,6 +300,26 @@ fn write_formula(s: &mut String, t: &crate::engine::formula::TypedSurface) {
     let _ = writeln!(s, "start = [{}, {}]", num(start.x), num(start.y));
 }
 
+/// `key = …`: a built-in name, a file's path, or the examples inline.
+fn write_data(s: &mut String, key: &str, set: &DataSet, inline_files: bool) {
+    match &set.origin {
+        Origin::Builtin(name) => {
+            let _ = writeln!(s, "{key} = {}", quote(&format!("builtin:{name}")));
+        }
+        Origin::File(path) if !inline_files => {
+            let _ = writeln!(s, "{key} = {}", quote(path));
+        }
+        _ => {
+            let rows: Vec<String> = set
+                .examples
+                .iter()
+                .map(|[a, b]| format!("[{}, {}]", num(*a), num(*b)))
+                .collect();
+            let _ = writeln!(s, "{key} = [{}]", rows.join(", "));
+        }
+    }
+}
+
 /// `{ x = [lo, hi], y = [lo, hi] }`
 fn view_table(v: ViewBox) -> String {
     format!(
@@ -279,24 +331,29 @@ fn view_table(v: ViewBox) -> String {
     )
 }
 
-/// A scene file's text, reading no more than one byte past the size limit (a device such as
-/// `/dev/urandom` never ends, and a file's size can change while it is read).
+/// A scene file's text, reading no more than one byte past the size limit.
 fn read_capped(path: &Path) -> Result<String, String> {
+    read_text_capped(path, limits::MAX_SCENE_BYTES, "scene file")
+}
+
+/// The text of the `what` at `path` (a scene or data file), reading no more than one byte
+/// past `most` bytes (a device such as `/dev/urandom` never ends, and a file's size can change
+/// while it is read).
+pub(crate) fn read_text_capped(path: &Path, most: usize, what: &str) -> Result<String, String> {
     use std::io::Read as _;
-    let most = limits::MAX_SCENE_BYTES;
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read the scene file: {e}"))?;
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read the {what}: {e}"))?;
     let mut bytes = Vec::new();
     file.take(most as u64 + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read the scene file: {e}"))?;
+        .map_err(|e| format!("cannot read the {what}: {e}"))?;
     if bytes.len() > most {
         return Err(format!(
-            "the scene file is too large (more than the limit of {most} bytes)"
+            "the {what} is too large (more than the limit of {most} bytes)"
         ));
     }
     String::from_utf8(bytes).map_err(|e| {
         format!(
-            "the scene file is not UTF-8 text (invalid byte at offset {})",
+            "the {what} is not UTF-8 text (invalid byte at offset {})",
             e.utf8_error().valid_up_to()
         )
     })

@@ -5,14 +5,17 @@
 //! because which keys are valid depends on each optimizer's `kind`, and every message should
 //! name the exact line and column.
 
+use super::data::{dataset, parse_csv, read_data_file};
 use super::error::{SceneError, SceneErrorKind, line_col, suggest};
 use super::limits::{self, MAX_STEPS};
 use super::reader::{R, Reader, Value, get};
 use super::{Scene, SceneOptimizer, Show};
+use crate::engine::data::{DataSet, DataSurface, ModelKind, Origin};
 use crate::engine::formula::{Formula, TypedSurface};
 use crate::engine::optim::{Key, Knob, OptimizerKind};
 use crate::engine::{OptimizerSpec, Schedule, Surface, SurfaceKind, Vec2, ViewBox};
 use std::ops::Range;
+use std::path::Path;
 use toml::de::DeTable;
 
 /// Steps of a scene that does not say.
@@ -29,7 +32,7 @@ const TOP_KEYS: [&str; 9] = [
     "surface",
     "optimizer",
 ];
-const COMMON_OPTIMIZER_KEYS: [&str; 7] = [
+const COMMON_OPTIMIZER_KEYS: [&str; 8] = [
     "kind",
     "label",
     "color",
@@ -37,10 +40,18 @@ const COMMON_OPTIMIZER_KEYS: [&str; 7] = [
     "clip_norm",
     "schedule",
     "basis_rotation",
+    "batch_size",
 ];
 
 /// Parses and validates a scene; `origin` names the text in messages (a path or `builtin:NAME`).
+/// The scene may not read data files (it has no folder): its data must be inline or built in.
 pub fn parse(text: &str, origin: &str) -> Result<Scene, SceneError> {
+    parse_in(text, origin, None)
+}
+
+/// As [`parse`], for a scene whose data files (`data = "points.csv"`) are read relative to
+/// `folder`; `None` refuses data files.
+pub fn parse_in(text: &str, origin: &str, folder: Option<&Path>) -> Result<Scene, SceneError> {
     let r = Reader { text, origin };
     // the limits on the text itself come before the TOML parser sees it
     if text.len() > limits::MAX_SCENE_BYTES {
@@ -77,7 +88,8 @@ pub fn parse(text: &str, origin: &str) -> Result<Scene, SceneError> {
 
     let surface_value = get(root, "surface")
         .ok_or_else(|| r.err(0..0, "the scene has no [surface] table; add one with `kind = \"quadratic\"` or another surface"))?;
-    let surface = read_surface(&r, surface_value)?;
+    let surface = read_surface(&r, surface_value, folder)?;
+    let examples = surface.data_surface().map(DataSurface::len);
 
     let name = match get(root, "name") {
         Some(v) => r.text(v, "`name`", limits::MAX_NAME_CHARS)?.to_string(),
@@ -132,7 +144,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Scene, SceneError> {
             ));
         }
         for (i, item) in items.iter().enumerate() {
-            optimizers.push(read_optimizer(&r, item, i + 1)?);
+            optimizers.push(read_optimizer(&r, item, i + 1, examples)?);
         }
     }
     let enabled = optimizers.iter().filter(|o| o.enabled).count();
@@ -141,7 +153,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Scene, SceneError> {
         r.err(span, m)
     })?;
 
-    Ok(Scene {
+    let scene = Scene {
         name,
         description,
         steps,
@@ -151,7 +163,12 @@ pub fn parse(text: &str, origin: &str) -> Result<Scene, SceneError> {
         surface,
         optimizers,
         show,
-    })
+    };
+    limits::check_scene_data_work(&scene).map_err(|m| {
+        let span = get(root, "steps").map_or(0..0, |v| v.span());
+        r.err(span, m)
+    })?;
+    Ok(scene)
 }
 
 /// `show = ["gradient", "field", …]`: which overlays to draw.
@@ -216,10 +233,11 @@ fn read_kind<'v, K>(
     Ok((kind_name, kind))
 }
 
-fn read_surface(r: &Reader, v: &Value) -> R<Surface> {
+fn read_surface(r: &Reader, v: &Value, folder: Option<&Path>) -> R<Surface> {
     let t = r.table(v, "`surface`")?;
     let mut kinds: Vec<&str> = SurfaceKind::ALL.iter().map(|k| k.key()).collect();
     kinds.push(SurfaceKind::Formula.key());
+    kinds.extend(ModelKind::ALL.map(ModelKind::key));
     let (kind_name, kind) = read_kind(
         r,
         v,
@@ -231,6 +249,9 @@ fn read_surface(r: &Reader, v: &Value) -> R<Surface> {
     )?;
     if kind == SurfaceKind::Formula {
         return read_formula(r, v, t);
+    }
+    if let Some(model) = kind.model() {
+        return read_data_surface(r, v, t, model, folder);
     }
     let params = kind.params();
     let mut valid: Vec<&str> = vec!["kind"];
@@ -249,6 +270,143 @@ fn read_surface(r: &Reader, v: &Value) -> R<Surface> {
         surface = surface.with_param(name, x);
     }
     Ok(surface)
+}
+
+/// A data surface: `data` (required), `test_data`, `normalize` and `l2`.
+fn read_data_surface(
+    r: &Reader,
+    v: &Value,
+    t: &DeTable,
+    model: ModelKind,
+    folder: Option<&Path>,
+) -> R<Surface> {
+    const KEYS: [&str; 5] = ["kind", "data", "test_data", "normalize", "l2"];
+    let place = format!("[surface] of kind `{}`", model.key());
+    for (key, _) in t.iter() {
+        if !KEYS.contains(&key.get_ref().as_ref()) {
+            return Err(r.unknown_key(key, &place, &KEYS));
+        }
+    }
+    let data_value = get(t, "data").ok_or_else(|| {
+        r.err(
+            v.span(),
+            format!(
+                "{place} needs `data`: inline [[feature, target], …], a CSV file \
+                 \"points.csv\" or a built-in data set \"builtin:line\""
+            ),
+        )
+    })?;
+    let train = read_data(r, data_value, "`data`", folder)?;
+    let test = get(t, "test_data")
+        .map(|d| read_data(r, d, "`test_data`", folder).map(|set| (d, set)))
+        .transpose()?;
+    let normalize = match get(t, "normalize") {
+        Some(n) => r.boolean(n, "[surface] `normalize`")?,
+        None => false,
+    };
+    let l2 = match get(t, "l2") {
+        Some(value) => {
+            let x = r.number(value, "[surface] `l2`")?;
+            let range = crate::engine::data::PARAMS[0].range;
+            r.check_range(value, x, range, "[surface] `l2`")?;
+            x
+        }
+        None => 0.0,
+    };
+    let test_span = test.as_ref().map(|(d, _)| d.span());
+    let d = DataSurface::new(model, train, normalize, test.map(|(_, s)| s)).map_err(|m| {
+        // the message names `data` or `test_data`: point at that one
+        let span = match (m.starts_with("`test_data`"), &test_span) {
+            (true, Some(s)) => s.clone(),
+            _ if m.contains("normalize") => get(t, "normalize").map_or(v.span(), |n| n.span()),
+            _ => data_value.span(),
+        };
+        r.err(span, format!("[surface] {m}"))
+    })?;
+    Ok(Surface::data(d, l2))
+}
+
+/// One data set: inline pairs, `"builtin:NAME"`, or a CSV file relative to `folder`.
+fn read_data(r: &Reader, v: &Value, what: &str, folder: Option<&Path>) -> R<DataSet> {
+    if let Some(items) = v.get_ref().as_array() {
+        if items.len() > crate::engine::data::MAX_EXAMPLES {
+            return Err(r.err(
+                v.span(),
+                format!(
+                    "{what} has {} examples; the limit is {}",
+                    items.len(),
+                    crate::engine::data::MAX_EXAMPLES
+                ),
+            ));
+        }
+        let examples = items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| r.pair(item, &format!("{what} row {}", i + 1)))
+            .collect::<R<Vec<_>>>()?;
+        return Ok(DataSet::inline(examples));
+    }
+    let source = r.string(
+        v,
+        &format!("[surface] {what} (inline pairs, a CSV file or builtin:NAME)"),
+    )?;
+    if let Some(name) = source.strip_prefix("builtin:") {
+        let set = dataset(name).ok_or_else(|| {
+            let names: Vec<&str> = super::data::DATASETS.iter().map(|d| d.name).collect();
+            let hint = suggest(name, names.iter().copied())
+                .map(|s| format!(" (did you mean `builtin:{s}`?)"))
+                .unwrap_or_default();
+            r.err(
+                v.span(),
+                format!(
+                    "unknown built-in data set `{name}`{hint}; built-in data sets: {}",
+                    names.join(", ")
+                ),
+            )
+        })?;
+        let examples = parse_csv(set.csv).map_err(|e| {
+            r.err(
+                v.span(),
+                format!(
+                    "built-in data set `{name}` is broken at line {}: {}",
+                    e.line, e.message
+                ),
+            )
+        })?;
+        return Ok(DataSet {
+            examples,
+            origin: Origin::Builtin(name.to_string()),
+        });
+    }
+    let Some(folder) = folder else {
+        return Err(r.err(
+            v.span(),
+            format!(
+                "{what} = \"{source}\" names a file, but a scene from {} cannot read files: \
+                 give the data inline or as builtin:NAME",
+                r.origin
+            ),
+        ));
+    };
+    let path = folder.join(source);
+    let shown = path.display().to_string();
+    let io = |message: String| SceneError {
+        kind: SceneErrorKind::Io,
+        origin: shown.clone(),
+        location: None,
+        message: format!("{message} (named by {what} in {})", r.origin),
+    };
+    let text = read_data_file(&path).map_err(io)?;
+    let examples = parse_csv(&text).map_err(|e| SceneError {
+        kind: SceneErrorKind::Invalid,
+        origin: shown.clone(),
+        location: Some((e.line, e.column)),
+        message: e.message,
+    })?;
+    Ok(DataSet {
+        examples,
+        origin: Origin::File(source.to_string()),
+    })
 }
 
 /// `[surface] kind = "formula"`: the formula `f`, its constants' values in an optional
@@ -372,7 +530,13 @@ fn read_view(r: &Reader, v: &Value) -> R<ViewBox> {
     Ok(view)
 }
 
-fn read_optimizer(r: &Reader, v: &Value, number: usize) -> R<SceneOptimizer> {
+/// Optimizer #`number`; `examples` is n on a data surface (which `batch_size` needs).
+fn read_optimizer(
+    r: &Reader,
+    v: &Value,
+    number: usize,
+    examples: Option<usize>,
+) -> R<SceneOptimizer> {
     let t = r.table(v, &format!("optimizer #{number}"))?;
     let kinds: Vec<&str> = OptimizerKind::ALL.iter().map(|k| k.key()).collect();
     let owner = format!("optimizer #{number}");
@@ -393,10 +557,28 @@ fn read_optimizer(r: &Reader, v: &Value, number: usize) -> R<SceneOptimizer> {
     let mut spec = OptimizerSpec::new(kind);
     let mut color = None;
     let mut enabled = true;
+    if examples.is_some() && kind.knobs().any(|k| k == Knob::Noise) {
+        // on data the noise is the minibatches' (CONTRACT.md: `sgd` defaults to noise 0)
+        spec.hyper.set(Knob::Noise, 0.0);
+    }
     for (key, value) in t.iter() {
         let name = key.get_ref().as_ref();
         match name {
             "kind" => {}
+            "batch_size" => {
+                let what = format!("{place}: `batch_size`");
+                let Some(n) = examples else {
+                    return Err(r.err(
+                        value.span(),
+                        format!(
+                            "{what} is only for data surfaces (linear_regression, \
+                                 logistic_regression, tanh_unit); this surface has no data"
+                        ),
+                    ));
+                };
+                let b = r.integer(value, &format!("{what} (n = {n} examples)"), 1, n as i64)?;
+                spec.batch_size = Some(b as usize);
+            }
             "label" => {
                 let what = format!("{place}: `label`");
                 spec.label = r.text(value, &what, limits::MAX_LABEL_CHARS)?.to_string();

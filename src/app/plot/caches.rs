@@ -17,6 +17,35 @@ use std::ops::Range;
 
 /// Longest side of the colour map, in pixels, however large the plot.
 const MAX_RASTER: usize = 1400;
+
+/// Most example evaluations one colour map (and its contour grid) may take on a data surface
+/// whose values go example by example, while the surface or the view changes: about 5 ms
+/// unloaded, so a dragged data point, a slider or a pan never stalls the frame. The colour
+/// map is drawn with linear filtering, so a coarser grid still looks smooth.
+const DATA_POINT_BUDGET: usize = 600_000;
+
+/// How much larger the budget is for the one refinement made once the surface and the view
+/// have held still for a frame (coarse first, then fine).
+const REFINED_BUDGET: usize = 16;
+
+/// The colour map's size and the contour grid's resolution within `budget` example
+/// evaluations for a surface reading `cost` examples per value.
+fn within_budget(px: [usize; 2], cost: usize, budget: usize) -> ([usize; 2], usize) {
+    let most = budget / cost.max(1);
+    let points = px[0].saturating_mul(px[1]);
+    let px = if cost <= 1 || points <= most {
+        px
+    } else {
+        let s = (most as f64 / points as f64).sqrt();
+        [px[0], px[1]].map(|v| ((v as f64 * s) as usize).max(16))
+    };
+    let contour = if cost <= 1 {
+        CONTOUR_GRID[0]
+    } else {
+        ((most as f64).sqrt() as usize).clamp(24, CONTOUR_GRID[0])
+    };
+    (px, contour)
+}
 /// The figure's size unit in the window: one point (an export at 800 × 600 has the same).
 pub(super) const UNIT: f64 = 1.0;
 
@@ -92,6 +121,18 @@ impl PlotView {
         view: ViewBox,
         px: [usize; 2],
     ) {
+        let cost = surface.point_cost();
+        // coarse while the surface or the view changes; refined once they hold still
+        let still = self
+            .raster
+            .as_ref()
+            .is_some_and(|r| r.layer.surface == *surface && r.layer.view == view);
+        let budget = DATA_POINT_BUDGET * if still { REFINED_BUDGET } else { 1 };
+        let (px, contour_resolution) = within_budget(px, cost, budget);
+        if cost > 1 && !still {
+            // the refinement happens on the next frame, even if nothing else asks for one
+            ctx.request_repaint();
+        }
         if self
             .raster
             .as_ref()
@@ -105,7 +146,7 @@ impl PlotView {
             surface,
             view,
             px,
-            CONTOUR_GRID[0],
+            contour_resolution,
             &mut self.scratch,
             |[r, g, b, a]| Color32::from_rgba_premultiplied(r, g, b, a),
         );

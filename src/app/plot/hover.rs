@@ -11,6 +11,10 @@ pub struct Hover {
     pub loss: f64,
     pub grad_norm: f64,
     pub eigenvalues: [f64; 2],
+    /// On a data surface: the training examples, n.
+    pub examples: Option<usize>,
+    /// On a data surface with held-out examples: their loss here.
+    pub test_loss: Option<f64>,
 }
 
 impl Hover {
@@ -21,6 +25,8 @@ impl Hover {
             loss,
             grad_norm: g.norm(),
             eigenvalues: surface.hessian_eigenvalues(at),
+            examples: surface.data_surface().map(|d| d.len()),
+            test_loss: surface.test_value(at),
         }
     }
 
@@ -37,8 +43,13 @@ impl Hover {
     }
 
     pub fn text(&self) -> String {
+        let data = match (self.examples, self.test_loss) {
+            (Some(n), Some(t)) => format!(" (mean over n = {n} examples; test loss {})", sig(t)),
+            (Some(n), None) => format!(" (mean over n = {n} examples)"),
+            _ => String::new(),
+        };
         format!(
-            "x = {}, y = {}\nloss = {}\n|gradient| = {}\nHessian eigenvalues {}, {}\n{}",
+            "x = {}, y = {}\nloss = {}{data}\n|gradient| = {}\nHessian eigenvalues {}, {}\n{}",
             sig(self.at.x),
             sig(self.at.y),
             sig(self.loss),

@@ -8,6 +8,7 @@
 //! surface is its file plus one line there. Surfaces know nothing of optimizers; the stepping
 //! loop only asks them for values, gradients and Hessians.
 
+use super::data::{DataSurface, ModelKind};
 use super::formula::{DEFAULT_VIEW, TypedSurface};
 use super::param::Param;
 use super::real::{Dual1, Dual2, Real};
@@ -139,6 +140,8 @@ macro_rules! catalog {
             /// A formula the user typed ([`crate::engine::formula`]); not in
             /// [`SurfaceKind::ALL`], which lists the catalog.
             Formula,
+            /// A model fitted to data ([`crate::engine::data`]); not in [`SurfaceKind::ALL`].
+            Data(ModelKind),
         }
 
         const COUNT: usize = [$(SurfaceKind::$kind),*].len();
@@ -155,6 +158,7 @@ macro_rules! catalog {
                 match self {
                     $(SurfaceKind::$kind => &<$module::$kind as Formula>::INFO,)*
                     SurfaceKind::Formula => &TYPED_INFO,
+                    SurfaceKind::Data(m) => m.info(),
                 }
             }
         }
@@ -163,7 +167,7 @@ macro_rules! catalog {
             fn derive(kind: SurfaceKind, values: &[f64; MAX_PARAMS]) -> [f64; 3] {
                 match kind {
                     $(SurfaceKind::$kind => <$module::$kind as Formula>::derive(values),)*
-                    SurfaceKind::Formula => [0.0; 3],
+                    SurfaceKind::Formula | SurfaceKind::Data(_) => [0.0; 3],
                 }
             }
 
@@ -174,6 +178,10 @@ macro_rules! catalog {
                     $(SurfaceKind::$kind => <$module::$kind as Formula>::eval(&self.params, x, y),)*
                     SurfaceKind::Formula => match &self.typed {
                         Some(t) => t.formula().eval(x, y),
+                        None => T::cst(f64::NAN),
+                    },
+                    SurfaceKind::Data(_) => match &self.data {
+                        Some(d) => d.eval(self.params.values[0], x, y),
                         None => T::cst(f64::NAN),
                     },
                 }
@@ -187,7 +195,7 @@ macro_rules! catalog {
                 let p = self.params;
                 match self.kind {
                     $(SurfaceKind::$kind => value_grad_lanes(|x, y| <$module::$kind as Formula>::eval(&p, x, y), xs, ys, f, gx, gy),)*
-                    SurfaceKind::Formula => value_grad_lanes(|x, y| self.eval(x, y), xs, ys, f, gx, gy),
+                    SurfaceKind::Formula | SurfaceKind::Data(_) => value_grad_lanes(|x, y| self.eval(x, y), xs, ys, f, gx, gy),
                 }
             }
 
@@ -196,6 +204,10 @@ macro_rules! catalog {
                     $(SurfaceKind::$kind => <$module::$kind as Formula>::minima(&self.params),)*
                     // searched when the formula was compiled (see `minima`)
                     SurfaceKind::Formula => Vec::new(),
+                    SurfaceKind::Data(_) => self
+                        .data
+                        .as_ref()
+                        .map_or_else(Vec::new, |d| d.minima(self.params.values[0])),
                 }
             }
 
@@ -204,6 +216,7 @@ macro_rules! catalog {
                 let s = match self.kind {
                     $(SurfaceKind::$kind => <$module::$kind as Formula>::saddles(&self.params),)*
                     SurfaceKind::Formula => Vec::new(),
+                    SurfaceKind::Data(_) => self.data.as_ref().map_or_else(Vec::new, |d| d.saddles()),
                 };
                 s.into_iter().map(|(x, y)| Vec2::new(x, y)).collect()
             }
@@ -213,7 +226,7 @@ macro_rules! catalog {
             pub fn row_plan(&self, xs: &[f64]) -> RowPlan {
                 let columns = match self.kind {
                     $(SurfaceKind::$kind => <$module::$kind as Formula>::columns(&self.params, xs),)*
-                    SurfaceKind::Formula => None,
+                    SurfaceKind::Formula | SurfaceKind::Data(_) => None,
                 };
                 RowPlan { columns }
             }
@@ -234,6 +247,10 @@ macro_rules! catalog {
                                 *v = t.formula().eval(x, y);
                             }
                         }
+                        None => row.fill(f64::NAN),
+                    },
+                    SurfaceKind::Data(_) => match &self.data {
+                        Some(d) => d.fill_row(p.values[0], row, xs, y),
                         None => row.fill(f64::NAN),
                     },
                 }
@@ -263,12 +280,21 @@ impl SurfaceKind {
         self.info().key
     }
 
-    /// A catalog name, or `formula`.
+    /// A catalog name, `formula`, or a data model's name.
     pub fn from_key(key: &str) -> Option<SurfaceKind> {
         Self::ALL
             .into_iter()
             .chain([SurfaceKind::Formula])
+            .chain(ModelKind::ALL.map(SurfaceKind::Data))
             .find(|k| k.key() == key)
+    }
+
+    /// The model, for a data surface.
+    pub fn model(self) -> Option<ModelKind> {
+        match self {
+            SurfaceKind::Data(m) => Some(m),
+            _ => None,
+        }
     }
 
     pub fn display_name(self) -> &'static str {
@@ -312,6 +338,8 @@ pub struct Surface {
     params: Params,
     /// The formula of kind [`SurfaceKind::Formula`], shared by every copy of the scene.
     typed: Option<Arc<TypedSurface>>,
+    /// The model and examples of a data surface ([`SurfaceKind::Data`]), shared likewise.
+    data: Option<Arc<DataSurface>>,
 }
 
 impl Surface {
@@ -334,6 +362,7 @@ impl Surface {
                 derived: Self::derive(kind, &values),
             },
             typed: None,
+            data: None,
         }
     }
 
@@ -343,6 +372,63 @@ impl Surface {
             typed: Some(Arc::new(t)),
             ..Self::new(SurfaceKind::Formula)
         }
+    }
+
+    /// A model fitted to data, with penalty `l2`.
+    pub fn data(d: DataSurface, l2: f64) -> Self {
+        let kind = SurfaceKind::Data(d.model());
+        Surface {
+            data: Some(Arc::new(d)),
+            ..Self::with_values(kind, [l2, 0.0, 0.0])
+        }
+    }
+
+    /// The model and examples of a data surface.
+    pub fn data_surface(&self) -> Option<&DataSurface> {
+        self.data.as_deref()
+    }
+
+    /// The penalty of a data surface (0 elsewhere).
+    pub fn l2(&self) -> f64 {
+        if self.data.is_some() {
+            self.params.values[0]
+        } else {
+            0.0
+        }
+    }
+
+    /// Loss and exact gradient of one minibatch (indices into the training set) of a data
+    /// surface; the whole surface's otherwise.
+    pub fn batch_value_grad(&self, w: Vec2, batch: &[u32]) -> (f64, Vec2) {
+        let Some(d) = &self.data else {
+            return self.value_grad(w);
+        };
+        let f = d.eval_batch(self.l2(), Dual1::var(w.x, 0), Dual1::var(w.y, 1), batch);
+        (f.v, Vec2::new(f.d[0], f.d[1]))
+    }
+
+    /// The exact Hessian of one minibatch's loss (see [`Surface::batch_value_grad`]).
+    pub fn batch_hessian(&self, w: Vec2, batch: &[u32]) -> Mat2 {
+        let Some(d) = &self.data else {
+            return self.hessian(w);
+        };
+        let f = d.eval_batch(self.l2(), Dual2::var(w.x, 0), Dual2::var(w.y, 1), batch);
+        let [hxx, hxy, hyy] = f.h;
+        Mat2::new(hxx, hxy, hxy, hyy)
+    }
+
+    /// How many examples one value of the surface reads: n for a data surface whose grid
+    /// goes example by example, 1 otherwise (linear regression's grid uses its sums).
+    pub fn point_cost(&self) -> usize {
+        match &self.data {
+            Some(d) if d.model() != ModelKind::LinearRegression => d.len().max(1),
+            _ => 1,
+        }
+    }
+
+    /// The held-out examples' loss at `w`, for a data surface with `test_data`.
+    pub fn test_value(&self, w: Vec2) -> Option<f64> {
+        self.data.as_ref()?.test_value(self.l2(), w.x, w.y)
     }
 
     pub fn kind(&self) -> SurfaceKind {
@@ -372,7 +458,11 @@ impl Surface {
         };
         let mut values = self.params.values;
         values[i] = value;
-        Self::with_values(self.kind, values)
+        Surface {
+            typed: self.typed.clone(),
+            data: self.data.clone(),
+            ..Self::with_values(self.kind, values)
+        }
     }
 
     #[inline]
@@ -409,9 +499,10 @@ impl Surface {
 
     /// What the app shows first.
     pub fn view_box(&self) -> ViewBox {
-        match &self.typed {
-            Some(t) => t.view_box(),
-            None => self.kind.view_box(),
+        match (&self.typed, &self.data) {
+            (Some(t), _) => t.view_box(),
+            (None, Some(d)) => d.view_box(self.l2()),
+            (None, None) => self.kind.view_box(),
         }
     }
 
