@@ -8,6 +8,7 @@
 use super::files::FileAction;
 use super::state::Layout;
 use super::{ExportDialog, LosscapeApp};
+use crate::figure::landscape::ViewMode;
 use egui::{Key, KeyboardShortcut, Modifiers};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,6 +29,9 @@ pub enum Command {
     ToggleInfo,
     ToggleLoss,
     ToggleHover,
+    View2d,
+    View3d,
+    ViewBoth,
     FullScreen,
     ResetView,
     PlayPause,
@@ -67,7 +71,7 @@ impl Command {
     /// Every command, in the order their shortcuts are matched: a shortcut with more
     /// modifiers comes before the same key with fewer (egui ignores extra Shift, so Ctrl+S
     /// would also take Ctrl+Shift+S).
-    pub const ALL: [Command; 33] = [
+    pub const ALL: [Command; 36] = [
         Command::Screenshot,
         Command::ExportFigure,
         Command::OpenScene,
@@ -100,6 +104,9 @@ impl Command {
         Command::ToggleInfo,
         Command::ToggleLoss,
         Command::ToggleHover,
+        Command::View2d,
+        Command::View3d,
+        Command::ViewBoth,
         Command::ResetView,
     ];
 
@@ -122,6 +129,9 @@ impl Command {
             Command::ToggleInfo => "Info panel",
             Command::ToggleLoss => "Loss panel",
             Command::ToggleHover => "Hover read-out",
+            Command::View2d => "2D view",
+            Command::View3d => "3D view",
+            Command::ViewBoth => "2D and 3D side by side",
             Command::FullScreen => "Full screen",
             Command::ResetView => "Reset view",
             Command::PlayPause => "Play / pause",
@@ -163,6 +173,9 @@ impl Command {
             Command::ToggleInfo => "show / hide the info panel (the update rule)",
             Command::ToggleLoss => "show / hide the loss panel",
             Command::ToggleHover => "show / hide the read-out and crosshair under the pointer",
+            Command::View2d => "the contour map from above",
+            Command::View3d => "the landscape in 3D (drag to orbit, scroll to zoom)",
+            Command::ViewBoth => "2D and 3D side by side",
             Command::FullScreen => "full screen",
             Command::ResetView => "reset the view (or double-click the plot)",
             Command::PlayPause => "play / pause",
@@ -204,6 +217,9 @@ impl Command {
             Command::ToggleInfo => const { &[key(Key::U)] },
             Command::ToggleLoss => const { &[key(Key::L)] },
             Command::ToggleHover => const { &[key(Key::H)] },
+            Command::View2d => const { &[key(Key::Num2)] },
+            Command::View3d => const { &[key(Key::Num3)] },
+            Command::ViewBoth => const { &[key(Key::B)] },
             Command::FullScreen => const { &[key(Key::F11)] },
             Command::PlayPause => const { &[key(Key::Space)] },
             Command::StepForward => const { &[key(Key::ArrowRight)] },
@@ -348,6 +364,9 @@ impl LosscapeApp {
                 let fs = ctx.input(|i| i.viewport().fullscreen.unwrap_or(false));
                 ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(!fs));
             }
+            Command::View2d => self.plot.view3d.mode = ViewMode::TwoD,
+            Command::View3d => self.plot.view3d.mode = ViewMode::ThreeD,
+            Command::ViewBoth => self.plot.view3d.mode = ViewMode::Both,
             Command::ResetView => self.plot.reset_view = true,
             Command::PlayPause => clock.toggle(last),
             Command::StepForward => clock.step_by(1, last),
@@ -437,6 +456,9 @@ mod tests {
             ShowField => 30,
             Inspector => 31,
             StatePlot => 32,
+            View2d => 33,
+            View3d => 34,
+            ViewBoth => 35,
         }
     }
 

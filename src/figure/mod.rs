@@ -1,6 +1,7 @@
 //! What to draw, with no window: the surface sampled on a grid, its colours, log-spaced
 //! contour levels and lines, the trails, and the figure as one list of drawing primitives
-//! ([`draw`], built by [`items`]) that the window and every export paint.
+//! ([`draw`], built by [`items`]) that the window and every export paint. The 3D view
+//! ([`landscape`], seen through [`orbit`]) is drawn through the same list.
 
 pub mod arrows;
 pub mod colormap;
@@ -8,9 +9,11 @@ pub mod contour;
 pub mod draw;
 pub mod grid;
 pub mod items;
+pub mod landscape;
 pub mod legend;
 pub mod levels;
 pub mod model;
+pub mod orbit;
 pub mod palette;
 pub mod polyline;
 pub mod projection;

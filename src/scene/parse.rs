@@ -8,7 +8,7 @@
 use super::error::{SceneError, SceneErrorKind, line_col, suggest};
 use super::limits::{self, MAX_STEPS};
 use super::reader::{R, Reader, Value, get};
-use super::{Scene, SceneOptimizer, Show};
+use super::{Camera, Scene, SceneOptimizer, Show};
 use crate::engine::formula::{Formula, TypedSurface};
 use crate::engine::optim::{Key, Knob, OptimizerKind};
 use crate::engine::{OptimizerSpec, Schedule, Surface, SurfaceKind, Vec2, ViewBox};
@@ -18,7 +18,7 @@ use toml::de::DeTable;
 /// Steps of a scene that does not say.
 pub const DEFAULT_STEPS: u64 = 200;
 
-const TOP_KEYS: [&str; 9] = [
+const TOP_KEYS: [&str; 10] = [
     "name",
     "description",
     "steps",
@@ -26,6 +26,7 @@ const TOP_KEYS: [&str; 9] = [
     "start",
     "view",
     "show",
+    "camera",
     "surface",
     "optimizer",
 ];
@@ -112,6 +113,9 @@ pub fn parse(text: &str, origin: &str) -> Result<Scene, SceneError> {
         Some(v) => read_show(&r, v)?,
         None => Show::default(),
     };
+    let camera = get(root, "camera")
+        .map(|v| read_camera(&r, v))
+        .transpose()?;
 
     let mut optimizers = Vec::new();
     if let Some(v) = get(root, "optimizer") {
@@ -148,6 +152,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Scene, SceneError> {
         seed,
         start,
         view,
+        camera,
         surface,
         optimizers,
         show,
@@ -332,6 +337,23 @@ fn formula_offset(
         .map(char::len_utf8)
         .sum();
     Some(span.start + quote.len() + line_start + within)
+}
+
+/// `camera = { azimuth = DEG, elevation = DEG }`; a key left out keeps the default.
+fn read_camera(r: &Reader, v: &Value) -> R<Camera> {
+    let t = r.table(v, "`camera`")?;
+    let mut camera = Camera::default();
+    for (key, value) in t.iter() {
+        let what = format!("`camera.{}`", key.get_ref());
+        let x = r.number(value, &what)?;
+        let checked = match key.get_ref().as_ref() {
+            "azimuth" => Camera::checked((x, what.as_str()), (camera.elevation, "")),
+            "elevation" => Camera::checked((camera.azimuth, ""), (x, what.as_str())),
+            _ => return Err(r.unknown_key(key, "`camera`", &["azimuth", "elevation"])),
+        };
+        camera = checked.map_err(|m| r.err(value.span(), m))?;
+    }
+    Ok(camera)
 }
 
 fn read_view(r: &Reader, v: &Value) -> R<ViewBox> {
