@@ -8,8 +8,8 @@
 //! core), the contours on one thread, and the parts of a frame and of a render.
 //!
 //! For profiling, `LOSSCAPE_BENCH_ONLY` may name the stages to run (comma-separated: `grid`,
-//! `contours`, `trajectories`, `trails`, `frame`, `render`, `noisy`, `map`, `data`); the rest
-//! are left out of the report.
+//! `contours`, `trajectories`, `trails`, `frame`, `render`, `noisy`, `map`, `data`, `3d`); the
+//! rest are left out of the report.
 //!
 //! `map` times 256² basin maps of GD and Adam on Rosenbrock (500 steps), whole and their first
 //! coarse pass, and runs the numpy peer `benches/peer/map_peer.py` on the same maps.
@@ -19,6 +19,14 @@
 //! one), and the same computation in numpy broadcast over the grid (`benches/peer/data_peer.py`,
 //! embedded, run with the interpreter `LOSSCAPE_PYTHON` names, default `python3`), so both
 //! numbers come from one run; when the peer cannot run, the report says why.
+//!
+//! `3d` times the 3D view of the given scene: an orbit frame (a new camera over the same
+//! landscape and trajectories: projecting, ordering and shading the mesh, lifting the trails,
+//! as the draw list every painter reads; with the window, also the app's whole frame while the
+//! camera turns), and `losscape render --view 3d` to a 1600×1200 PNG as a whole process next
+//! to the notebook's `plot_surface` of the same mesh with the same trails
+//! (`benches/peer/mpl3d_peer.py`, run with `LOSSCAPE_PYTHON`, default `python3`; the report
+//! says why when it could not run).
 //!
 //! `noisy` does not use the given scene: it renders the built-in `sgd-decay` (two SGD trails
 //! wandering in a small cloud, where drawing used to take time quadratic in the steps) at
@@ -98,7 +106,6 @@ fn time_one_thread(f: impl FnMut() + Send) -> Option<Timing> {
     Some(pool.install(|| time_auto(f)))
 }
 
-#[cfg(feature = "gui")]
 /// CPU time used so far by the whole process (all threads), in milliseconds, from
 /// `/proc/self/stat` (so at the kernel's tick resolution, 10 ms: only meaningful over many
 /// repetitions). `None` where there is no such file.
@@ -114,6 +121,9 @@ fn process_cpu_ms() -> Option<f64> {
 pub struct BenchOptions {
     pub grid: usize,
     pub levels: usize,
+    /// Where the scene came from (a file path or `builtin:NAME`): the 3D stage hands it to
+    /// `losscape render` and to the notebook peer.
+    pub source: String,
 }
 
 fn wanted(stage: &str) -> bool {
@@ -249,6 +259,9 @@ pub fn run(scene: &Scene, opts: &BenchOptions) -> serde_json::Value {
     }
     if wanted("data") {
         out["data_grid"] = data_grid();
+    }
+    if wanted("3d") {
+        out["3d"] = three_d(scene, &opts.source);
     }
     out
 }
@@ -443,6 +456,224 @@ fn numpy_peer(examples: &[[f64; 2]], n: usize) -> Result<serde_json::Value, Stri
         .map_err(|e| format!("{python} printed no JSON: {e}"))?;
     v["python"] = python.into();
     Ok(v)
+}
+
+/// The 3D stage (see the module's notes).
+fn three_d(scene: &Scene, source: &str) -> serde_json::Value {
+    use crate::figure::draw::Ems;
+    use crate::figure::landscape::{Heights, Landscape, Lifted, MESH_QUADS, Relief};
+    use crate::figure::model::Figure;
+    use crate::figure::orbit::Orbit;
+    let runs = crate::scene::Runs::compute(scene);
+    let view = scene.view_box();
+    let mut report = serde_json::Map::new();
+    let land_ms = time_auto(|| {
+        std::hint::black_box(Landscape::compute(
+            &scene.surface,
+            view,
+            MESH_QUADS,
+            Heights::default(),
+        ));
+    });
+    report.insert("landscape_ms".into(), land_ms.json());
+    let land = Landscape::compute(&scene.surface, view, MESH_QUADS, Heights::default());
+    let lifted = Lifted::new(&land, &runs);
+    let figure = Figure::build(scene, &runs, view, scene.last_step());
+    let mut camera = scene.camera.unwrap_or_default();
+    let mut frame = || {
+        camera = camera.orbited(3.0, 0.0);
+        let relief = Relief {
+            land: &land,
+            lifted: &lifted,
+            orbit: Orbit::new(camera, 1.0, [0.0, 0.0, 1000.0, 800.0]),
+            u: 1.0,
+            ems: Ems::at(1.0),
+            theme: crate::figure::draw::Theme::default(),
+            selected: None,
+            only: None,
+        };
+        std::hint::black_box(relief.items(&figure));
+    };
+    let frames = 200;
+    for _ in 0..10 {
+        frame();
+    }
+    let cpu0 = process_cpu_ms();
+    let timing = time(0, frames, &mut frame);
+    let cpu = cpu0
+        .zip(process_cpu_ms())
+        .map(|(a, b)| round3((b - a) / frames as f64));
+    report.insert(
+        "mesh_quads".into(),
+        serde_json::json!([MESH_QUADS, MESH_QUADS]),
+    );
+    report.insert("orbit_frame_ms".into(), timing.json());
+    report.insert("orbit_frame_cpu_time_ms".into(), cpu.into());
+    #[cfg(feature = "gui")]
+    {
+        let (wall, cpu) = app_orbit_frames(scene);
+        report.insert("app_orbit_frame_ms".into(), wall.json());
+        report.insert("app_orbit_frame_cpu_time_ms".into(), cpu.map(round3).into());
+    }
+    let req = crate::export::FigureRequest::whole(scene, &runs, 1600, 1200)
+        .in_mode(crate::figure::landscape::ViewMode::ThreeD);
+    report.insert(
+        "render_png_ms".into(),
+        time(1, 9, || {
+            std::hint::black_box(crate::export::render_png(&req).ok());
+        })
+        .json(),
+    );
+    report.insert(
+        "render_3d_png_process".into(),
+        render_3d_processes(scene, source),
+    );
+    report.into()
+}
+
+/// The whole app's frame in the 3D view at 1600×1000 while the camera turns (laid out and
+/// tessellated, as [`frame_cpu`] times the 2D frames): wall time and process CPU time.
+#[cfg(feature = "gui")]
+fn app_orbit_frames(scene: &Scene) -> (Timing, Option<f64>) {
+    use crate::app::LosscapeApp;
+    let ctx = egui::Context::default();
+    crate::app::setup_fonts(&ctx);
+    let mut app = LosscapeApp::new(scene.clone());
+    app.session.clock.playing = false;
+    app.session.clock.step = app.session.last_step();
+    app.plot.view3d.mode = crate::figure::landscape::ViewMode::ThreeD;
+    let started = Instant::now();
+    while app.session.progress().is_some() && started.elapsed().as_secs() < 600 {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        app.session.poll();
+    }
+    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1600.0, 1000.0));
+    let mut t = 0.0;
+    let mut samples = Vec::new();
+    let mut cpu0 = None;
+    let frames = 100;
+    for k in 0..frames + 5 {
+        if k == 5 {
+            cpu0 = process_cpu_ms();
+        }
+        let t0 = Instant::now();
+        app.plot.view3d.camera = app.plot.view3d.camera.orbited(3.0, 0.0);
+        t += 1.0 / 60.0;
+        let input = egui::RawInput {
+            screen_rect: Some(screen),
+            time: Some(t),
+            ..Default::default()
+        };
+        let mut out = ctx.run_ui(input, |ui| app.show(ui));
+        let shapes = std::mem::take(&mut out.shapes);
+        std::hint::black_box(ctx.tessellate(shapes, out.pixels_per_point));
+        if k >= 5 {
+            samples.push(t0.elapsed().as_secs_f64() * 1e3);
+        }
+    }
+    let cpu = cpu0
+        .zip(process_cpu_ms())
+        .map(|(a, b)| (b - a) / f64::from(frames));
+    (Timing::from_samples(samples), cpu)
+}
+
+/// Wall time of one process, in milliseconds, or why it failed.
+fn run_process(cmd: &mut std::process::Command) -> Result<f64, String> {
+    let t = Instant::now();
+    let out = cmd
+        .stdout(std::process::Stdio::null())
+        .output()
+        .map_err(|e| format!("could not start: {e}"))?;
+    let ms = t.elapsed().as_secs_f64() * 1e3;
+    if out.status.success() {
+        Ok(ms)
+    } else {
+        let err = String::from_utf8_lossy(&out.stderr);
+        Err(format!(
+            "exited with {}: {}",
+            out.status,
+            err.lines().last().unwrap_or("")
+        ))
+    }
+}
+
+/// `losscape render --view 3d` of `source` to a 1600×1200 PNG as a whole process (five runs
+/// after a warm-up) and the notebook peer's `plot_surface` of the same mesh (two after one),
+/// in one run, with their ratio.
+fn render_3d_processes(scene: &Scene, source: &str) -> serde_json::Value {
+    let dir = std::env::temp_dir().join(format!("losscape-bench-3d-{}", std::process::id()));
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        return serde_json::json!({ "error": format!("no temporary folder: {e}") });
+    }
+    let (w, h) = (1600, 1200);
+    let (_, rect) = crate::export::layout::Layout::for_mode(
+        scene,
+        w,
+        h,
+        crate::figure::draw::LegendPlacement::default(),
+        crate::figure::landscape::ViewMode::ThreeD,
+    );
+    let quads = crate::export::layout::export_mesh_quads(rect);
+    let mut report = serde_json::json!({ "size": [w, h], "mesh_quads": [quads, quads] });
+    let exe = std::env::current_exe();
+    let ours = exe.map_err(|e| e.to_string()).and_then(|exe| {
+        let mut samples = Vec::new();
+        for k in 0..6 {
+            let ms = run_process(
+                std::process::Command::new(&exe)
+                    .args(["render", "--scene", source, "--view", "3d", "--out"])
+                    .arg(dir.join("losscape-3d.png"))
+                    .args(["--width", &w.to_string(), "--height", &h.to_string()]),
+            )?;
+            if k > 0 {
+                samples.push(ms);
+            }
+        }
+        Ok(Timing::from_samples(samples))
+    });
+    match &ours {
+        Ok(t) => report["losscape_ms"] = t.json(),
+        Err(e) => report["losscape_ms"] = format!("not run: {e}").into(),
+    }
+    let python = std::env::var("LOSSCAPE_PYTHON").unwrap_or_else(|_| "python3".to_string());
+    let peer = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/peer/mpl3d_peer.py");
+    let theirs = if source.starts_with("builtin:") {
+        Err("the peer reads scene files: pass --scene benches/scenes/race.toml".to_string())
+    } else {
+        let mut samples = Vec::new();
+        let mut failure = None;
+        for k in 0..3 {
+            match run_process(
+                std::process::Command::new(&python)
+                    .arg(&peer)
+                    .arg(source)
+                    .arg("--out")
+                    .arg(dir.join("peer-3d.png"))
+                    .args(["--quads", &quads.to_string()])
+                    .args(["--width", &w.to_string(), "--height", &h.to_string()]),
+            ) {
+                Ok(ms) if k > 0 => samples.push(ms),
+                Ok(_) => {}
+                Err(e) => {
+                    failure = Some(e);
+                    break;
+                }
+            }
+        }
+        match failure {
+            Some(e) => Err(format!("{python} {}: {e}", peer.display())),
+            None => Ok(Timing::from_samples(samples)),
+        }
+    };
+    match &theirs {
+        Ok(t) => report["peer_ms"] = t.json(),
+        Err(e) => report["peer_ms"] = format!("not run: {e}").into(),
+    }
+    if let (Ok(a), Ok(b)) = (&ours, &theirs) {
+        report["speedup"] = round3(b.median / a.median).into();
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    report
 }
 
 /// The built-in noisy scene rendered to a 1600×1200 PNG at 10⁴, 10⁵ and 10⁶ steps, keyed

@@ -46,7 +46,7 @@ pub enum Command {
     },
     /// Draw a scene's figure to a PNG or SVG file, or animate it as a GIF, with no window,
     /// display or GPU.
-    Render(RenderArgs),
+    Render(Box<RenderArgs>),
     /// Map many runs of one optimizer: where each start of the view ends (basin), or how
     /// each pair of values of two hyperparameters does from the scene's start (sweep).
     Map(map::MapArgs),
@@ -175,17 +175,19 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 crate::trace::compute_and_write(format, &scene, state, w)
             })
         }
-        Some(Command::Render(args)) => render(args),
+        Some(Command::Render(args)) => render(*args),
         Some(Command::Map(args)) => map::map(args),
         Some(Command::Bench {
             scene,
             grid,
             levels,
         }) => {
-            let scene = Scene::load(&scene)?;
+            let source = scene;
+            let scene = Scene::load(&source)?;
             let opts = crate::bench::BenchOptions {
                 grid: grid as usize,
                 levels: levels as usize,
+                source,
             };
             let report = crate::bench::run(&scene, &opts);
             let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
@@ -257,6 +259,18 @@ pub struct RenderArgs {
     /// Draw this optimizer (its position in the scene, from 1) on top, the others dimmed.
     #[arg(long, allow_negative_numbers = true)]
     highlight: Option<i64>,
+    /// What to draw: 2d (the contour map), 3d (the landscape) or both side by side.
+    #[arg(long, default_value = "2d")]
+    view: String,
+    /// 3D: the camera's azimuth in degrees, -180 to 180 [default: the scene's camera, else -60].
+    #[arg(long, allow_negative_numbers = true)]
+    azimuth: Option<f64>,
+    /// 3D: the camera's elevation in degrees, 0 to 90 [default: the scene's camera, else 30].
+    #[arg(long, allow_negative_numbers = true)]
+    elevation: Option<f64>,
+    /// 3D GIF: turn the camera once around at the last step instead of playing the steps.
+    #[arg(long)]
+    orbit: bool,
 }
 
 /// The format `--out` names by its extension (any case): a figure or an animation.
@@ -290,7 +304,11 @@ fn render_format(out: &std::path::Path) -> Result<Format, CliError> {
 }
 
 fn render(args: RenderArgs) -> Result<(), CliError> {
-    use crate::export::{self, ExportError, FigureRequest, GifOptions, MAX_FPS, MAX_FRAMES};
+    use crate::export::{
+        self, ExportError, FigureRequest, GifOptions, Look, MAX_FPS, MAX_FRAMES, ViewMode,
+    };
+    use crate::scene::Camera;
+    use crate::scene::camera::{AZIMUTH_RANGE, ELEVATION_RANGE};
     let out = args.out;
     let format = render_format(&out)?;
     // flags that do not apply to this kind of output are mistakes, not to be ignored silently
@@ -346,6 +364,29 @@ fn render(args: RenderArgs) -> Result<(), CliError> {
             "--svg-text only applies to SVG figures: use --out NAME.svg",
         ));
     }
+    let mode = ViewMode::from_key(&args.view).ok_or_else(|| {
+        CliError::bad_input(format!(
+            "--view {} is not a view: use 2d, 3d or both",
+            args.view
+        ))
+    })?;
+    let three_d_only = [
+        ("--azimuth", args.azimuth.is_some()),
+        ("--elevation", args.elevation.is_some()),
+        ("--orbit", args.orbit),
+    ];
+    for (flag, given) in three_d_only {
+        if given && !mode.has_3d() {
+            return Err(CliError::bad_input(format!(
+                "{flag} only applies to the 3D view: add --view 3d or --view both"
+            )));
+        }
+    }
+    if args.orbit && format.content() != Content::Animation {
+        return Err(CliError::bad_input(
+            "--orbit only applies to animations: use --out NAME.gif",
+        ));
+    }
     check_out(&out)?;
 
     let scene = Scene::load(&args.scene)?;
@@ -384,7 +425,22 @@ fn render(args: RenderArgs) -> Result<(), CliError> {
         legend: export::LegendPlacement::parse(&args.legend).unwrap_or_default(),
         highlight,
     };
+    let base = scene.camera.unwrap_or_default();
+    let angle = |flag: &str, what: &str, given: Option<f64>, range: [f64; 2]| match given {
+        Some(v) if !(v >= range[0] && v <= range[1]) => Err(CliError::bad_input(format!(
+            "{flag} {v} is out of range: the {what} must be {} to {} degrees",
+            range[0], range[1]
+        ))),
+        _ => Ok(()),
+    };
+    angle("--azimuth", "azimuth", args.azimuth, AZIMUTH_RANGE)?;
+    angle("--elevation", "elevation", args.elevation, ELEVATION_RANGE)?;
+    let camera = Camera {
+        azimuth: args.azimuth.unwrap_or(base.azimuth),
+        elevation: args.elevation.unwrap_or(base.elevation),
+    };
     let runs = crate::scene::Runs::compute(&scene);
+    let whole = FigureRequest::whole(&scene, &runs, width, height).in_mode(mode);
     let req = FigureRequest {
         step,
         style,
@@ -393,7 +449,12 @@ fn render(args: RenderArgs) -> Result<(), CliError> {
             .as_deref()
             .and_then(export::SvgText::parse)
             .unwrap_or_default(),
-        ..FigureRequest::whole(&scene, &runs, width, height)
+        look: Look {
+            camera,
+            orbit: args.orbit,
+            ..whole.look
+        },
+        ..whole
     };
 
     let shown = out.display().to_string();

@@ -1525,3 +1525,111 @@ fn data_saves_as_csv_and_opens_back_and_a_bad_csv_keeps_the_data() {
     assert_ne!(before.len(), 3);
     h.step();
 }
+
+#[test]
+fn view_keys_switch_2d_3d_and_both_and_a_drag_orbits_within_bounds() {
+    use losscape::figure::landscape::ViewMode;
+    let mut h = harness_with("rosenbrock-race");
+    h.run();
+    assert_eq!(h.state().plot.view3d.mode, ViewMode::TwoD);
+    for (key, mode) in [
+        (egui::Key::Num3, ViewMode::ThreeD),
+        (egui::Key::B, ViewMode::Both),
+        (egui::Key::Num2, ViewMode::TwoD),
+        (egui::Key::Num3, ViewMode::ThreeD),
+    ] {
+        h.key_press(key);
+        h.run();
+        assert_eq!(h.state().plot.view3d.mode, mode, "{key:?}");
+    }
+    let rect = h.state().plot.view3d.rect.expect("the 3D view is shown");
+    let before = h.state().plot.view3d.camera;
+    // hovering the surface reads it out, as in 2D
+    h.hover_at(rect.center());
+    h.run();
+    assert!(
+        h.state().plot.hover.is_some(),
+        "the surface under the pointer"
+    );
+    // drag right and up: the camera turns and rises, a long drag stops at the top
+    let from = rect.center();
+    h.drag_at(from);
+    h.run();
+    for k in 1..=6 {
+        h.hover_at(from + egui::vec2(20.0 * k as f32, -60.0 * k as f32));
+        h.run();
+    }
+    h.drop_at(from + egui::vec2(120.0, -360.0));
+    h.run();
+    let after = h.state().plot.view3d.camera;
+    assert!(after.azimuth != before.azimuth, "{before:?} → {after:?}");
+    assert!((-180.0..=180.0).contains(&after.azimuth));
+    assert_eq!(after.elevation, 90.0, "stopped at the top: {after:?}");
+    // and down past the floor: stops at 0
+    let from = rect.center();
+    h.drag_at(from);
+    h.run();
+    for k in 1..=6 {
+        h.hover_at(from + egui::vec2(0.0, 80.0 * k as f32));
+        h.run();
+    }
+    h.drop_at(from + egui::vec2(0.0, 480.0));
+    h.run();
+    assert_eq!(h.state().plot.view3d.camera.elevation, 0.0);
+    // the wheel zooms within bounds
+    h.hover_at(rect.center());
+    h.run();
+    for _ in 0..40 {
+        h.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: egui::vec2(0.0, 120.0),
+            modifiers: egui::Modifiers::NONE,
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Wheel,
+        });
+        h.run();
+    }
+    let zoom = h.state().plot.view3d.zoom;
+    assert_eq!(
+        zoom,
+        losscape::figure::orbit::ZOOM_RANGE[1],
+        "stops at the bound"
+    );
+    h.hover_at(rect.center());
+    h.run();
+    // Reset view puts the scene's camera back (as a double-click on the 3D view does)
+    h.state_mut().plot.reset_view = true;
+    h.run();
+    let reset = h.state().plot.view3d.camera;
+    assert_eq!(reset, losscape::scene::Camera::default());
+    assert_eq!(h.state().plot.view3d.zoom, 1.0);
+}
+
+#[test]
+fn the_animation_plays_in_3d_and_in_the_grid_layout() {
+    use losscape::figure::landscape::ViewMode;
+    let mut h = harness_with("rosenbrock-race");
+    h.run();
+    h.key_press(egui::Key::Num3);
+    h.run();
+    h.key_press(egui::Key::G);
+    h.run();
+    assert_eq!(h.state().session.layout, Layout::Grid);
+    assert_eq!(h.state().plot.view3d.mode, ViewMode::ThreeD);
+    // Home restarts and plays from step 0
+    h.key_press(egui::Key::Home);
+    h.step();
+    assert!(h.state().session.clock.playing);
+    let s0 = h.state().session.clock.step;
+    for _ in 0..10 {
+        h.step();
+    }
+    assert!(h.state().session.clock.playing);
+    assert!(h.state().session.clock.step > s0, "the steps advance in 3D");
+    h.key_press(egui::Key::Space);
+    h.step();
+    // the export follows the window's view
+    let snap = h.state().snapshot();
+    assert_eq!(snap.mode, ViewMode::ThreeD);
+    assert_eq!(snap.look.camera, h.state().plot.view3d.camera);
+}

@@ -6,10 +6,12 @@
 //! at them before committing.
 
 use losscape::engine::{Trajectory, ViewBox};
-use losscape::export::{self, ExportError, FigureRequest, GifOptions, MAX_SIZE, MIN_SIZE, SvgText};
+use losscape::export::{
+    self, ExportError, FigureRequest, GifOptions, Look, MAX_SIZE, MIN_SIZE, SvgText, ViewMode,
+};
 use losscape::figure::model::CONTOUR_LEVELS;
 use losscape::figure::palette;
-use losscape::scene::{BUILTINS, Runs, Scene, builtin};
+use losscape::scene::{BUILTINS, Camera, Runs, Scene, builtin};
 use std::path::PathBuf;
 use tiny_skia::Pixmap;
 
@@ -1226,4 +1228,181 @@ fn a_data_scene_exports_its_data_panel() {
     let svg =
         export::render_svg(&FigureRequest::whole(&plain, &plain_runs, 1400, 700)).expect("svg");
     assert!(!svg.contains("class=\"example\"") && !svg.contains("class=\"model\""));
+}
+
+/// A figure of `mode` at `w × h` with the camera at `azimuth`, elevation 30.
+fn request_3d<'a>(
+    s: &'a Scene,
+    runs: &'a [Option<Trajectory>],
+    mode: ViewMode,
+    azimuth: f64,
+) -> FigureRequest<'a> {
+    let req = FigureRequest::whole(s, runs, 640, 480).in_mode(mode);
+    FigureRequest {
+        look: Look {
+            camera: Camera {
+                azimuth,
+                elevation: 30.0,
+            },
+            ..req.look
+        },
+        ..req
+    }
+}
+
+/// How many pixels are within `tol` of colour `c`.
+fn count_colour(p: &Pixmap, c: [u8; 3], tol: u8) -> usize {
+    p.data()
+        .chunks_exact(4)
+        .filter(|q| close([q[0], q[1], q[2], q[3]], c, tol))
+        .count()
+}
+
+#[test]
+fn the_3d_png_shows_the_landscape_and_every_trail_and_differs_from_2d() {
+    let s = scene("rosenbrock-race");
+    let runs = Runs::compute(&s);
+    let flat = export::render_rgba(&FigureRequest::whole(&s, &runs, 640, 480)).expect("2d");
+    let mut shown = Vec::new();
+    for azimuth in [-60.0, 120.0] {
+        let req = request_3d(&s, &runs, ViewMode::ThreeD, azimuth);
+        let img = export::render_rgba(&req).expect("3d");
+        assert_eq!((img.width(), img.height()), (640, 480));
+        assert!(img.data().chunks_exact(4).all(|c| c[3] == 255), "opaque");
+        assert!(
+            distinct_colours(&img) > 500,
+            "a shaded surface has many shades"
+        );
+        // every trail's own colour is painted (trails that run together overlap: at -60°
+        // RMSprop's shows in 19 exact pixels, trail and legend swatch together)
+        for (i, o) in s.optimizers.iter().enumerate() {
+            let c = palette::color(i, o.color);
+            let n = count_colour(&img, c, 2);
+            assert!(
+                n >= 10,
+                "azimuth {azimuth}: {} has {n} pixels",
+                o.spec.label
+            );
+        }
+        let diffs = max_diff(img.data(), flat.data());
+        let changed = diffs
+            .chunks_exact(4)
+            .filter(|d| d.iter().any(|&x| x > 30))
+            .count();
+        assert!(
+            changed * 4 > diffs.len() / 4,
+            "differs from 2D: {changed} pixels"
+        );
+        shown.push(img);
+    }
+    // the camera moved: a different picture
+    let diffs = max_diff(shown[0].data(), shown[1].data());
+    assert!(diffs.iter().filter(|&&x| x > 30).count() > 10_000);
+    // side by side: the 2D plot on the left is the 2D figure's picture (the colour map's
+    // colours), the 3D view on the right
+    let both = export::render_rgba(&request_3d(&s, &runs, ViewMode::Both, -60.0)).expect("both");
+    let (left, right): (Vec<usize>, Vec<usize>) = (0..both.height())
+        .flat_map(|y| (0..both.width()).map(move |x| (x, y)))
+        .filter(|&(x, y)| {
+            let q = px(&both, i64::from(x), i64::from(y)).unwrap_or([0; 4]);
+            let c = palette::color(0, s.optimizers[0].color);
+            close(q, c, 2)
+        })
+        .map(|(x, _)| x as usize)
+        .partition(|&x| x < 320);
+    assert!(
+        left.len() > 20 && right.len() > 20,
+        "the first trail on both sides: {} / {}",
+        left.len(),
+        right.len()
+    );
+}
+
+#[test]
+fn the_3d_svg_has_the_mesh_the_trails_and_their_shadows() {
+    let s = scene("saddle-escape");
+    let runs = Runs::compute(&s);
+    let req = request_3d(&s, &runs, ViewMode::ThreeD, -60.0);
+    let svg = export::render_svg(&req).expect("svg");
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    let root = doc.root_element();
+    assert_eq!(root.attribute("width"), Some("640"));
+    assert_eq!(root.attribute("height"), Some("480"));
+    let class = |c: &str| {
+        doc.descendants()
+            .filter(|n| n.attribute("class") == Some(c))
+            .count()
+    };
+    let faces = |c: &str| {
+        doc.descendants()
+            .find(|n| n.attribute("class") == Some(c))
+            .map_or(0, |g| g.children().filter(|n| n.is_element()).count())
+    };
+    assert!(faces("surface") >= 128 * 128, "{} faces", faces("surface"));
+    assert!(faces("floor") >= 128 * 128);
+    assert_eq!(class("colormap"), 0, "no 2D colour map");
+    let enabled = runs.iter().flatten().count();
+    assert_eq!(class("trail"), enabled);
+    assert_eq!(class("shadow"), enabled);
+    // every trail in its own colour
+    for (i, o) in s.optimizers.iter().enumerate() {
+        let c = palette::color(i, o.color);
+        let hex = format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2]);
+        assert!(
+            doc.descendants()
+                .any(|n| n.attribute("class") == Some("trail")
+                    && n.attribute("stroke") == Some(hex.as_str())),
+            "{hex}"
+        );
+    }
+    let flat = export::render_svg(&FigureRequest::whole(&s, &runs, 640, 480)).expect("2d");
+    assert!(!flat.contains("class=\"surface\""));
+}
+
+#[test]
+fn a_3d_gif_plays_the_steps_or_orbits() {
+    let s = scene("saddle-escape");
+    let runs = Runs::compute(&s);
+    let req = FigureRequest {
+        width: 320,
+        height: 240,
+        ..request_3d(&s, &runs, ViewMode::ThreeD, -60.0)
+    };
+    let opts = GifOptions {
+        frames: 4,
+        fps: 10.0,
+    };
+    let steps = decode_gif(&gif_bytes(&req, &opts));
+    assert_eq!(steps.size, (320, 240));
+    assert_eq!(steps.frames.len(), 4);
+    // the last frame is the still picture at the last step
+    let still = export::render_rgba(&req).expect("still");
+    let diffs = max_diff(&steps.frames[3], still.data());
+    let mean = diffs.iter().map(|&x| f64::from(x)).sum::<f64>() / diffs.len() as f64;
+    assert!(mean < 4.0, "mean difference {mean:.2}");
+    // playing the steps the camera stays: few pixels change between frames; an orbit turns
+    // the whole landscape
+    let changed = |a: &[u8], b: &[u8]| max_diff(a, b).iter().filter(|&&x| x > 30).count();
+    let orbit_req = FigureRequest {
+        look: Look {
+            orbit: true,
+            ..req.look
+        },
+        ..req
+    };
+    let orbit = decode_gif(&gif_bytes(&orbit_req, &opts));
+    assert_eq!(orbit.frames.len(), 4);
+    let still_moves = changed(&steps.frames[2], &steps.frames[3]);
+    let orbit_moves = changed(&orbit.frames[2], &orbit.frames[3]);
+    assert!(
+        orbit_moves > 10 * still_moves.max(100),
+        "orbit {orbit_moves}, steps {still_moves}"
+    );
+    // the trail colours are in the orbit's palette
+    let c = palette::color(0, s.optimizers[0].color);
+    assert!(
+        orbit.frames[1]
+            .chunks_exact(4)
+            .any(|q| (0..3).all(|i| q[i].abs_diff(c[i]) <= 2))
+    );
 }

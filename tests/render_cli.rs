@@ -116,6 +116,72 @@ fn renders_png_svg_and_gif_of_the_asked_size_and_nothing_else() {
     );
 }
 
+#[test]
+fn renders_the_3d_view_as_png_svg_and_orbiting_gif() {
+    let dir = temp_dir();
+    let scene = write(
+        &dir,
+        "cam.toml",
+        "steps = 20\nstart = [-1.5, 2.0]\ncamera = { azimuth = 45, elevation = 60 }\n\
+         [surface]\nkind = \"rosenbrock\"\n[[optimizer]]\nkind = \"adam\"\nlr = 0.1\n",
+    );
+    let scene = scene.to_str().expect("utf-8");
+    let render = |out: &str, extra: &[&str]| {
+        let mut args = vec!["render", "--scene", scene, "--out", out];
+        args.extend(["--width", "320", "--height", "240"]);
+        args.extend(extra);
+        let out = losscape(&args);
+        assert!(out.status.success(), "{extra:?}: {}", stderr(&out));
+        assert!(out.stdout.is_empty() && out.stderr.is_empty());
+    };
+    let (flat, scene_camera, turned) = (
+        path_in(&dir, "flat.png"),
+        path_in(&dir, "cam.png"),
+        path_in(&dir, "turned.png"),
+    );
+    render(&flat, &[]);
+    render(&scene_camera, &["--view", "3d"]);
+    render(
+        &turned,
+        &["--view", "3d", "--azimuth", "-120", "--elevation", "20"],
+    );
+    let read = |p: &str| std::fs::read(p).expect("written");
+    for p in [&flat, &scene_camera, &turned] {
+        assert_eq!(png_size(&read(p)), (320, 240));
+    }
+    assert_ne!(read(&flat), read(&scene_camera), "3D is not the 2D figure");
+    assert_ne!(
+        read(&scene_camera),
+        read(&turned),
+        "the flags move the camera"
+    );
+    let svg = path_in(&dir, "both.svg");
+    render(&svg, &["--view", "both"]);
+    let text = std::fs::read_to_string(&svg).expect("written");
+    let doc = roxmltree::Document::parse(&text).expect("valid SVG");
+    for class in ["colormap", "surface", "floor", "trail", "shadow"] {
+        assert!(
+            doc.descendants()
+                .any(|n| n.attribute("class") == Some(class)),
+            "side by side has a {class}"
+        );
+    }
+    let gif = path_in(&dir, "spin.gif");
+    render(&gif, &["--view", "3d", "--orbit", "--frames", "3"]);
+    assert_eq!(&read(&gif)[..6], b"GIF89a");
+    assert_eq!(
+        files_in(&dir),
+        [
+            "both.svg",
+            "cam.png",
+            "cam.toml",
+            "flat.png",
+            "spin.gif",
+            "turned.png"
+        ]
+    );
+}
+
 /// Runs with `args`, expecting exit 2, nothing on stdout, a message containing `needles`,
 /// and exactly `keep` in the temp dir afterwards.
 fn assert_bad(args: &[&str], needles: &[&str], dir: &tempfile::TempDir, keep: &[&str]) {
@@ -239,6 +305,57 @@ fn every_bad_path_and_flag_exits_2_and_writes_nothing() {
         (
             vec!["--scene", s, "--out", &png, "--bogus"],
             vec!["--bogus"],
+        ),
+        (
+            vec!["--scene", s, "--out", &png, "--view", "4d"],
+            vec!["--view 4d", "2d, 3d or both"],
+        ),
+        (
+            vec![
+                "--scene",
+                s,
+                "--out",
+                &png,
+                "--view",
+                "3d",
+                "--azimuth",
+                "200",
+            ],
+            vec!["--azimuth 200", "-180 to 180 degrees"],
+        ),
+        (
+            vec![
+                "--scene",
+                s,
+                "--out",
+                &png,
+                "--view",
+                "both",
+                "--elevation",
+                "-5",
+            ],
+            vec!["--elevation -5", "0 to 90 degrees"],
+        ),
+        (
+            vec![
+                "--scene",
+                s,
+                "--out",
+                &png,
+                "--view",
+                "3d",
+                "--elevation",
+                "NaN",
+            ],
+            vec!["--elevation NaN", "0 to 90 degrees"],
+        ),
+        (
+            vec!["--scene", s, "--out", &png, "--azimuth", "10"],
+            vec!["--azimuth only applies to the 3D view", "--view 3d"],
+        ),
+        (
+            vec!["--scene", s, "--out", &png, "--view", "3d", "--orbit"],
+            vec!["--orbit only applies to animations"],
         ),
         (
             vec!["--scene", s, "--out", &nowhere_png],

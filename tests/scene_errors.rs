@@ -273,3 +273,44 @@ fn show_names_the_overlays() {
         &["must be a string"],
     );
 }
+
+#[test]
+fn a_camera_is_read_checked_and_written_back() {
+    let text = GOOD.replacen(
+        "[surface]",
+        "camera = { azimuth = 45, elevation = 12.5 }\n\n[surface]",
+        1,
+    );
+    let s = scene::parse(&text, "good.toml").expect("valid");
+    let c = s.camera.expect("a camera");
+    assert_eq!((c.azimuth, c.elevation), (45.0, 12.5));
+    let back = scene::parse(&s.to_toml(), "again.toml").expect("round trip");
+    assert_eq!(back, s);
+    // one key alone keeps the other's default
+    let only = GOOD.replacen("[surface]", "camera = { elevation = 80 }\n[surface]", 1);
+    let c = scene::parse(&only, "good.toml").expect("valid").camera;
+    assert_eq!(c.map(|c| (c.azimuth, c.elevation)), Some((-60.0, 80.0)));
+    assert_eq!(scene::parse(GOOD, "good.toml").expect("valid").camera, None);
+    for (camera, parts) in [
+        (
+            "camera = { azimuth = 270 }",
+            &["`camera.azimuth` must be -180 to 180 degrees, got 270"][..],
+        ),
+        (
+            "camera = { elevation = 95.5 }",
+            &["`camera.elevation` must be 0 to 90 degrees, got 95.5"][..],
+        ),
+        (
+            "camera = { elevation = \"high\" }",
+            &["`camera.elevation` must be a number"][..],
+        ),
+        (
+            "camera = { azimut = 3 }",
+            &["unknown key `azimut`", "did you mean `azimuth`"][..],
+        ),
+        ("camera = 3", &["`camera` must be a table"][..]),
+    ] {
+        let e = error_for("[surface]", &format!("{camera}\n[surface]"));
+        assert_message(&e, 5, parts);
+    }
+}

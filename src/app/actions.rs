@@ -17,6 +17,12 @@ impl LosscapeApp {
             view,
             step: self.session.clock.step,
             style: self.plot.style,
+            mode: self.plot.view3d.mode,
+            look: crate::export::Look {
+                camera: self.plot.view3d.camera,
+                heights: self.plot.view3d.heights,
+                ..Default::default()
+            },
         }
     }
 

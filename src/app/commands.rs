@@ -8,6 +8,7 @@
 use super::files::FileAction;
 use super::state::Layout;
 use super::{ExportDialog, LosscapeApp};
+use crate::figure::landscape::ViewMode;
 use egui::{Key, KeyboardShortcut, Modifiers};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,6 +29,9 @@ pub enum Command {
     ToggleInfo,
     ToggleLoss,
     ToggleHover,
+    View2d,
+    View3d,
+    ViewBoth,
     FullScreen,
     ResetView,
     PlayPause,
@@ -68,7 +72,7 @@ impl Command {
     /// Every command, in the order their shortcuts are matched: a shortcut with more
     /// modifiers comes before the same key with fewer (egui ignores extra Shift, so Ctrl+S
     /// would also take Ctrl+Shift+S).
-    pub const ALL: [Command; 34] = [
+    pub const ALL: [Command; 37] = [
         Command::Screenshot,
         Command::ExportFigure,
         Command::OpenScene,
@@ -101,6 +105,9 @@ impl Command {
         Command::ToggleInfo,
         Command::ToggleLoss,
         Command::ToggleHover,
+        Command::View2d,
+        Command::View3d,
+        Command::ViewBoth,
         Command::ResetView,
         Command::OpenMap,
     ];
@@ -124,6 +131,9 @@ impl Command {
             Command::ToggleInfo => "Info panel",
             Command::ToggleLoss => "Loss panel",
             Command::ToggleHover => "Hover read-out",
+            Command::View2d => "2D view",
+            Command::View3d => "3D view",
+            Command::ViewBoth => "2D and 3D side by side",
             Command::FullScreen => "Full screen",
             Command::ResetView => "Reset view",
             Command::PlayPause => "Play / pause",
@@ -166,6 +176,9 @@ impl Command {
             Command::ToggleInfo => "show / hide the info panel (the update rule)",
             Command::ToggleLoss => "show / hide the loss panel",
             Command::ToggleHover => "show / hide the read-out and crosshair under the pointer",
+            Command::View2d => "the contour map from above",
+            Command::View3d => "the landscape in 3D (drag to orbit, scroll to zoom)",
+            Command::ViewBoth => "2D and 3D side by side",
             Command::FullScreen => "full screen",
             Command::ResetView => "reset the view (or double-click the plot)",
             Command::PlayPause => "play / pause",
@@ -210,6 +223,9 @@ impl Command {
             Command::ToggleInfo => const { &[key(Key::U)] },
             Command::ToggleLoss => const { &[key(Key::L)] },
             Command::ToggleHover => const { &[key(Key::H)] },
+            Command::View2d => const { &[key(Key::Num2)] },
+            Command::View3d => const { &[key(Key::Num3)] },
+            Command::ViewBoth => const { &[key(Key::B)] },
             Command::FullScreen => const { &[key(Key::F11)] },
             Command::PlayPause => const { &[key(Key::Space)] },
             Command::StepForward => const { &[key(Key::ArrowRight)] },
@@ -355,6 +371,9 @@ impl LosscapeApp {
                 let fs = ctx.input(|i| i.viewport().fullscreen.unwrap_or(false));
                 ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(!fs));
             }
+            Command::View2d => self.plot.view3d.mode = ViewMode::TwoD,
+            Command::View3d => self.plot.view3d.mode = ViewMode::ThreeD,
+            Command::ViewBoth => self.plot.view3d.mode = ViewMode::Both,
             Command::ResetView => self.plot.reset_view = true,
             Command::PlayPause => clock.toggle(last),
             Command::StepForward => clock.step_by(1, last),
@@ -446,6 +465,9 @@ mod tests {
             Inspector => 31,
             StatePlot => 32,
             OpenMap => 33,
+            View2d => 34,
+            View3d => 35,
+            ViewBoth => 36,
         }
     }
 

@@ -53,6 +53,9 @@ pub struct Snapshot {
     pub step: usize,
     /// The window's theme, legend placement and highlight: exports look like the window.
     pub style: crate::export::FigureStyle,
+    /// The views shown (the export follows the window) and the 3D view's camera.
+    pub mode: crate::export::ViewMode,
+    pub look: crate::export::Look,
 }
 
 impl Snapshot {
@@ -66,6 +69,8 @@ impl Snapshot {
             height,
             style: self.style,
             svg_text: crate::export::SvgText::default(),
+            mode: self.mode,
+            look: self.look,
         }
     }
 }

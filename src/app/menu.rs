@@ -66,6 +66,13 @@ impl LosscapeApp {
                     self.settings.legend = legend.name().to_string();
                 }
                 ui.separator();
+                run(
+                    self,
+                    ui,
+                    &[Command::View2d, Command::View3d, Command::ViewBoth],
+                );
+                self.plot.view3d.height_controls(ui);
+                ui.separator();
                 self.inside_toggles(ui);
                 ui.separator();
                 // egui handles these keys itself: the buttons only do the same

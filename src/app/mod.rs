@@ -420,6 +420,9 @@ impl LosscapeApp {
             Some(h) if self.settings.hover => {
                 format!("{step}    {}", h.text().replace('\n', "   "))
             }
+            _ if self.plot.view3d.mode == crate::figure::landscape::ViewMode::ThreeD => format!(
+                "{step}    Hover the surface to read the loss and curvature; drag to orbit, scroll to zoom, double-click to reset; 2 for the map, B for both."
+            ),
             _ => format!(
                 "{step}    Hover the plot to read the loss and curvature (H hides the read-out); click to move the start; scroll to zoom, drag to pan, double-click to reset."
             ),
@@ -477,6 +480,7 @@ fn fallback_scene() -> Scene {
         seed: 0,
         start: kind.default_start(),
         view: None,
+        camera: None,
         surface: crate::engine::Surface::new(kind),
         optimizers: vec![scene::SceneOptimizer::new(crate::engine::OptimizerKind::Gd)],
         show: scene::Show::default(),

@@ -7,7 +7,7 @@
 //! [`Item::ColorMap`] and [`Item::Background`] are left to the plot.
 
 use crate::figure::colormap;
-use crate::figure::draw::{Anchor, Drawn, Item, PathItem, Rgba, Stroke};
+use crate::figure::draw::{Anchor, Drawn, Item, MeshItem, PathItem, Rgba, Stroke};
 use crate::figure::text as font;
 use egui::{Color32, FontId, Pos2, Rect, Shape, StrokeKind};
 
@@ -52,6 +52,9 @@ pub fn paint(painter: &egui::Painter, items: &[Drawn], offset: egui::Vec2) {
                 );
             }
             Item::Path(p) => path(painter, p, at),
+            Item::Mesh(m) => {
+                painter.add(Shape::mesh(mesh(m, offset)));
+            }
             Item::Text(t) => {
                 let galley = painter.layout_no_wrap(
                     t.text.clone(),
@@ -70,6 +73,27 @@ pub fn paint(painter: &egui::Painter, items: &[Drawn], offset: egui::Vec2) {
             }
         }
     }
+}
+
+/// Flat faces as an egui mesh: four corners of one colour and two triangles per face, in
+/// order (egui paints a mesh's triangles in index order, so the back-to-front sort holds).
+fn mesh(m: &MeshItem, offset: egui::Vec2) -> egui::Mesh {
+    let mut out = egui::Mesh::default();
+    out.reserve_vertices(4 * m.faces.len());
+    out.reserve_triangles(2 * m.faces.len());
+    for (corners, c) in &m.faces {
+        let Some(points) = m.corners(corners) else {
+            continue;
+        };
+        let base = out.vertices.len() as u32;
+        let c = color(*c);
+        for p in points {
+            out.colored_vertex(Pos2::new(p[0], p[1]) + offset, c);
+        }
+        out.add_triangle(base, base + 1, base + 2);
+        out.add_triangle(base, base + 2, base + 3);
+    }
+    out
 }
 
 pub fn color(c: Rgba) -> Color32 {

@@ -331,13 +331,28 @@ pub(crate) fn encode(
     let (wu, hu) = (w as usize, h as usize);
     let mut background = raster::pixmap(w, h)?;
     raster::paint(&mut background, canvas, &canvas.static_items());
-    let render = |step: usize| -> Result<Pixmap, ExportError> {
+    // an orbit shows the last step turning the camera once around; otherwise the steps
+    // play with the camera still
+    let camera = canvas.camera();
+    let orbit = canvas.orbits();
+    let camera_at = |k: usize| {
+        if orbit {
+            camera.orbited(360.0 * k as f64 / f64::from(total), 0.0)
+        } else {
+            camera
+        }
+    };
+    let steps: Vec<(usize, usize)> = if orbit {
+        (0..total as usize).map(|k| (k, last)).collect()
+    } else {
+        frame_steps(total, last).into_iter().enumerate().collect()
+    };
+    let render = |(k, step): (usize, usize)| -> Result<Pixmap, ExportError> {
         let mut frame = background.clone();
-        raster::paint(&mut frame, canvas, &canvas.dynamic_items(step));
+        raster::paint(&mut frame, canvas, &canvas.frame_items(step, camera_at(k)));
         Ok(frame)
     };
 
-    let steps = frame_steps(total, last);
     let mut exact: Vec<[u8; 3]> = canvas
         .style
         .theme
@@ -352,7 +367,7 @@ pub(crate) fn encode(
         }
     }
     let first = render(steps[0])?;
-    let final_frame = render(last)?;
+    let final_frame = render(steps[steps.len() - 1])?;
     let (palette, seen) = Palette::build(&exact, &[&background, &final_frame, &first]);
     drop((first, final_frame));
     let table = palette.table();
@@ -378,8 +393,8 @@ pub(crate) fn encode(
         .max(1);
     let mut prev: Option<Vec<u8>> = None;
     let mut done = 0u32;
-    let paint_and_index = |step: usize| -> Result<Vec<u8>, ExportError> {
-        let img = render(step)?;
+    let paint_and_index = |frame: (usize, usize)| -> Result<Vec<u8>, ExportError> {
+        let img = render(frame)?;
         Ok(quantize(&img, &bg_words, &bg_index, &quantizer))
     };
     for chunk in steps.chunks(batch) {

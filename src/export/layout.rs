@@ -12,11 +12,15 @@ use crate::figure::draw::{
     TRAIL_TOLERANCE_PX, contour_grid, text,
 };
 use crate::figure::items::{self, Overlay};
+use crate::figure::landscape::{Landscape, Lifted, Look, Relief, ViewMode};
 use crate::figure::legend::{self, LegendBox};
+use crate::figure::levels::ColorScale;
 use crate::figure::model::{Figure, SurfaceLayer, axis_ticks};
+use crate::figure::orbit::Orbit;
 use crate::figure::projection::{Projection, fit_aspect};
 use crate::figure::text as font;
 use crate::figure::trail::Trail;
+use crate::scene::Camera;
 use crate::scene::Scene;
 
 /// Below this many pixels on either side there is no room for text: the figure is the plot
@@ -195,23 +199,65 @@ impl Layout {
         build(width)
     }
 
+    /// The layout of a figure showing `mode`, and where its 3D view goes: in 3D alone, the
+    /// plot area; side by side, the 2D plot takes the left half (`plot`) and the 3D view the
+    /// right.
+    pub(crate) fn for_mode(
+        scene: &Scene,
+        width: u32,
+        height: u32,
+        legend: LegendPlacement,
+        mode: ViewMode,
+    ) -> (Layout, [f64; 4]) {
+        let mut layout = Layout::for_scene(scene, width, height, legend);
+        let [l, t, w, h] = layout.plot;
+        match mode {
+            ViewMode::TwoD | ViewMode::ThreeD => (layout, [l, t, w, h]),
+            ViewMode::Both => {
+                let gap = (24.0 * layout.u).round();
+                let half = ((w - gap) / 2.0).floor().max(8.0);
+                layout.plot = [l, t, half, h];
+                (layout, [l + w - half, t, half, h])
+            }
+        }
+    }
+
     fn plot_size(&self) -> [usize; 2] {
         [self.plot[2] as usize, self.plot[3] as usize]
     }
 }
 
 /// Everything computed once for a request: layout, projection, surface layer and the trails
-/// decimated at the export's resolution. A GIF paints every frame from one of these.
+/// decimated at the export's resolution, and the 3D view's landscape. A GIF paints every
+/// frame from one of these.
 pub(crate) struct Canvas<'a> {
     pub scene: &'a Scene,
     pub runs: &'a [Option<Trajectory>],
     pub layout: Layout,
     pub projection: Projection,
+    /// The 2D colour map and contours (a token one when only the 3D view is shown).
     pub layer: SurfaceLayer,
     pub style: FigureStyle,
     trails: Vec<Option<Trail>>,
     /// The data panel at the last step (its points and ranges; curves are rebuilt per step).
     data_view: Option<crate::figure::data_view::DataView>,
+    pub mode: ViewMode,
+    scape: Option<Scape>,
+}
+
+/// The 3D view of an export.
+struct Scape {
+    land: Landscape,
+    lifted: Lifted,
+    rect: [f64; 4],
+    look: Look,
+}
+
+/// Quads per side of an export's mesh: [`crate::figure::landscape::MESH_QUADS`] or more in
+/// a large image, so faces stay a few pixels wide.
+pub(crate) fn export_mesh_quads(rect: [f64; 4]) -> usize {
+    let side = rect[2].min(rect[3]).max(0.0) as usize;
+    (side / 6).clamp(crate::figure::landscape::MESH_QUADS, 256)
 }
 
 impl<'a> Canvas<'a> {
@@ -225,17 +271,56 @@ impl<'a> Canvas<'a> {
                 v.x, v.y
             )));
         }
-        let layout = Layout::for_scene(req.scene, req.width, req.height, req.style.legend);
+        let (layout, rect3d) =
+            Layout::for_mode(req.scene, req.width, req.height, req.style.legend, req.mode);
         let v = fit_aspect(v, layout.plot[2], layout.plot[3]);
         let projection = Projection::new(v, layout.plot);
-        let size = layout.plot_size();
-        let layer = SurfaceLayer::compute(&req.scene.surface, v, size, contour_grid(size));
-        let points: Vec<Option<&[Vec2]>> = req
-            .runs
-            .iter()
-            .map(|r| r.as_ref().map(|t| t.points.as_slice()))
-            .collect();
-        let trails = Trail::build_all(points, &projection, TRAIL_TOLERANCE_PX);
+        let flat = || {
+            let size = layout.plot_size();
+            let layer = SurfaceLayer::compute(&req.scene.surface, v, size, contour_grid(size));
+            let points: Vec<Option<&[Vec2]>> = req
+                .runs
+                .iter()
+                .map(|r| r.as_ref().map(|t| t.points.as_slice()))
+                .collect();
+            (
+                layer,
+                Trail::build_all(points, &projection, TRAIL_TOLERANCE_PX),
+            )
+        };
+        let relief = |scale: Option<ColorScale>| {
+            let land = Landscape::compute_with(
+                &req.scene.surface,
+                req.scene.view_box(),
+                export_mesh_quads(rect3d),
+                req.look.heights,
+                scale,
+            );
+            let lifted = Lifted::new(&land, req.runs);
+            Scape {
+                land,
+                lifted,
+                rect: rect3d,
+                look: req.look,
+            }
+        };
+        let ((layer, trails), scape) = match req.mode {
+            ViewMode::TwoD => (flat(), None),
+            // the colour bar reads the landscape's scale; the 2D layer is a token
+            ViewMode::ThreeD => (
+                (
+                    SurfaceLayer::compute(&req.scene.surface, v, [1, 1], 8),
+                    Vec::new(),
+                ),
+                Some(relief(None)),
+            ),
+            // side by side, on the 2D view's colour scale: a colour is the same loss in both
+            ViewMode::Both => {
+                let (layer, trails) = flat();
+                let scape = relief(Some(layer.scale));
+                ((layer, trails), Some(scape))
+            }
+        };
         let data_view = layout.data.and_then(|_| {
             crate::figure::data_view::DataView::build(req.scene, req.runs, req.scene.last_step())
         });
@@ -248,7 +333,29 @@ impl<'a> Canvas<'a> {
             style: req.style,
             trails,
             data_view,
+            mode: req.mode,
+            scape,
         })
+    }
+
+    /// The colour scale the colour bar shows.
+    fn scale(&self) -> &ColorScale {
+        match (&self.scape, self.mode) {
+            (Some(s), ViewMode::ThreeD) => &s.land.scale,
+            _ => &self.layer.scale,
+        }
+    }
+
+    /// Whether a GIF of this canvas turns the camera instead of animating the steps.
+    pub(crate) fn orbits(&self) -> bool {
+        self.scape.as_ref().is_some_and(|s| s.look.orbit)
+    }
+
+    /// The camera of the 3D view (the default one when there is none).
+    pub(crate) fn camera(&self) -> Camera {
+        self.scape
+            .as_ref()
+            .map_or_else(Camera::default, |s| s.look.camera)
     }
 
     pub(crate) fn u(&self) -> f64 {
@@ -302,17 +409,19 @@ impl<'a> Canvas<'a> {
     /// What every frame of an animation shares: the colour map, contours, axes, colour bar,
     /// title and claim.
     pub(crate) fn static_items(&self) -> Vec<Drawn> {
-        let mut out = vec![
-            Drawn::free(Item::Background(self.ink().background)),
-            Drawn::free(Item::ColorMap),
-        ];
-        out.extend(items::contours(
-            &self.layer.contours,
-            &self.projection,
-            self.u(),
-        ));
+        let mut out = vec![Drawn::free(Item::Background(self.ink().background))];
+        if self.mode.has_2d() {
+            out.push(Drawn::free(Item::ColorMap));
+            out.extend(items::contours(
+                &self.layer.contours,
+                &self.projection,
+                self.u(),
+            ));
+        }
         if self.layout.full {
-            self.axes(&mut out);
+            if self.mode.has_2d() {
+                self.axes(&mut out);
+            }
             self.colorbar(&mut out);
             self.header(&mut out);
         }
@@ -460,7 +569,7 @@ impl<'a> Canvas<'a> {
         items::colorbar(
             out,
             l.colorbar,
-            &self.layer.scale,
+            self.scale(),
             l.u,
             l.ems.tick,
             self.ink().text,
@@ -470,22 +579,47 @@ impl<'a> Canvas<'a> {
     /// What changes with the step: trails and their heads, the markers drawn over them, the
     /// legend and the step counter.
     pub(crate) fn dynamic_items(&self, step: usize) -> Vec<Drawn> {
+        self.frame_items(step, self.camera())
+    }
+
+    /// As [`Canvas::dynamic_items`], the 3D view seen by `camera` (a frame of an orbit).
+    pub(crate) fn frame_items(&self, step: usize, camera: Camera) -> Vec<Drawn> {
         let figure = Figure::build(self.scene, self.runs, self.projection.view, step);
-        let mut out = self.overlay().items(&figure, |t, head_px| {
-            let trail = self.trails.get(t.index)?.as_ref()?;
-            Some(trail.upto(t.points.len() - 1, Some(head_px)))
-        });
+        let mut out = Vec::new();
+        if self.mode.has_2d() {
+            out = self.overlay().items(&figure, |t, head_px| {
+                let trail = self.trails.get(t.index)?.as_ref()?;
+                Some(trail.upto(t.points.len() - 1, Some(head_px)))
+            });
+        }
         if let (Some(_), true) = (self.layout.legend, self.layout.full)
             && let Some(b) = self.legend_of(&figure)
         {
             out.extend(b.items(&figure.legend, &self.ink(), self.style.highlight, false));
         }
+        if let Some(s) = &self.scape {
+            let relief = Relief {
+                land: &s.land,
+                lifted: &s.lifted,
+                orbit: Orbit::new(camera, s.look.zoom, s.rect),
+                u: self.u(),
+                ems: self.layout.ems,
+                theme: self.style.theme,
+                selected: None,
+                only: None,
+            };
+            out.extend(relief.items(&figure));
+        }
         if self.layout.full {
             let l = &self.layout;
-            let [left, _, w, _] = l.plot;
+            let [left, _, _, _] = l.plot;
+            let right = self
+                .scape
+                .as_ref()
+                .map_or(left + l.plot[2], |s| s.rect[0] + s.rect[2]);
             out.push(text(
                 &format!("step {} / {}", step.min(figure.last_step), figure.last_step),
-                [left + w, l.footer_baseline],
+                [right, l.footer_baseline],
                 l.ems.step,
                 self.ink().weak,
                 Anchor::End,

@@ -90,6 +90,8 @@ pub fn render_map_rgba(
             ..Default::default()
         },
         svg_text: Default::default(),
+        mode: Default::default(),
+        look: Default::default(),
     };
     let mut canvas = Canvas::new(&req)?;
     let coloring = Coloring::of(pic.spec);

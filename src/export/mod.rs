@@ -28,6 +28,7 @@ mod svg;
 
 use crate::engine::{Trajectory, ViewBox};
 pub use crate::figure::draw::{FigureStyle, LegendPlacement, Theme};
+pub use crate::figure::landscape::{Look, ViewMode};
 use crate::figure::projection::{Projection, fit_aspect};
 use crate::scene::Scene;
 pub use format::{Content, Format};
@@ -63,6 +64,10 @@ pub struct FigureRequest<'a> {
     pub style: FigureStyle,
     /// How an SVG sets its text.
     pub svg_text: SvgText,
+    /// 2D, 3D or both side by side.
+    pub mode: ViewMode,
+    /// The 3D view's camera and heights (its box is the scene's view box).
+    pub look: Look,
 }
 
 /// How an SVG sets its text.
@@ -113,6 +118,24 @@ impl<'a> FigureRequest<'a> {
             height,
             style: FigureStyle::default(),
             svg_text: SvgText::default(),
+            mode: ViewMode::TwoD,
+            look: Look {
+                camera: scene.camera.unwrap_or_default(),
+                ..Look::default()
+            },
+        }
+    }
+
+    /// This request showing `mode`, with the scene's own view box fitted to the 2D plot of
+    /// that mode (side by side, the 2D plot is half as wide).
+    pub fn in_mode(self, mode: ViewMode) -> Self {
+        let (layout, _) =
+            Layout::for_mode(self.scene, self.width, self.height, self.style.legend, mode);
+        let [_, _, w, h] = layout.plot;
+        FigureRequest {
+            mode,
+            view: fit_aspect(self.scene.view_box(), w, h),
+            ..self
         }
     }
 }
@@ -226,9 +249,11 @@ pub fn fit_view(scene: &Scene, view: ViewBox, width: u32, height: u32) -> ViewBo
     fit_aspect(view, w, h)
 }
 
-/// Where parameter-space points land in the image of `req` (its view fitted to the plot).
+/// Where parameter-space points land in the 2D plot of `req` (its view fitted to the plot).
 pub fn projection(req: &FigureRequest) -> Projection {
-    let rect = plot_rect_with(req.scene, req.width, req.height, req.style.legend);
+    let rect = Layout::for_mode(req.scene, req.width, req.height, req.style.legend, req.mode)
+        .0
+        .plot;
     Projection::new(fit_aspect(req.view, rect[2], rect[3]), rect)
 }
 

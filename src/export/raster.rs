@@ -12,7 +12,7 @@
 use super::ExportError;
 use super::layout::Canvas;
 use crate::figure::colormap;
-use crate::figure::draw::{Anchor, Drawn, Item, PathItem, Rgba, Stroke};
+use crate::figure::draw::{Anchor, Drawn, Item, MeshItem, PathItem, Rgba, Stroke};
 use crate::figure::text;
 use rayon::prelude::*;
 use tiny_skia::{
@@ -311,7 +311,11 @@ fn prepare(items: &[Drawn]) -> Vec<Prepared<'_>> {
     for d in items {
         let clip = d.clip;
         match &d.item {
-            Item::Background(_) | Item::ColorMap | Item::ColorBar { .. } | Item::Text(_) => {
+            Item::Background(_)
+            | Item::ColorMap
+            | Item::ColorBar { .. }
+            | Item::Text(_)
+            | Item::Mesh(_) => {
                 out.push(Prepared::Direct(&d.item));
             }
             Item::Rect {
@@ -639,7 +643,67 @@ fn paint_direct(target: &mut PixmapMut, top: usize, canvas: &Canvas, item: &Item
                 t.color,
             );
         }
+        Item::Mesh(mesh) => paint_mesh(target, top, mesh),
         Item::Rect { .. } | Item::Circle { .. } | Item::Path(_) => {}
+    }
+}
+
+/// Fills the faces of `mesh` in order, rows `top ..` of the image into `target`. A pixel
+/// belongs to a face when its centre does (left and top edges in, right and bottom out),
+/// with each edge's crossings computed the same way for both faces that share it, so
+/// neighbours meet without a gap, an overlap or anti-aliasing seams.
+fn paint_mesh(target: &mut PixmapMut, top: usize, mesh: &MeshItem) {
+    let (width, rows) = (target.width() as usize, target.height() as usize);
+    let data = target.data_mut();
+    let (band_top, band_bottom) = (top as f32, (top + rows) as f32);
+    for (corners, color) in &mesh.faces {
+        let Some(p) = mesh.corners(corners) else {
+            continue;
+        };
+        if !p.iter().flatten().all(|v| v.is_finite()) {
+            continue;
+        }
+        let (y_min, y_max) = p
+            .iter()
+            .fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), q| {
+                (a.min(q[1]), b.max(q[1]))
+            });
+        // rows whose centre is in [y_min, y_max), inside this band
+        let r0 = (y_min - 0.5).ceil().max(band_top);
+        let r1 = (y_max - 0.5).ceil().min(band_bottom);
+        if r0 >= r1 {
+            continue;
+        }
+        let px = premultiplied(*color);
+        for r in r0 as usize..r1 as usize {
+            let yc = r as f32 + 0.5;
+            let (mut xl, mut xr) = (f32::INFINITY, f32::NEG_INFINITY);
+            for e in 0..4 {
+                let (a, b) = (p[e], p[(e + 1) % 4]);
+                let (lo, hi) = if a[1] <= b[1] { (a, b) } else { (b, a) };
+                if yc >= lo[1] && yc < hi[1] {
+                    let x = lo[0] + (yc - lo[1]) * (hi[0] - lo[0]) / (hi[1] - lo[1]);
+                    xl = xl.min(x);
+                    xr = xr.max(x);
+                }
+            }
+            if xl >= xr {
+                continue;
+            }
+            let c0 = (xl - 0.5).ceil().clamp(0.0, width as f32) as usize;
+            let c1 = (xr - 0.5).ceil().clamp(0.0, width as f32) as usize;
+            let row = (r - top) * width;
+            for dst in data[4 * (row + c0)..4 * (row + c1)].chunks_exact_mut(4) {
+                if px[3] == 255 {
+                    dst.copy_from_slice(&px);
+                } else {
+                    let keep = 255 - u16::from(px[3]);
+                    for (d, s) in dst.iter_mut().zip(px) {
+                        *d = (u16::from(s) + (u16::from(*d) * keep + 127) / 255) as u8;
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -8,7 +8,7 @@
 use super::layout::Canvas;
 use super::{ExportError, SvgText};
 use crate::figure::colormap;
-use crate::figure::draw::{Anchor, Drawn, Item, PathItem, Rgba, Stroke};
+use crate::figure::draw::{Anchor, Drawn, Item, MeshItem, PathItem, Rgba, Stroke};
 use crate::figure::text;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -115,6 +115,40 @@ fn path_data(p: &PathItem) -> String {
         }
     }
     d
+}
+
+/// A mesh as a group of flat faces, one path each, painted in order. Faces are not
+/// anti-aliased (`crispEdges`): anti-aliased neighbours would show hairline seams.
+fn mesh(s: &mut String, m: &MeshItem) {
+    let _ = writeln!(
+        s,
+        "<g class=\"{}\" shape-rendering=\"crispEdges\">",
+        m.class
+    );
+    for (corners, color) in &m.faces {
+        let Some(p) = m.corners(corners) else {
+            continue;
+        };
+        // a tenth of a pixel is plenty for faces a few pixels wide, and keeps the file small
+        let n = |v: f32| {
+            let s = format!("{v:.1}");
+            s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+        };
+        let _ = writeln!(
+            s,
+            "<path d=\"M{} {}L{} {}L{} {}L{} {}Z\" fill=\"{}\"/>",
+            n(p[0][0]),
+            n(p[0][1]),
+            n(p[1][0]),
+            n(p[1][1]),
+            n(p[2][0]),
+            n(p[2][1]),
+            n(p[3][0]),
+            n(p[3][1]),
+            hex(*color)
+        );
+    }
+    s.push_str("</g>\n");
 }
 
 fn colormap_png(canvas: &Canvas) -> Result<Vec<u8>, ExportError> {
@@ -326,6 +360,7 @@ pub(crate) fn write(
                     fill_attrs(Some(t.color))
                 );
             }
+            Item::Mesh(m) => mesh(&mut s, m),
             Item::Text(t) => {
                 let anchor = match t.anchor {
                     Anchor::Start => "",

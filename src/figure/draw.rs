@@ -256,6 +256,27 @@ impl PathItem {
     }
 }
 
+/// Flat-coloured convex faces painted in order, each over the ones before (the 3D view's
+/// surface and floor, sorted back to front). Painters fill faces without anti-aliasing, so
+/// neighbours share their edges without a seam.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MeshItem {
+    pub class: &'static str,
+    /// Corners in figure coordinates.
+    pub points: Vec<[f32; 2]>,
+    /// Faces in painting order: four indices into `points` going round the face (a triangle
+    /// repeats a corner) and an opaque colour.
+    pub faces: Vec<([u32; 4], Rgba)>,
+}
+
+impl MeshItem {
+    /// The corners of a face, or `None` when an index is out of range.
+    pub fn corners(&self, face: &[u32; 4]) -> Option<[[f32; 2]; 4]> {
+        let at = |k: u32| self.points.get(k as usize).copied();
+        Some([at(face[0])?, at(face[1])?, at(face[2])?, at(face[3])?])
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct TextItem {
     pub text: String,
@@ -293,6 +314,7 @@ pub enum Item {
         class: &'static str,
     },
     Path(PathItem),
+    Mesh(MeshItem),
     Text(TextItem),
 }
 

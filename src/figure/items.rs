@@ -38,7 +38,7 @@ fn inside_bounds(b: [f64; 4], p: [f64; 2]) -> bool {
 }
 
 /// Markers keep a legible size in small images.
-fn marker_unit(u: f64) -> f64 {
+pub(crate) fn marker_unit(u: f64) -> f64 {
     u.max(0.75)
 }
 
@@ -64,19 +64,25 @@ pub fn contours(levels: &[ContourLevel], projection: &Projection, u: f64) -> Vec
                     }
                 }
             }
-            let mut path = PathItem::stroked(
-                "contour",
-                subpaths,
-                Stroke {
-                    color: CONTOUR,
-                    width: (0.8 * u).max(0.5),
-                },
-            );
-            path.round = true;
+            let mut path = contour_path(subpaths, u);
             path.data = Some(("level", sig(level.level)));
             Drawn::clipped(Item::Path(path))
         })
         .collect()
+}
+
+/// Contour lines (in pixels) as the figure strokes them at size unit `u`.
+pub(crate) fn contour_path(subpaths: Vec<Vec<[f64; 2]>>, u: f64) -> PathItem {
+    let mut path = PathItem::stroked(
+        "contour",
+        subpaths,
+        Stroke {
+            color: CONTOUR,
+            width: (0.8 * u).max(0.5),
+        },
+    );
+    path.round = true;
+    path
 }
 
 /// What is drawn over the colour map and contours of one plot: trails, their heads, the
@@ -284,7 +290,7 @@ pub fn casing_for(color: [u8; 3], under: f64) -> Rgba {
 }
 
 /// The casing of trail `t`, by the mean luminance of the colour map along its whole run.
-fn casing(t: &FigureTrail, scale: Option<&ColorScale>) -> Rgba {
+pub(crate) fn casing(t: &FigureTrail, scale: Option<&ColorScale>) -> Rgba {
     let Some(scale) = scale else {
         return HALO;
     };
@@ -304,15 +310,15 @@ fn casing(t: &FigureTrail, scale: Option<&ColorScale>) -> Rgba {
 
 /// How one trail is drawn.
 #[derive(Clone, Copy, Debug)]
-struct TrailLook {
-    casing: Rgba,
-    emphasis: f64,
+pub(crate) struct TrailLook {
+    pub(crate) casing: Rgba,
+    pub(crate) emphasis: f64,
     /// 255, or less for a dimmed trail.
-    alpha: u8,
+    pub(crate) alpha: u8,
 }
 
 /// One trail over its casing (dashed if it is one of the dashed), and the marker at its head.
-fn trail(
+pub(crate) fn trail(
     out: &mut Vec<Drawn>,
     t: &FigureTrail,
     subpaths: Vec<Vec<[f64; 2]>>,
@@ -420,7 +426,7 @@ fn head_marker(
 }
 
 /// Minima (white diamonds), saddles (white squares) and the start (a white ring).
-fn mark(out: &mut Vec<Drawn>, kind: MarkKind, c: [f64; 2], u: f64) {
+pub(crate) fn mark(out: &mut Vec<Drawn>, kind: MarkKind, c: [f64; 2], u: f64) {
     match kind {
         MarkKind::Minimum => {
             let d = 5.0 * u;

@@ -2,6 +2,7 @@
 //! files (the README's "Scene files"), validated, written back, and shipped built in as the lessons.
 
 mod builtin;
+pub mod camera;
 pub mod data;
 mod error;
 pub mod limits;
@@ -12,6 +13,7 @@ mod reader;
 mod runs;
 
 pub use builtin::{BUILTINS, Builtin, DEFAULT_SCENE, builtin};
+pub use camera::Camera;
 pub use error::{SceneError, SceneErrorKind, line_col};
 pub use limits::MAX_STEPS;
 pub use parse::{DEFAULT_STEPS, parse, parse_color, parse_in};
@@ -99,6 +101,8 @@ pub struct Scene {
     pub start: Vec2,
     /// What to show first, when not the surface's own view box.
     pub view: Option<ViewBox>,
+    /// Where the 3D view is seen from, when not the default.
+    pub camera: Option<Camera>,
     pub surface: Surface,
     pub optimizers: Vec<SceneOptimizer>,
     /// The arrows and field drawn over the plot.
@@ -200,6 +204,14 @@ impl Scene {
             .collect();
         if !shown.is_empty() {
             let _ = writeln!(s, "show = [{}]", shown.join(", "));
+        }
+        if let Some(c) = self.camera {
+            let _ = writeln!(
+                s,
+                "camera = {{ azimuth = {}, elevation = {} }}",
+                num(c.azimuth),
+                num(c.elevation)
+            );
         }
         let _ = writeln!(
             s,

@@ -9,7 +9,7 @@ use super::data::{dataset, parse_csv, read_data_file};
 use super::error::{SceneError, SceneErrorKind, line_col, suggest};
 use super::limits::{self, MAX_STEPS};
 use super::reader::{R, Reader, Value, get};
-use super::{Scene, SceneOptimizer, Show};
+use super::{Camera, Scene, SceneOptimizer, Show};
 use crate::engine::data::{DataSet, DataSurface, ModelKind, Origin};
 use crate::engine::formula::{Formula, TypedSurface};
 use crate::engine::optim::{Key, Knob, OptimizerKind};
@@ -21,7 +21,7 @@ use toml::de::DeTable;
 /// Steps of a scene that does not say.
 pub const DEFAULT_STEPS: u64 = 200;
 
-const TOP_KEYS: [&str; 9] = [
+const TOP_KEYS: [&str; 10] = [
     "name",
     "description",
     "steps",
@@ -29,6 +29,7 @@ const TOP_KEYS: [&str; 9] = [
     "start",
     "view",
     "show",
+    "camera",
     "surface",
     "optimizer",
 ];
@@ -124,6 +125,9 @@ pub fn parse_in(text: &str, origin: &str, folder: Option<&Path>) -> Result<Scene
         Some(v) => read_show(&r, v)?,
         None => Show::default(),
     };
+    let camera = get(root, "camera")
+        .map(|v| read_camera(&r, v))
+        .transpose()?;
 
     let mut optimizers = Vec::new();
     if let Some(v) = get(root, "optimizer") {
@@ -160,6 +164,7 @@ pub fn parse_in(text: &str, origin: &str, folder: Option<&Path>) -> Result<Scene
         seed,
         start,
         view,
+        camera,
         surface,
         optimizers,
         show,
@@ -490,6 +495,23 @@ fn formula_offset(
         .map(char::len_utf8)
         .sum();
     Some(span.start + quote.len() + line_start + within)
+}
+
+/// `camera = { azimuth = DEG, elevation = DEG }`; a key left out keeps the default.
+fn read_camera(r: &Reader, v: &Value) -> R<Camera> {
+    let t = r.table(v, "`camera`")?;
+    let mut camera = Camera::default();
+    for (key, value) in t.iter() {
+        let what = format!("`camera.{}`", key.get_ref());
+        let x = r.number(value, &what)?;
+        let checked = match key.get_ref().as_ref() {
+            "azimuth" => Camera::checked((x, what.as_str()), (camera.elevation, "")),
+            "elevation" => Camera::checked((camera.azimuth, ""), (x, what.as_str())),
+            _ => return Err(r.unknown_key(key, "`camera`", &["azimuth", "elevation"])),
+        };
+        camera = checked.map_err(|m| r.err(value.span(), m))?;
+    }
+    Ok(camera)
 }
 
 fn read_view(r: &Reader, v: &Value) -> R<ViewBox> {

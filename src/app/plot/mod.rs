@@ -10,12 +10,14 @@ mod caches;
 mod hover;
 #[cfg(test)]
 mod tests;
+mod view3d;
 
 use super::paint::paint;
 use super::state::{Layout, Session};
 use crate::engine::{Surface, Vec2, ViewBox};
 use crate::figure::draw::{Ems, FigureStyle, LegendPlacement, Theme};
 use crate::figure::items::Overlay;
+use crate::figure::landscape::ViewMode;
 use crate::figure::legend::{self, LegendBox};
 use crate::figure::model::LegendEntry;
 use crate::figure::model::{Figure, LayerScratch};
@@ -25,6 +27,7 @@ use caches::{ContourCache, Raster, TrailCache, paint_colorbar, window_overlay};
 use egui::{Color32, Rect};
 use egui_plot::{Plot, PlotBounds, PlotImage, PlotPoint, PlotTransform};
 pub use hover::Hover;
+pub use view3d::View3d;
 
 /// How close (in points) a press must be to the start marker to drag it.
 const GRAB_RADIUS: f32 = 12.0;
@@ -61,6 +64,8 @@ pub struct PlotView {
     /// The legend's entries of the figure the overlay plot drew this frame, so the legend
     /// beside it does not build the figure again.
     entries: Vec<LegendEntry>,
+    /// The 3D view, and which views are shown.
+    pub view3d: View3d,
 }
 
 fn to_color(c: [u8; 3]) -> Color32 {
@@ -149,16 +154,53 @@ impl PlotView {
                 (avail.x - bar_width - legend_width).max(120.0),
                 avail.y.max(120.0),
             );
-            ui.allocate_ui(plot_size, |ui| match session.layout {
-                Layout::Overlay => self.overlay(ui, session),
-                Layout::Grid => self.grid(ui, session),
-            });
-            if let Some(r) = self.raster.as_ref().filter(|_| !self.presenting) {
+            let mode = self.view3d.mode;
+            let reset = self.reset_view;
+            let flat_size = match mode {
+                ViewMode::Both => egui::vec2(0.5 * plot_size.x - 4.0, plot_size.y),
+                _ => plot_size,
+            };
+            if mode.has_2d() {
+                ui.allocate_ui(flat_size, |ui| match session.layout {
+                    Layout::Overlay => self.overlay(ui, session),
+                    Layout::Grid => self.grid(ui, session),
+                });
+            }
+            if mode.has_3d() {
+                if reset {
+                    self.view3d.reset(session.scene.camera);
+                    self.reset_view = false;
+                }
+                self.view3d.theme = self.style.theme;
+                self.view3d.shared_scale = match mode {
+                    ViewMode::Both => self.raster.as_ref().map(|r| r.layer.scale),
+                    _ => None,
+                };
+                ui.allocate_ui(flat_size, |ui| self.view3d.ui(ui, session));
+                if !mode.has_2d() {
+                    // the legend beside the plot reads the entries the 2D plot leaves
+                    let step = session.clock.step;
+                    self.entries =
+                        Figure::build(&session.scene, &session.runs, session.view_box(), step)
+                            .legend;
+                }
+                if let Some(h) = self.view3d.hover {
+                    self.hover = Some(h);
+                } else if !mode.has_2d() {
+                    self.hover = None;
+                }
+            }
+            let scale = match mode {
+                ViewMode::ThreeD => self.view3d.scale(),
+                _ => self.raster.as_ref().map(|r| &r.layer.scale),
+            }
+            .filter(|_| !self.presenting);
+            if let Some(scale) = scale {
                 let (rect, _) = ui.allocate_exact_size(
                     egui::vec2(bar_width - 8.0, plot_size.y),
                     egui::Sense::hover(),
                 );
-                paint_colorbar(ui, rect, &r.layer.scale);
+                paint_colorbar(ui, rect, scale);
             }
             if beside {
                 let (rect, _) = ui.allocate_exact_size(
@@ -365,15 +407,9 @@ impl PlotView {
 
     fn grid(&mut self, ui: &mut egui::Ui, session: &mut Session) {
         let surface = session.scene.surface.clone();
-        let enabled: Vec<usize> = (0..session.scene.optimizers.len())
-            .filter(|&i| session.scene.optimizers[i].enabled)
-            .collect();
-        if enabled.is_empty() {
-            ui.centered_and_justified(|ui| {
-                ui.label("No optimizer is enabled: switch one on in the side panel.")
-            });
+        let Some(enabled) = enabled_or_say(ui, session) else {
             return;
-        }
+        };
         let avail = ui.available_size();
         let base_view = session.view_box();
         let aspect = (base_view.width() / base_view.height()).clamp(0.2, 5.0) as f32;
@@ -390,25 +426,7 @@ impl PlotView {
             .show(ui, |ui| {
                 for (k, &i) in enabled.iter().enumerate() {
                     ui.vertical(|ui| {
-                        let o = &session.scene.optimizers[i];
-                        let color = to_color(crate::figure::palette::color(i, o.color));
-                        let status = session
-                            .run(i)
-                            .map(|r| status_text(&session.scene, i, r, step))
-                            .unwrap_or_default();
-                        ui.vertical(|ui| {
-                            ui.set_max_width(panel_w);
-                            ui.add(
-                                egui::Label::new(
-                                    egui::RichText::new(&o.spec.label).color(color).strong(),
-                                )
-                                .truncate(),
-                            );
-                            ui.add(
-                                egui::Label::new(egui::RichText::new(status).small().weak())
-                                    .truncate(),
-                            );
-                        });
+                        panel_title(ui, session, i, panel_w);
                         let image = self.image_item();
                         let resp = self
                             .base_plot(("cell", i), view, surface.clone())
@@ -492,6 +510,40 @@ fn grid_cells(
     });
     let (w, h) = cell(cols);
     (cols, w, h)
+}
+
+/// The enabled optimizers of the grid layout; none: a message saying so in `ui`.
+fn enabled_or_say(ui: &mut egui::Ui, session: &Session) -> Option<Vec<usize>> {
+    let enabled: Vec<usize> = (0..session.scene.optimizers.len())
+        .filter(|&i| session.scene.optimizers[i].enabled)
+        .collect();
+    if enabled.is_empty() {
+        ui.centered_and_justified(|ui| {
+            ui.label("No optimizer is enabled: switch one on in the side panel.")
+        });
+        return None;
+    }
+    Some(enabled)
+}
+
+/// A grid panel's title: optimizer `i`'s label in its colour, and its status at the step
+/// shown, within `width` points.
+fn panel_title(ui: &mut egui::Ui, session: &Session, i: usize, width: f32) {
+    let Some(o) = session.scene.optimizers.get(i) else {
+        return;
+    };
+    let color = to_color(crate::figure::palette::color(i, o.color));
+    let status = session
+        .run(i)
+        .map(|r| status_text(&session.scene, i, r, session.clock.step))
+        .unwrap_or_default();
+    ui.vertical(|ui| {
+        ui.set_max_width(width);
+        ui.add(
+            egui::Label::new(egui::RichText::new(&o.spec.label).color(color).strong()).truncate(),
+        );
+        ui.add(egui::Label::new(egui::RichText::new(status).small().weak()).truncate());
+    });
 }
 
 /// The mouse wheel over a plot zooms about the pointer, as in map viewers (egui_plot would pan
