@@ -227,3 +227,48 @@ proptest! {
         }
     }
 }
+
+/// A CSV cell: a number, a near-number or junk, as hand-edited and exported files have.
+fn cell() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<f64>().prop_map(|v| v.to_string()),
+        (-1e3f64..1e3).prop_map(|v| format!("{v:.3}")),
+        Just("NaN".to_string()),
+        Just("inf".to_string()),
+        Just(String::new()),
+        "[ -~]{0,6}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 3000, failure_persistence: None, ..Config::default() })]
+
+    /// The CSV reader never panics: rows of cells (any count, any separators and line ends)
+    /// are read into finite examples within the limit, or refused with a line and column that
+    /// exist in the text.
+    #[test]
+    fn csv_text_is_read_or_refused_with_a_place(
+        rows in prop::collection::vec(prop::collection::vec(cell(), 0..4), 0..40),
+        crlf in any::<bool>(),
+    ) {
+        let end = if crlf { "\r\n" } else { "\n" };
+        let text: String = rows.iter().map(|r| r.join(",") + end).collect();
+        match losscape::scene::data::parse_csv(&text) {
+            Ok(examples) => {
+                prop_assert!(examples.len() <= losscape::engine::data::MAX_EXAMPLES);
+                prop_assert!(examples.iter().flatten().all(|v| v.is_finite()));
+            }
+            Err(e) => {
+                prop_assert!(e.line >= 1 && e.line <= rows.len().max(1), "line {}", e.line);
+                prop_assert!(e.column >= 1, "column {}", e.column);
+                prop_assert!(!e.message.is_empty());
+            }
+        }
+    }
+
+    /// Random bytes as a CSV: never a panic.
+    #[test]
+    fn random_bytes_as_csv_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        let _ = losscape::scene::data::parse_csv(&String::from_utf8_lossy(&bytes));
+    }
+}

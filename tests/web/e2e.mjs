@@ -1,7 +1,8 @@
 // End-to-end test of the web build: serves nothing itself — pass the address of the built
 // site (served on 127.0.0.1) — and drives it in Debian's headless Chromium through
 // playwright-core. Checks that the canvas shows a real figure, that a key press changes it, that
-// a shared link opens its scene and that a broken link falls back to the default scene.
+// the 3D key shows the landscape, that a shared link opens its scene and that a broken link falls
+// back to the default scene.
 // Usage: node tests/web/e2e.mjs http://127.0.0.1:PORT/ [screenshot-dir]
 import { chromium } from 'playwright-core';
 import { inflateSync } from 'node:zlib';
@@ -126,6 +127,20 @@ await check('a key press changes the figure', async () => {
   const after = await shot('after-key');
   const d = difference(before, after);
   assert(d > 0.05, `only ${(d * 100).toFixed(1)}% of the pixels changed`);
+});
+
+await check('the 3D key shows the landscape in 3D', async () => {
+  await page.keyboard.press('g');    // back to one plot
+  await page.waitForTimeout(1000);
+  const flat = await shot('before-3d');
+  await page.keyboard.press('3');    // the 3D view: the surface as a mesh, seen at an angle
+  await page.waitForTimeout(1500);
+  const relief = await shot('after-3d');
+  const d = difference(flat, relief);
+  assert(d > 0.2, `only ${(d * 100).toFixed(1)}% of the pixels changed`);
+  assert(stats(relief).colours > 300, 'the 3D view is drawn');
+  await page.keyboard.press('2');
+  await page.waitForTimeout(500);
 });
 
 await check('a shared link opens its scene', async () => {
