@@ -1526,6 +1526,105 @@ fn data_saves_as_csv_and_opens_back_and_a_bad_csv_keeps_the_data() {
     h.step();
 }
 
+/// A file dropped on the window, as the desktop backend hands it over.
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+/// Drops the file at `path` on the window and runs the frame that takes it.
+fn drop_file(h: &mut Harness<'static, LosscapeApp>, path: &std::path::Path) {
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(path.to_path_buf())));
+    // one frame takes the drop (a scene opened may play, so no waiting to settle)
+    h.step();
+}
+
+#[test]
+fn dropped_files_open_csv_as_data_and_toml_as_a_scene_and_a_bad_csv_keeps_the_data() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut h = harness_with("batch-minibatch-sgd");
+    h.run();
+    // while a file hovers, a hint says what dropping does
+    h.input_mut()
+        .hovered_files
+        .push(egui::HoveredFile::default());
+    // egui repaints while a file hovers, so step rather than wait to settle
+    h.run_steps(2);
+    assert!(
+        painted_texts(&h)
+            .iter()
+            .any(|(t, _)| t.contains("a .csv to replace the data")),
+        "the drop hint is shown"
+    );
+    h.input_mut().hovered_files.clear();
+    h.run_steps(2);
+    assert!(
+        !painted_texts(&h)
+            .iter()
+            .any(|(t, _)| t.contains("a .csv to replace the data"))
+    );
+
+    let csv = dir.path().join("dropped.csv");
+    std::fs::write(&csv, "a,b\n1,2\n2,3\n3,5\n").expect("write");
+    drop_file(&mut h, &csv);
+    assert_eq!(
+        examples(h.state()),
+        vec![[1.0, 2.0], [2.0, 3.0], [3.0, 5.0]]
+    );
+    assert!(h.state().session.runs.iter().all(Option::is_some));
+
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "1,2\nx,3\n").expect("write");
+    let kept = h.state().session.scene.clone();
+    drop_file(&mut h, &bad);
+    let notice = h.state().session.notice.clone().expect("an error is shown");
+    assert!(notice.contains("bad.csv:2:1"), "{notice}");
+    assert_eq!(h.state().session.scene, kept, "nothing lost");
+    h.state_mut().session.notice = None;
+
+    let other = dir.path().join("picture.png");
+    std::fs::write(&other, "not a scene").expect("write");
+    drop_file(&mut h, &other);
+    let notice = h.state().session.notice.clone().expect("a message");
+    assert!(
+        notice.contains("picture.png") && notice.contains(".toml") && !notice.contains('\n'),
+        "{notice}"
+    );
+    assert_eq!(h.state().session.scene, kept);
+    h.state_mut().session.notice = None;
+
+    let plateau = scene::Scene::load("builtin:plateau").expect("builtin");
+    let toml = dir.path().join("dropped.toml");
+    std::fs::write(&toml, plateau.to_toml()).expect("write");
+    drop_file(&mut h, &toml);
+    let opened = scene::Scene::load(&toml.display().to_string()).expect("the file opens");
+    assert_eq!(h.state().session.scene, opened, "the dropped scene opened");
+    assert_eq!(opened.surface, plateau.surface);
+    assert!(h.state().session.notice.is_none());
+
+    // a CSV on a scene without data changes nothing
+    drop_file(&mut h, &csv);
+    assert!(
+        h.state()
+            .session
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.contains("dropped.csv") && n.contains("data surface")),
+        "{:?}",
+        h.state().session.notice
+    );
+    assert_eq!(h.state().session.scene, opened);
+}
+
 #[test]
 fn view_keys_switch_2d_3d_and_both_and_a_drag_orbits_within_bounds() {
     use losscape::figure::landscape::ViewMode;
