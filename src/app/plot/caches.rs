@@ -190,7 +190,7 @@ impl PlotView {
         );
         if self.contours.key != Some(key) {
             let local = Projection::new(projection.view, [0.0, 0.0, w, h]);
-            self.contours.items = items::contours(&r.layer.contours, &local, UNIT);
+            self.contours.items = items::layer_contours(&r.layer, &local, UNIT);
             self.contours.key = Some(key);
         }
         let origin = egui::vec2(left as f32, top as f32);

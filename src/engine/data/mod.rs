@@ -313,6 +313,21 @@ impl DataSurface {
         self.raw_test.as_ref()
     }
 
+    /// The held-out examples as a surface of their own, scaled with the training statistics
+    /// (so its loss is [`DataSurface::test_value`] without the penalty): the grid the test
+    /// loss's contours are traced on. `None` without `test_data`.
+    pub fn test_surface(&self) -> Option<DataSurface> {
+        Some(DataSurface {
+            model: self.model,
+            normalize: self.normalize,
+            scaling: self.scaling,
+            train: self.test.clone()?,
+            test: None,
+            raw_train: self.raw_test.clone()?,
+            raw_test: None,
+        })
+    }
+
     /// The same model on other data (as the app's edits make), checked like a new one.
     pub fn with_data(&self, train: DataSet, test: Option<DataSet>) -> Result<Self, DataError> {
         Self::new(self.model, train, self.normalize, test)
