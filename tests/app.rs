@@ -1626,6 +1626,47 @@ fn dropped_files_open_csv_as_data_and_toml_as_a_scene_and_a_bad_csv_keeps_the_da
 }
 
 #[test]
+fn the_loss_panel_draws_each_optimizers_test_loss_dashed_with_a_key() {
+    let key = losscape::figure::items::TEST_LOSS_KEY;
+    let mut h = harness_with("train-vs-test");
+    h.run();
+    let app = h.state();
+    let floor = app.loss_curves().floor;
+    let surface = &app.session.scene.surface;
+    for (i, run) in app.session.runs.iter().enumerate() {
+        let Some(run) = run else { continue };
+        let curve = app.loss_curves().test_curve(i).expect("a test-loss curve");
+        assert!(curve.len() >= 2);
+        assert_eq!(curve[0][0], 0.0);
+        assert_eq!(curve[curve.len() - 1][0], run.last_step() as f64);
+        for p in curve {
+            let test = surface
+                .test_value(run.points[p[0] as usize])
+                .expect("test data");
+            assert!(
+                (p[1] - (test - floor).max(1e-16).log10()).abs() < 1e-9,
+                "optimizer {i} at step {}",
+                p[0]
+            );
+        }
+        // the test loss is not the training loss
+        let last = run.points[run.last_step()];
+        assert!((surface.test_value(last).expect("test") - surface.value(last)).abs() > 1e-6);
+    }
+    // one key under the plot's dashed contours, one in the loss panel
+    assert_eq!(
+        painted_texts(&h).iter().filter(|(t, _)| t == key).count(),
+        2,
+        "the plot's key and the loss panel's"
+    );
+
+    let mut h = harness_with("batch-minibatch-sgd");
+    h.run();
+    assert!(h.state().loss_curves().test_curve(0).is_none());
+    assert!(!painted_texts(&h).iter().any(|(t, _)| t == key));
+}
+
+#[test]
 fn view_keys_switch_2d_3d_and_both_and_a_drag_orbits_within_bounds() {
     use losscape::figure::landscape::ViewMode;
     let mut h = harness_with("rosenbrock-race");
