@@ -1667,6 +1667,53 @@ fn the_loss_panel_draws_each_optimizers_test_loss_dashed_with_a_key() {
 }
 
 #[test]
+fn minibatch_contours_follow_the_selected_optimizers_batch_step_by_step() {
+    let mut h = harness_with("batch-minibatch-sgd");
+    h.run();
+    // the batch surface is the landscape each update descends: GD's step is its gradient
+    let scene = h.state().session.scene.clone();
+    let problem = scene.problem();
+    let spec = &scene.optimizers[1].spec;
+    let run = h.state().session.runs[1].clone().expect("computed");
+    for t in [1_usize, 2, 7, 40] {
+        let batch = problem.batch_surface(spec, t as u64).expect("B = 5 of 20");
+        let (_, g) = batch.value_grad(run.points[t - 1]);
+        let step = run.points[t - 1] - g * spec.hyper.lr;
+        assert!((step - run.points[t]).norm() < 1e-12, "update {t}");
+    }
+    assert!(
+        problem
+            .batch_surface(&scene.optimizers[0].spec, 1)
+            .is_none(),
+        "B = n"
+    );
+
+    assert!(
+        h.state().plot.minibatch_contours().is_empty(),
+        "off by default"
+    );
+    h.state_mut().plot.show_minibatch = true;
+    h.state_mut().session.selected = 1;
+    h.state_mut().session.clock.step = 5;
+    h.run();
+    let at5 = h.state().plot.minibatch_contours().to_vec();
+    assert!(at5.len() >= 3, "{} levels drawn", at5.len());
+    h.state_mut().session.clock.step = 6;
+    h.run();
+    let at6 = h.state().plot.minibatch_contours().to_vec();
+    assert!(!at6.is_empty());
+    assert_ne!(at5, at6, "a new minibatch, a new landscape");
+    // the full-batch optimizer has no landscape of its own
+    h.state_mut().session.selected = 0;
+    h.run();
+    assert!(h.state().plot.minibatch_contours().is_empty());
+    h.state_mut().plot.show_minibatch = false;
+    h.state_mut().session.selected = 1;
+    h.run();
+    assert!(h.state().plot.minibatch_contours().is_empty());
+}
+
+#[test]
 fn view_keys_switch_2d_3d_and_both_and_a_drag_orbits_within_bounds() {
     use losscape::figure::landscape::ViewMode;
     let mut h = harness_with("rosenbrock-race");

@@ -88,6 +88,23 @@ pub fn layer_contours<P>(layer: &SurfaceLayer<P>, projection: &Projection, u: f6
     out
 }
 
+/// Contours of the current minibatch's own loss (the window's View toggle): thin and faint
+/// and warm, so they read as a passing landscape under the fixed one.
+pub fn minibatch_contours(levels: &[ContourLevel], projection: &Projection, u: f64) -> Vec<Drawn> {
+    traced(levels, projection, u, |subpaths| {
+        let mut path = PathItem::stroked(
+            "minibatch-contour",
+            subpaths,
+            Stroke {
+                color: [255, 196, 120, 110],
+                width: (0.7 * u).max(0.5),
+            },
+        );
+        path.round = true;
+        path
+    })
+}
+
 /// `levels` traced in pixels, each level's lines made into one path by `path`.
 fn traced(
     levels: &[ContourLevel],
