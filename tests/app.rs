@@ -1526,6 +1526,193 @@ fn data_saves_as_csv_and_opens_back_and_a_bad_csv_keeps_the_data() {
     h.step();
 }
 
+/// A file dropped on the window, as the desktop backend hands it over.
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+/// Drops the file at `path` on the window and runs the frame that takes it.
+fn drop_file(h: &mut Harness<'static, LosscapeApp>, path: &std::path::Path) {
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(path.to_path_buf())));
+    // one frame takes the drop (a scene opened may play, so no waiting to settle)
+    h.step();
+}
+
+#[test]
+fn dropped_files_open_csv_as_data_and_toml_as_a_scene_and_a_bad_csv_keeps_the_data() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut h = harness_with("batch-minibatch-sgd");
+    h.run();
+    // while a file hovers, a hint says what dropping does
+    h.input_mut()
+        .hovered_files
+        .push(egui::HoveredFile::default());
+    // egui repaints while a file hovers, so step rather than wait to settle
+    h.run_steps(2);
+    assert!(
+        painted_texts(&h)
+            .iter()
+            .any(|(t, _)| t.contains("a .csv to replace the data")),
+        "the drop hint is shown"
+    );
+    h.input_mut().hovered_files.clear();
+    h.run_steps(2);
+    assert!(
+        !painted_texts(&h)
+            .iter()
+            .any(|(t, _)| t.contains("a .csv to replace the data"))
+    );
+
+    let csv = dir.path().join("dropped.csv");
+    std::fs::write(&csv, "a,b\n1,2\n2,3\n3,5\n").expect("write");
+    drop_file(&mut h, &csv);
+    assert_eq!(
+        examples(h.state()),
+        vec![[1.0, 2.0], [2.0, 3.0], [3.0, 5.0]]
+    );
+    assert!(h.state().session.runs.iter().all(Option::is_some));
+
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "1,2\nx,3\n").expect("write");
+    let kept = h.state().session.scene.clone();
+    drop_file(&mut h, &bad);
+    let notice = h.state().session.notice.clone().expect("an error is shown");
+    assert!(notice.contains("bad.csv:2:1"), "{notice}");
+    assert_eq!(h.state().session.scene, kept, "nothing lost");
+    h.state_mut().session.notice = None;
+
+    let other = dir.path().join("picture.png");
+    std::fs::write(&other, "not a scene").expect("write");
+    drop_file(&mut h, &other);
+    let notice = h.state().session.notice.clone().expect("a message");
+    assert!(
+        notice.contains("picture.png") && notice.contains(".toml") && !notice.contains('\n'),
+        "{notice}"
+    );
+    assert_eq!(h.state().session.scene, kept);
+    h.state_mut().session.notice = None;
+
+    let plateau = scene::Scene::load("builtin:plateau").expect("builtin");
+    let toml = dir.path().join("dropped.toml");
+    std::fs::write(&toml, plateau.to_toml()).expect("write");
+    drop_file(&mut h, &toml);
+    let opened = scene::Scene::load(&toml.display().to_string()).expect("the file opens");
+    assert_eq!(h.state().session.scene, opened, "the dropped scene opened");
+    assert_eq!(opened.surface, plateau.surface);
+    assert!(h.state().session.notice.is_none());
+
+    // a CSV on a scene without data changes nothing
+    drop_file(&mut h, &csv);
+    assert!(
+        h.state()
+            .session
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.contains("dropped.csv") && n.contains("data surface")),
+        "{:?}",
+        h.state().session.notice
+    );
+    assert_eq!(h.state().session.scene, opened);
+}
+
+#[test]
+fn the_loss_panel_draws_each_optimizers_test_loss_dashed_with_a_key() {
+    let key = losscape::figure::items::TEST_LOSS_KEY;
+    let mut h = harness_with("train-vs-test");
+    h.run();
+    let app = h.state();
+    let floor = app.loss_curves().floor;
+    let surface = &app.session.scene.surface;
+    for (i, run) in app.session.runs.iter().enumerate() {
+        let Some(run) = run else { continue };
+        let curve = app.loss_curves().test_curve(i).expect("a test-loss curve");
+        assert!(curve.len() >= 2);
+        assert_eq!(curve[0][0], 0.0);
+        assert_eq!(curve[curve.len() - 1][0], run.last_step() as f64);
+        for p in curve {
+            let test = surface
+                .test_value(run.points[p[0] as usize])
+                .expect("test data");
+            assert!(
+                (p[1] - (test - floor).max(1e-16).log10()).abs() < 1e-9,
+                "optimizer {i} at step {}",
+                p[0]
+            );
+        }
+        // the test loss is not the training loss
+        let last = run.points[run.last_step()];
+        assert!((surface.test_value(last).expect("test") - surface.value(last)).abs() > 1e-6);
+    }
+    // one key under the plot's dashed contours, one in the loss panel
+    assert_eq!(
+        painted_texts(&h).iter().filter(|(t, _)| t == key).count(),
+        2,
+        "the plot's key and the loss panel's"
+    );
+
+    let mut h = harness_with("batch-minibatch-sgd");
+    h.run();
+    assert!(h.state().loss_curves().test_curve(0).is_none());
+    assert!(!painted_texts(&h).iter().any(|(t, _)| t == key));
+}
+
+#[test]
+fn minibatch_contours_follow_the_selected_optimizers_batch_step_by_step() {
+    let mut h = harness_with("batch-minibatch-sgd");
+    h.run();
+    // the batch surface is the landscape each update descends: GD's step is its gradient
+    let scene = h.state().session.scene.clone();
+    let problem = scene.problem();
+    let spec = &scene.optimizers[1].spec;
+    let run = h.state().session.runs[1].clone().expect("computed");
+    for t in [1_usize, 2, 7, 40] {
+        let batch = problem.batch_surface(spec, t as u64).expect("B = 5 of 20");
+        let (_, g) = batch.value_grad(run.points[t - 1]);
+        let step = run.points[t - 1] - g * spec.hyper.lr;
+        assert!((step - run.points[t]).norm() < 1e-12, "update {t}");
+    }
+    assert!(
+        problem
+            .batch_surface(&scene.optimizers[0].spec, 1)
+            .is_none(),
+        "B = n"
+    );
+
+    assert!(
+        h.state().plot.minibatch_contours().is_empty(),
+        "off by default"
+    );
+    h.state_mut().plot.show_minibatch = true;
+    h.state_mut().session.selected = 1;
+    h.state_mut().session.clock.step = 5;
+    h.run();
+    let at5 = h.state().plot.minibatch_contours().to_vec();
+    assert!(at5.len() >= 3, "{} levels drawn", at5.len());
+    h.state_mut().session.clock.step = 6;
+    h.run();
+    let at6 = h.state().plot.minibatch_contours().to_vec();
+    assert!(!at6.is_empty());
+    assert_ne!(at5, at6, "a new minibatch, a new landscape");
+    // the full-batch optimizer has no landscape of its own
+    h.state_mut().session.selected = 0;
+    h.run();
+    assert!(h.state().plot.minibatch_contours().is_empty());
+    h.state_mut().plot.show_minibatch = false;
+    h.state_mut().session.selected = 1;
+    h.run();
+    assert!(h.state().plot.minibatch_contours().is_empty());
+}
+
 #[test]
 fn view_keys_switch_2d_3d_and_both_and_a_drag_orbits_within_bounds() {
     use losscape::figure::landscape::ViewMode;

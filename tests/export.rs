@@ -1230,6 +1230,90 @@ fn a_data_scene_exports_its_data_panel() {
     assert!(!svg.contains("class=\"example\"") && !svg.contains("class=\"model\""));
 }
 
+/// A scene with `test_data` draws the held-out loss as dashed contours, with a key line, in
+/// every export; the lines are where the test loss has their level. A scene without test
+/// data (a data scene or not) has neither.
+#[test]
+fn test_data_draws_dashed_test_loss_contours_and_their_key() {
+    use losscape::figure::items::TEST_LOSS_KEY;
+    use losscape::figure::model::SurfaceLayer;
+    let svg_of = |s: &Scene| {
+        let runs = Runs::compute(s);
+        let req = FigureRequest {
+            svg_text: SvgText::Text,
+            ..FigureRequest::whole(s, &runs, 1000, 700)
+        };
+        export::render_svg(&req).expect("svg")
+    };
+    let s = scene("train-vs-test");
+    let svg = svg_of(&s);
+    let doc = roxmltree::Document::parse(&svg).expect("parses");
+    let dashed: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("test-contour"))
+        .collect();
+    assert!(
+        dashed
+            .iter()
+            .filter(|n| n.attribute("d").is_some_and(|d| d.contains('M')))
+            .count()
+            >= 3,
+        "dashed test-loss contours in view: {}",
+        dashed.len()
+    );
+    assert_eq!(dashed.len(), CONTOUR_LEVELS / 2, "every other level");
+    let texts: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(texts.contains(&TEST_LOSS_KEY), "{texts:?}");
+    // the same figure as PNG differs where the dashes are
+    let runs = Runs::compute(&s);
+    let with = export::render_rgba(&FigureRequest::whole(&s, &runs, 500, 350)).expect("png");
+    let mut without = s.clone();
+    if let Some(d) = without.surface.data_surface() {
+        let train = d
+            .with_data(d.train_set().clone(), None)
+            .expect("the same data");
+        without.surface = losscape::engine::Surface::data(train, s.surface.l2());
+    }
+    let plain = export::render_rgba(&FigureRequest::whole(&without, &runs, 500, 350)).expect("png");
+    assert_ne!(with.data(), plain.data());
+    assert!(!svg_of(&without).contains("test-contour"));
+
+    // each dashed line lies where the test loss equals its level
+    let view = s.view_box();
+    let layer = SurfaceLayer::compute(&s.surface, view, [300, 300], 150);
+    assert_eq!(layer.test_contours.len(), CONTOUR_LEVELS / 2);
+    let test_surface = s.surface.test_surface().expect("a test surface");
+    let cell = view.width().max(view.height()) / 150.0;
+    let mut checked = 0;
+    for level in &layer.test_contours {
+        for p in level.lines.iter().flatten() {
+            let at = losscape::engine::Vec2::new(p[0], p[1]);
+            let test = s.surface.test_value(at).expect("test data");
+            assert_eq!(test_surface.value(at), test);
+            // a line is traced linearly across a grid cell: within the change over one
+            let (_, g) = test_surface.value_grad(at);
+            let tol = g.norm() * cell + 0.01 * level.level.abs();
+            assert!(
+                (test - level.level).abs() <= tol,
+                "{at:?}: test loss {test} on the {} line (tolerance {tol})",
+                level.level
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "{checked} points checked");
+
+    for name in ["batch-minibatch-sgd", "plateau"] {
+        let svg = svg_of(&scene(name));
+        assert!(!svg.contains("test-contour"), "{name}");
+        assert!(!svg.contains(TEST_LOSS_KEY), "{name}");
+    }
+}
+
 /// A figure of `mode` at `w × h` with the camera at `azimuth`, elevation 30.
 fn request_3d<'a>(
     s: &'a Scene,

@@ -234,9 +234,16 @@ impl LosscapeApp {
     }
 
     pub(crate) fn poll_files(&mut self, ctx: &egui::Context) {
-        match self.files.poll() {
-            Some(files::Chosen::Path(action, path)) => self.file_chosen(ctx, action, &path),
-            Some(files::Chosen::Contents(FileAction::OpenData, name, bytes)) => {
+        if let Some(chosen) = self.files.poll() {
+            self.act_on(ctx, chosen);
+        }
+    }
+
+    /// Opens what was chosen in a dialog, uploaded or dropped.
+    fn act_on(&mut self, ctx: &egui::Context, chosen: files::Chosen) {
+        match chosen {
+            files::Chosen::Path(action, path) => self.file_chosen(ctx, action, &path),
+            files::Chosen::Contents(FileAction::OpenData, name, bytes) => {
                 let read = std::str::from_utf8(&bytes)
                     .map_err(|_| format!("{name}: not a text file"))
                     .and_then(|text| self.open_data_text(ctx, &name, text));
@@ -244,9 +251,65 @@ impl LosscapeApp {
                     self.session.notice = Some(e);
                 }
             }
-            Some(files::Chosen::Contents(_, name, bytes)) => self.open_contents(ctx, &name, &bytes),
-            None => {}
+            files::Chosen::Contents(_, name, bytes) => self.open_contents(ctx, &name, &bytes),
         }
+    }
+
+    /// Files dropped on the window this frame: a `.toml` opens as a scene (as File > Open), a
+    /// `.csv` replaces a data surface's examples (as Data > Open CSV); anything else, or a CSV
+    /// on a surface without data, gets a one-line message and nothing changes. Only the first
+    /// of several files is opened: each would replace the one before.
+    pub(crate) fn take_dropped(&mut self, ctx: &egui::Context) {
+        let dropped = ctx.input(|i| i.raw.dropped_files.clone());
+        let Some(file) = dropped.first().cloned() else {
+            return;
+        };
+        let name = files::display_name(file.path());
+        match files::drop_action(file.path()) {
+            Ok(FileAction::OpenData) if self.session.scene.surface.data_surface().is_none() => {
+                self.session.notice = Some(format!(
+                    "{name}: a CSV replaces the examples of a data surface, and this scene's \
+                     surface has none. Open a data scene first. Nothing was changed."
+                ));
+            }
+            Ok(action) => {
+                if let Some(chosen) = self.files.take_drop(action, file) {
+                    self.act_on(ctx, chosen);
+                }
+                if dropped.len() > 1 {
+                    self.toast(
+                        ctx,
+                        format!("Opened only {name}, the first of {} files", dropped.len()),
+                    );
+                }
+            }
+            Err(message) => self.session.notice = Some(message),
+        }
+    }
+
+    /// While files hover over the window, says what dropping them will do.
+    pub(crate) fn drop_hint(&self, ctx: &egui::Context) {
+        if ctx.input(|i| i.raw.hovered_files.is_empty()) {
+            return;
+        }
+        let text = if self.session.scene.surface.data_surface().is_some() {
+            "Drop a .toml to open it as a scene, or a .csv to replace the data"
+        } else {
+            "Drop a .toml to open it as a scene"
+        };
+        let painter = ctx.layer_painter(egui::LayerId::new(
+            egui::Order::Foreground,
+            egui::Id::unique("drop-hint"),
+        ));
+        let rect = ctx.content_rect();
+        painter.rect_filled(rect, 0.0, egui::Color32::from_black_alpha(170));
+        painter.text(
+            rect.center(),
+            egui::Align2::CENTER_CENTER,
+            text,
+            egui::FontId::proportional(22.0),
+            egui::Color32::WHITE,
+        );
     }
 
     /// Replaces the training examples with CSV text read from `name`; the scene is kept,

@@ -1,7 +1,8 @@
 //! File access for the window behind one small interface. On the desktop: native dialogs (rfd:
 //! the desktop portal, or zenity) on a helper thread so the UI never blocks, an in-window path
 //! prompt where no native dialog is available (a bare X server, a kiosk) or for tests, and
-//! atomic writes. In the browser: the file picker for opening, downloads for saving.
+//! atomic writes. In the browser: the file picker for opening, downloads for saving. Files
+//! dropped on the window take the same road as a picked file, chosen by their extension.
 
 use crate::export::{Content, Format};
 use std::path::{Path, PathBuf};
@@ -47,6 +48,30 @@ impl FileAction {
             FileAction::OpenData | FileAction::SaveData => ("CSV", vec!["csv"]),
         }
     }
+}
+
+/// What a file dropped on the window opens as, by its extension: a `.toml` as a scene, a `.csv`
+/// as the data; anything else is refused with the one-line message returned.
+pub fn drop_action(path: &Path) -> Result<FileAction, String> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("toml") => Ok(FileAction::OpenScene),
+        Some("csv") => Ok(FileAction::OpenData),
+        _ => Err(format!(
+            "Cannot open {} by dropping it: drop a .toml scene or a .csv data file.",
+            display_name(path)
+        )),
+    }
+}
+
+/// A dropped file's name as the user knows it: the browser gives only the name anyway.
+pub fn display_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into(),
+    )
 }
 
 /// The in-window fallback: a path typed by the user.
@@ -152,6 +177,36 @@ impl Files {
             let _ = tx.send(path.map(|p| Chosen::Path(action, p)));
         });
         self.pending = Some(rx);
+    }
+
+    /// Takes a file dropped on the window for `action`. On the desktop it is a path, acted on
+    /// at once; the browser reads its bytes asynchronously, and they arrive through
+    /// [`Files::poll`] like an uploaded file (`None` here; also while a dialog is still open).
+    pub fn take_drop(
+        &mut self,
+        action: FileAction,
+        file: egui::DroppedFileHandle,
+    ) -> Option<Chosen> {
+        #[cfg(target_arch = "wasm32")]
+        {
+            if self.pending.is_some() {
+                return None;
+            }
+            let (tx, rx) = channel();
+            wasm_bindgen_futures::spawn_local(async move {
+                let name = display_name(file.path());
+                let answer = file
+                    .bytes_async()
+                    .await
+                    .ok()
+                    .map(|bytes| Chosen::Contents(action, name, bytes));
+                let _ = tx.send(answer);
+            });
+            self.pending = Some(rx);
+            None
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        Some(Chosen::Path(action, file.path().to_path_buf()))
     }
 
     /// What was chosen, once the dialog closes; `None` while it is open or when cancelled.

@@ -52,6 +52,18 @@ impl LosscapeApp {
                 menu_toggle(ui, Command::ToggleLoss, &mut s.show_loss);
                 menu_toggle(ui, Command::ToggleHover, &mut s.hover);
                 ui.checkbox(&mut s.dark, "Dark theme");
+                let minibatched = self.session.scene.surface.data_surface().is_some();
+                ui.add_enabled(
+                    minibatched,
+                    egui::Checkbox::new(
+                        &mut self.plot.show_minibatch,
+                        "Minibatch contours (selected optimizer)",
+                    ),
+                )
+                .on_hover_text(
+                    "The loss of the minibatch the selected optimizer's next update descends, \
+                     as faint contours that change every step",
+                );
                 ui.separator();
                 ui.label("Legend");
                 let mut legend = self.legend_placement();

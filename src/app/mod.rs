@@ -242,6 +242,7 @@ impl LosscapeApp {
         }
         self.session.poll();
         self.poll_files(&ctx);
+        self.take_dropped(&ctx);
         self.poll_jobs(&ctx);
         if self.session.clock.playing {
             let dt = ctx.input(|i| i.stable_dt).min(0.1) as f64;
@@ -354,6 +355,7 @@ impl LosscapeApp {
             self.plot.area = Some(Rect::from_min_max(top, ui.min_rect().max));
         });
         windows::show_all(self, &ctx);
+        self.drop_hint(&ctx);
     }
 
     /// Where the legend goes now.

@@ -3,11 +3,12 @@
 use super::plot::sig;
 use super::state::{Clock, Session};
 use crate::engine::{Status, Trajectory};
+use crate::figure::items::TEST_LOSS_KEY;
 use crate::figure::model::blown_up;
 use crate::figure::palette;
 use crate::figure::polyline::simplify_indices;
 use egui::{Color32, Slider};
-use egui_plot::{GridMark, Line, MarkerShape, Plot, PlotPoints, Points, VLine};
+use egui_plot::{GridMark, Line, LineStyle, MarkerShape, Plot, PlotPoints, Points, VLine};
 
 /// Points per loss curve at most; longer runs are thinned evenly (the last point is kept).
 const MAX_LOSS_POINTS: usize = 10_000;
@@ -22,6 +23,9 @@ pub struct LossCurves {
     generation: Option<u64>,
     /// `(step, log10(loss − floor))` per optimizer.
     curves: Vec<Option<Vec<[f64; 2]>>>,
+    /// The same for the test loss at each point (a data surface with `test_data`), drawn
+    /// dashed; `None` without test data.
+    test_curves: Vec<Option<Vec<[f64; 2]>>>,
     /// The loss subtracted so that surfaces with negative minima still fit a log scale.
     pub floor: f64,
     /// `curves` simplified at the plot's scale (empty until they are), and that scale
@@ -49,7 +53,32 @@ fn diverging(t: &Trajectory) -> bool {
     matches!(t.status, Status::Diverged { .. }) || t.losses.iter().any(|&l| blown_up(l, l0))
 }
 
+/// The steps of a run of `n` points drawn in the panel: at most about [`MAX_LOSS_POINTS`],
+/// always the last.
+fn thinned(n: usize) -> impl Iterator<Item = usize> {
+    let stride = n.div_ceil(MAX_LOSS_POINTS).max(1);
+    (0..n)
+        .step_by(stride)
+        .chain((n > 0 && !(n - 1).is_multiple_of(stride)).then_some(n - 1))
+}
+
+/// `(step, y(loss))` of the `(step, loss)` pairs whose loss is finite, one point per step.
+fn curve(losses: impl Iterator<Item = (usize, f64)>, y: impl Fn(f64) -> f64) -> Vec<[f64; 2]> {
+    let mut pts: Vec<[f64; 2]> = losses
+        .filter(|(_, l)| l.is_finite())
+        .map(|(k, l)| [k as f64, y(l)])
+        .collect();
+    pts.dedup_by(|a, b| a[0] == b[0]);
+    pts
+}
+
 impl LossCurves {
+    /// The test-loss curve of optimizer `i` as drawn: `(step, log10(test loss − floor))`;
+    /// `None` without test data or without a run.
+    pub fn test_curve(&self, i: usize) -> Option<&[[f64; 2]]> {
+        self.test_curves.get(i)?.as_deref()
+    }
+
     fn update(&mut self, session: &Session) {
         if self.generation == Some(session.generation) && self.curves.len() == session.runs.len() {
             return;
@@ -89,6 +118,36 @@ impl LossCurves {
             .flat_map(|t| t.losses.iter().copied())
             .filter(|l| l.is_finite())
             .fold(f64::INFINITY, f64::min);
+        // the test loss at the thinned steps, when the surface holds test data
+        let tests: Vec<Option<Vec<(usize, f64)>>> = session
+            .runs
+            .iter()
+            .map(|r| {
+                let t = r.as_ref()?;
+                surface.test_value(t.points.first().copied()?)?;
+                Some(
+                    thinned(t.points.len())
+                        .map(|k| (k, surface.test_value(t.points[k]).unwrap_or(f64::NAN)))
+                        .collect(),
+                )
+            })
+            .collect();
+        // as for the losses: the runs that did not diverge, or all when every one did
+        let every_diverged = self
+            .diverging
+            .iter()
+            .zip(session.runs.iter())
+            .all(|(d, r)| *d || r.is_none());
+        let calm_tests = || {
+            tests
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| every_diverged || !self.diverging[*i])
+                .filter_map(|(_, t)| t.as_ref())
+                .flat_map(|t| t.iter().map(|&(_, l)| l))
+                .filter(|l| l.is_finite())
+        };
+        let seen = calm_tests().fold(seen, f64::min);
         let floor = known.min(seen);
         self.floor = if floor.is_finite() { floor } else { 0.0 };
         let floor = self.floor;
@@ -97,24 +156,19 @@ impl LossCurves {
             .runs
             .iter()
             .map(|r| {
-                r.as_ref().map(|t| {
-                    let n = t.losses.len();
-                    let stride = n.div_ceil(MAX_LOSS_POINTS).max(1);
-                    let mut pts: Vec<[f64; 2]> = (0..n)
-                        .step_by(stride)
-                        .chain((n > 0 && (n - 1) % stride != 0).then_some(n - 1))
-                        .filter(|&k| t.losses[k].is_finite())
-                        .map(|k| [k as f64, log(t.losses[k])])
-                        .collect();
-                    pts.dedup_by(|a, b| a[0] == b[0]);
-                    pts
-                })
+                r.as_ref()
+                    .map(|t| curve(thinned(t.losses.len()).map(|k| (k, t.losses[k])), log))
             })
+            .collect();
+        self.test_curves = tests
+            .iter()
+            .map(|t| t.as_ref().map(|t| curve(t.iter().copied(), log)))
             .collect();
         let (lo, hi) = calm
             .iter()
             .flat_map(|t| t.losses.iter().copied())
             .filter(|l| l.is_finite())
+            .chain(calm_tests())
             .map(log)
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| {
                 (a.min(y), b.max(y))
@@ -369,7 +423,7 @@ pub fn loss_plot(
             c
         }
     };
-    plot.show(ui, |pui| {
+    let response = plot.show(ui, |pui| {
         // the scale of the last frame: when it changes, the curves are simplified again
         // on the next frame
         let t = pui.transform();
@@ -442,12 +496,36 @@ pub fn loss_plot(
                     .allow_band(false),
             );
         }
+        // the test loss dashed in each optimizer's colour, not split at the step: it is
+        // read against the whole training curve
+        for (i, c) in curves.test_curves.iter().enumerate() {
+            let Some(pts) = c else { continue };
+            pui.line(
+                Line::new("", PlotPoints::new(pts.clone()))
+                    .color(ink(i))
+                    .width(1.5)
+                    .style(LineStyle::dashed_dense())
+                    .allow_band(false),
+            );
+        }
         pui.vline(
             VLine::new("", step)
                 .color(Color32::from_gray(160))
                 .width(1.0),
         );
     });
+    // the key of the dashed curves in the frame's bottom-left corner, painted over the plot
+    // (a plot item there would widen the bounds it is placed by, frame after frame)
+    if curves.test_curves.iter().any(Option::is_some) {
+        let corner = response.transform.frame().left_bottom() + egui::vec2(6.0, -4.0);
+        ui.painter().text(
+            corner,
+            egui::Align2::LEFT_BOTTOM,
+            TEST_LOSS_KEY,
+            egui::FontId::proportional(12.0),
+            ui.visuals().weak_text_color(),
+        );
+    }
 }
 
 #[cfg(test)]

@@ -61,6 +61,21 @@ pub struct Problem {
     pub seed: u64,
 }
 
+impl Problem {
+    /// The loss of the minibatch that `spec`'s update `t` (from 1) descends, as a surface
+    /// (the same penalty): each minibatch has its own landscape. `None` off a data surface,
+    /// at `t = 0`, or when the batch is the whole training set (the surface itself).
+    pub fn batch_surface(&self, spec: &OptimizerSpec, t: u64) -> Option<Surface> {
+        let d = self.surface.data_surface()?;
+        let b = spec.effective_batch(&self.surface)?;
+        if b >= d.len() {
+            return None;
+        }
+        let batch = super::data::batch_of_update(d.len(), b, self.seed, t);
+        Some(Surface::data(d.batch_surface(&batch)?, self.surface.l2()))
+    }
+}
+
 /// How a trajectory ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {

@@ -412,8 +412,8 @@ impl<'a> Canvas<'a> {
         let mut out = vec![Drawn::free(Item::Background(self.ink().background))];
         if self.mode.has_2d() {
             out.push(Drawn::free(Item::ColorMap));
-            out.extend(items::contours(
-                &self.layer.contours,
+            out.extend(items::layer_contours(
+                &self.layer,
                 &self.projection,
                 self.u(),
             ));

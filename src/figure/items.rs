@@ -12,7 +12,7 @@ use super::draw::{
 };
 use super::legend::{LegendBox, emptiest_corner};
 use super::levels::ColorScale;
-use super::model::{Figure, FigureTrail, MarkKind, TrailEnd, sig};
+use super::model::{Figure, FigureTrail, MarkKind, SurfaceLayer, TrailEnd, sig};
 use super::palette;
 use super::polyline::{dash, simplify};
 use super::projection::Projection;
@@ -45,6 +45,73 @@ pub(crate) fn marker_unit(u: f64) -> f64 {
 /// The contour lines in `projection`'s pixels, one path per level, cut to its plot (with a
 /// margin) and simplified to screen resolution.
 pub fn contours(levels: &[ContourLevel], projection: &Projection, u: f64) -> Vec<Drawn> {
+    traced(levels, projection, u, |subpaths| contour_path(subpaths, u))
+}
+
+/// The key line under dashed test-loss contours.
+pub const TEST_LOSS_KEY: &str = "dashed: test loss";
+
+/// Every contour of `layer`: the loss's, then (on a data surface with `test_data`) the
+/// held-out loss's dashed, with the key line [`TEST_LOSS_KEY`] in the plot's bottom-left
+/// corner on a dark patch, legible over any colour.
+pub fn layer_contours<P>(layer: &SurfaceLayer<P>, projection: &Projection, u: f64) -> Vec<Drawn> {
+    let mut out = contours(&layer.contours, projection, u);
+    if layer.test_contours.is_empty() {
+        return out;
+    }
+    out.extend(traced(&layer.test_contours, projection, u, |subpaths| {
+        let mut path = contour_path(dash(&subpaths, 6.0 * u, 4.0 * u), u);
+        path.class = "test-contour";
+        path
+    }));
+    let em = Ems::at(u).tick;
+    let [l, t, _, h] = projection.rect;
+    let pad = 4.0 * u;
+    let w = font::width(TEST_LOSS_KEY, em);
+    let box_h = font::ascent(em) + font::descent(em) + 2.0 * pad;
+    let top = t + h - box_h - pad;
+    out.push(Drawn::clipped(Item::Rect {
+        rect: [l + pad, top, w + 2.0 * pad, box_h],
+        radius: 2.0 * u,
+        fill: Some([0, 0, 0, 150]),
+        stroke: None,
+        class: "key",
+    }));
+    out.push(text(
+        TEST_LOSS_KEY,
+        [l + 2.0 * pad, top + pad + font::ascent(em)],
+        em,
+        WHITE,
+        Anchor::Start,
+        "key",
+    ));
+    out
+}
+
+/// Contours of the current minibatch's own loss (the window's View toggle): thin and faint
+/// and warm, so they read as a passing landscape under the fixed one.
+pub fn minibatch_contours(levels: &[ContourLevel], projection: &Projection, u: f64) -> Vec<Drawn> {
+    traced(levels, projection, u, |subpaths| {
+        let mut path = PathItem::stroked(
+            "minibatch-contour",
+            subpaths,
+            Stroke {
+                color: [255, 196, 120, 110],
+                width: (0.7 * u).max(0.5),
+            },
+        );
+        path.round = true;
+        path
+    })
+}
+
+/// `levels` traced in pixels, each level's lines made into one path by `path`.
+fn traced(
+    levels: &[ContourLevel],
+    projection: &Projection,
+    u: f64,
+    path: impl Fn(Vec<Vec<[f64; 2]>>) -> PathItem,
+) -> Vec<Drawn> {
     let bounds = clip_box(projection.rect, u);
     let mut px: Vec<[f64; 2]> = Vec::new();
     levels
@@ -64,7 +131,7 @@ pub fn contours(levels: &[ContourLevel], projection: &Projection, u: f64) -> Vec
                     }
                 }
             }
-            let mut path = contour_path(subpaths, u);
+            let mut path = path(subpaths);
             path.data = Some(("level", sig(level.level)));
             Drawn::clipped(Item::Path(path))
         })

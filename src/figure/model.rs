@@ -27,6 +27,9 @@ pub struct SurfaceLayer<P = [u8; 4]> {
     /// another pixel type ([`SurfaceLayer::compute_with`]).
     pub pixels: Vec<P>,
     pub contours: Vec<ContourLevel>,
+    /// The held-out examples' loss (a data surface with `test_data`) at every other level of
+    /// the same scale, drawn dashed over the others; empty without test data.
+    pub test_contours: Vec<ContourLevel>,
 }
 
 /// Sample grids kept between recomputations of a layer (a view redrawn while the surface
@@ -84,11 +87,17 @@ impl<P: Copy + Default + Send + Sync> SurfaceLayer<P> {
         let cgrid = scratch
             .contour
             .get_or_insert_with(|| Grid::evaluate(surface, view, 0, 0));
-        let (pixels, lines) = rayon::join(
+        let (pixels, (lines, test_lines)) = rayon::join(
             || colormap::colorize_as(grid, &scale, pixel),
             || {
                 cgrid.reevaluate(surface, view, c[0], c[1]);
-                contours(cgrid, &scale.levels(CONTOUR_LEVELS))
+                let levels = scale.levels(CONTOUR_LEVELS);
+                // half the levels, so the dashed lines do not crowd the solid ones
+                let test = surface.test_surface().map_or_else(Vec::new, |t| {
+                    let every_other: Vec<f64> = levels.iter().step_by(2).copied().collect();
+                    contours(&Grid::evaluate(&t, view, c[0], c[1]), &every_other)
+                });
+                (contours(cgrid, &levels), test)
             },
         );
         SurfaceLayer {
@@ -98,6 +107,7 @@ impl<P: Copy + Default + Send + Sync> SurfaceLayer<P> {
             size,
             pixels,
             contours: lines,
+            test_contours: test_lines,
         }
     }
 }

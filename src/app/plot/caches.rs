@@ -7,9 +7,11 @@ use super::PlotView;
 use crate::app::paint::paint;
 use crate::app::state::Session;
 use crate::engine::{Surface, Trajectory, Vec2, ViewBox};
+use crate::figure::contour::contours;
 use crate::figure::draw::{CONTOUR_GRID, Drawn, Ems, LegendPlacement, TRAIL_TOLERANCE_PX};
+use crate::figure::grid::Grid;
 use crate::figure::items::{self, Overlay};
-use crate::figure::model::{Figure, FigureTrail, SurfaceLayer};
+use crate::figure::model::{CONTOUR_LEVELS, Figure, FigureTrail, SurfaceLayer};
 use crate::figure::projection::Projection;
 use crate::figure::trail::Trail;
 use egui::{Color32, Rect, TextureHandle, TextureOptions};
@@ -94,6 +96,21 @@ const TRAIL_STRETCH: [f64; 2] = [0.5, 1.25];
 /// Whether a trail decimated at `built` pixels per unit can be drawn, stretched, at `now`.
 fn reusable(built: [f64; 2], now: [f64; 2]) -> bool {
     (0..2).all(|a| (TRAIL_STRETCH[0]..=TRAIL_STRETCH[1]).contains(&(now[a] / built[a])))
+}
+
+/// Cells along the longer side of the minibatch contours' grid: coarse, since it is traced
+/// again at every step (B examples per cell).
+const BATCH_GRID: usize = 96;
+
+/// Runs' generation, optimizer, step, view and size.
+type BatchKey = (u64, usize, usize, [u64; 4], [u32; 2]);
+
+/// The minibatch contours and what they were traced for: runs' generation, optimizer,
+/// step, view and size.
+#[derive(Default)]
+pub(super) struct BatchContourCache {
+    key: Option<BatchKey>,
+    items: Vec<Drawn>,
 }
 
 /// The contour items of one surface layer in a panel's points (relative to its top-left
@@ -182,6 +199,61 @@ impl PlotView {
         }
     }
 
+    /// The current minibatch's own contours for the selected optimizer (View > Minibatch
+    /// contours), at every other level of the surface's scale, traced on a coarse grid each
+    /// time the step, the runs or the view change: the landscape the next update descends.
+    pub(super) fn paint_batch_contours(
+        &mut self,
+        painter: &egui::Painter,
+        projection: &Projection,
+        session: &Session,
+    ) {
+        let Some(r) = &self.raster else { return };
+        let [left, top, w, h] = projection.rect;
+        let i = session.selected;
+        let step = session.clock.step;
+        let key = (
+            r.generation,
+            i,
+            step,
+            view_key(&projection.view),
+            [w.round() as u32, h.round() as u32],
+        );
+        if self.batch_contours.key != Some(key) {
+            self.batch_contours.items = Vec::new();
+            let problem = session.scene.problem();
+            let surface = session
+                .scene
+                .optimizers
+                .get(i)
+                .filter(|o| o.enabled)
+                .and_then(|o| problem.batch_surface(&o.spec, step as u64 + 1));
+            if let Some(s) = surface {
+                let long = w.max(h).max(1.0);
+                let cells = |side: f64| ((side / long * BATCH_GRID as f64) as usize).max(8);
+                let grid = Grid::evaluate(&s, projection.view, cells(w), cells(h));
+                let levels: Vec<f64> = r
+                    .layer
+                    .scale
+                    .levels(CONTOUR_LEVELS)
+                    .into_iter()
+                    .step_by(2)
+                    .collect();
+                let local = Projection::new(projection.view, [0.0, 0.0, w, h]);
+                self.batch_contours.items =
+                    items::minibatch_contours(&contours(&grid, &levels), &local, UNIT);
+            }
+            self.batch_contours.key = Some(key);
+        }
+        let origin = egui::vec2(left as f32, top as f32);
+        paint(painter, &self.batch_contours.items, origin);
+    }
+
+    /// The minibatch contours drawn in the last frame (empty when off or not minibatched).
+    pub fn minibatch_contours(&self) -> &[Drawn] {
+        &self.batch_contours.items
+    }
+
     pub(super) fn paint_contours(&mut self, painter: &egui::Painter, projection: &Projection) {
         let Some(r) = &self.raster else { return };
         let [left, top, w, h] = projection.rect;
@@ -192,7 +264,7 @@ impl PlotView {
         );
         if self.contours.key != Some(key) {
             let local = Projection::new(projection.view, [0.0, 0.0, w, h]);
-            self.contours.items = items::contours(&r.layer.contours, &local, UNIT);
+            self.contours.items = items::layer_contours(&r.layer, &local, UNIT);
             self.contours.key = Some(key);
         }
         let origin = egui::vec2(left as f32, top as f32);

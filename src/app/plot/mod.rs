@@ -23,7 +23,7 @@ use crate::figure::model::LegendEntry;
 use crate::figure::model::{Figure, LayerScratch};
 pub use crate::figure::model::{sig, status_text};
 use crate::figure::projection::{Projection, fit_aspect};
-use caches::{ContourCache, Raster, TrailCache, paint_colorbar, window_overlay};
+use caches::{BatchContourCache, ContourCache, Raster, TrailCache, paint_colorbar, window_overlay};
 use egui::{Color32, Rect};
 use egui_plot::{Plot, PlotBounds, PlotImage, PlotPoint, PlotTransform};
 pub use hover::Hover;
@@ -39,6 +39,10 @@ pub struct PlotView {
     scratch: LayerScratch,
     trails: TrailCache,
     contours: ContourCache,
+    batch_contours: BatchContourCache,
+    /// View > Minibatch contours: the selected optimizer's current minibatch loss as faint
+    /// contours, changing every step (off by default).
+    pub show_minibatch: bool,
     /// The overlay plot's transform from the last frame (tests use it to aim clicks).
     pub transform: Option<PlotTransform>,
     dragging_start: bool,
@@ -380,6 +384,11 @@ impl PlotView {
         let figure = Figure::build(&session.scene, &session.runs, visible, session.clock.step);
         self.entries.clone_from(&figure.legend);
         self.paint_contours(&painter, &projection);
+        if self.show_minibatch {
+            self.paint_batch_contours(&painter, &projection, session);
+        } else {
+            self.batch_contours = BatchContourCache::default();
+        }
         let scale = self.raster.as_ref().map(|r| r.layer.scale);
         let overlay = Overlay {
             selected: Some(session.selected),

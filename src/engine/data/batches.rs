@@ -85,6 +85,17 @@ impl Minibatches {
     }
 }
 
+/// The example indices of the minibatch that update `t` (from 1) uses, replayed from the
+/// start of the stream (empty for `t = 0`): what a run with batches of `size` over `n`
+/// examples and `seed` descended at that update.
+pub fn batch_of_update(n: usize, size: usize, seed: u64, t: u64) -> Vec<u32> {
+    let mut b = Minibatches::new(n, size, seed);
+    for _ in 0..t {
+        b.advance();
+    }
+    b.current().to_vec()
+}
+
 /// The epoch that update `t` (from 1) falls in, with batches of `size` over `n` examples.
 pub fn epoch_of(t: u64, n: usize, size: usize) -> u64 {
     let n = n.max(1) as u64;

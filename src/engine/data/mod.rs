@@ -13,7 +13,7 @@ mod linear_regression;
 mod logistic_regression;
 mod tanh_unit;
 
-pub use batches::{Minibatches, SplitMix64, epoch_of};
+pub use batches::{Minibatches, SplitMix64, batch_of_update, epoch_of};
 pub use linear_regression::LinearRegression;
 pub use logistic_regression::LogisticRegression;
 pub use tanh_unit::TanhUnit;
@@ -311,6 +311,43 @@ impl DataSurface {
     /// The test set as given.
     pub fn test_set(&self) -> Option<&DataSet> {
         self.raw_test.as_ref()
+    }
+
+    /// The held-out examples as a surface of their own, scaled with the training statistics
+    /// (so its loss is [`DataSurface::test_value`] without the penalty): the grid the test
+    /// loss's contours are traced on. `None` without `test_data`.
+    pub fn test_surface(&self) -> Option<DataSurface> {
+        Some(DataSurface {
+            model: self.model,
+            normalize: self.normalize,
+            scaling: self.scaling,
+            train: self.test.clone()?,
+            test: None,
+            raw_train: self.raw_test.clone()?,
+            raw_test: None,
+        })
+    }
+
+    /// The loss of one minibatch (training examples at `batch`) as a surface of its own,
+    /// scaled with the whole training set's statistics, as the run sees it: the landscape
+    /// that minibatch's update descends. `None` for an empty batch or an index out of range.
+    pub fn batch_surface(&self, batch: &[u32]) -> Option<DataSurface> {
+        let examples: Vec<[f64; 2]> = batch
+            .iter()
+            .map(|&i| self.raw_train.examples.get(i as usize).copied())
+            .collect::<Option<_>>()?;
+        if examples.is_empty() {
+            return None;
+        }
+        Some(DataSurface {
+            model: self.model,
+            normalize: self.normalize,
+            scaling: self.scaling,
+            train: Prepared::new(&examples, self.scaling),
+            test: None,
+            raw_train: DataSet::inline(examples),
+            raw_test: None,
+        })
     }
 
     /// The same model on other data (as the app's edits make), checked like a new one.

@@ -388,6 +388,13 @@ impl Surface {
         self.data.as_deref()
     }
 
+    /// The test loss of a data surface with `test_data` as a surface (the same penalty), to
+    /// sample on a grid like any other.
+    pub fn test_surface(&self) -> Option<Surface> {
+        let test = self.data.as_deref()?.test_surface()?;
+        Some(Surface::data(test, self.l2()))
+    }
+
     /// The penalty of a data surface (0 elsewhere).
     pub fn l2(&self) -> f64 {
         if self.data.is_some() {
