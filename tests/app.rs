@@ -1392,6 +1392,12 @@ fn clicking_a_sweep_cell_loads_its_hyperparameters() {
     );
 }
 
+/// Each optimizer's `batch_size` in the app's scene.
+fn batch_sizes(app: &LosscapeApp) -> Vec<Option<usize>> {
+    let optimizers = &app.session.scene.optimizers;
+    optimizers.iter().map(|o| o.spec.batch_size).collect()
+}
+
 /// The training examples of the app's scene.
 fn examples(app: &LosscapeApp) -> Vec<[f64; 2]> {
     losscape::app::data_panel::examples(&app.session.scene.surface)
@@ -1471,14 +1477,7 @@ fn the_batch_size_slider_sets_b_and_can_set_it_for_all() {
         .expect("a batch-size slider");
     slider.set_value_accesskit(4.0);
     h.run();
-    let b: Vec<Option<usize>> = h
-        .state()
-        .session
-        .scene
-        .optimizers
-        .iter()
-        .map(|o| o.spec.batch_size)
-        .collect();
+    let b = batch_sizes(h.state());
     assert_eq!(b, [Some(4); 3], "same batch size for all");
 }
 
@@ -1504,14 +1503,7 @@ fn data_saves_as_csv_and_opens_back_and_a_bad_csv_keeps_the_data() {
         "re-run on the new data"
     );
     // the batch sizes above the new n were clamped to it
-    let b: Vec<Option<usize>> = h
-        .state()
-        .session
-        .scene
-        .optimizers
-        .iter()
-        .map(|o| o.spec.batch_size)
-        .collect();
+    let b = batch_sizes(h.state());
     assert_eq!(b, [Some(3), Some(3), Some(1)]);
     std::fs::write(&path, "1,2\n2,oops\n").expect("write");
     let kept = h.state().session.scene.clone();
