@@ -5,7 +5,7 @@
 //! regenerate them with `LOSSCAPE_UPDATE_GOLDEN=1 cargo test --test export golden` and look
 //! at them before committing.
 
-use losscape::engine::{Trajectory, ViewBox};
+use losscape::engine::{Replay, Trajectory, ViewBox};
 use losscape::export::{
     self, ExportError, FigureRequest, GifOptions, Look, MAX_SIZE, MIN_SIZE, SvgText, ViewMode,
 };
@@ -883,7 +883,8 @@ fn arrows_in_the_optimizers_colour_leave_each_head() {
                 scene: &base,
                 ..req
             };
-            let arrows = HeadArrows::at(&s.problem(), &s.optimizers[i].spec, run, step, true)
+            let mut replay = Replay::new(&s.problem(), &s.optimizers[i].spec);
+            let arrows = HeadArrows::at(&s.surface, run, step, Some(&mut replay))
                 .expect("arrows at the head");
             let v = vector(&arrows).unwrap_or_else(|| panic!("{key} arrow of {i}"));
             let proj = export::projection(&req);

@@ -6,7 +6,7 @@
 //! until the runs, the optimizer or the step change.
 
 use super::state::Session;
-use crate::engine::{self, Record, Stepper, Vec2};
+use crate::engine::{Record, Replays, Stepper, Vec2};
 
 /// How the step inspector writes a number: seven significant digits (a test finds the
 /// engine's value by this text).
@@ -56,6 +56,8 @@ pub struct Inside {
     view: Option<StepView>,
     series_key: Option<(u64, usize)>,
     series: Series,
+    /// The runs' states, for the shown step's records.
+    replays: Replays,
 }
 
 /// The scene's optimizer `i`'s spec, if it ran.
@@ -74,13 +76,14 @@ impl Inside {
         let key = (session.generation, i, k);
         if self.key != Some(key) {
             self.key = Some(key);
+            let replays = self.replays.keyed(session.generation);
             self.view = ran(session, i).and_then(|spec| {
-                let rows = engine::records(&session.scene.problem(), spec, k.saturating_sub(1), k);
-                let (before, after) = match rows.as_slice() {
-                    [a] if k == 0 => (None, *a),
-                    [b, a] => (Some(*b), *a),
-                    _ => return None,
+                let replay = replays.of(i, &session.scene.problem(), spec);
+                let before = match k.checked_sub(1) {
+                    Some(j) => Some(replay.record(j)?),
+                    None => None,
                 };
+                let after = replay.record(k)?;
                 Some(StepView {
                     index: i,
                     step: k,

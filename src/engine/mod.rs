@@ -7,12 +7,14 @@ pub mod map;
 pub mod optim;
 pub mod param;
 pub mod real;
+pub mod replay;
 pub mod run;
 pub mod schedule;
 pub mod surfaces;
 
 pub use optim::{Hyper, Knob, OptimizerKind};
 pub use param::{Param, Range, Scale};
+pub use replay::{Replay, Replays};
 pub use run::{
     Control, OptimizerSpec, Problem, Record, Status, Stepper, Trajectory, Update, records, run,
     run_with,

@@ -12,8 +12,8 @@ use super::optim::{self, Insight, Knob, OptimizerKind, Probe, Rule, State, StepC
 use super::schedule::{Schedule, clip_norm};
 use super::surfaces::Surface;
 use super::{Mat2, Vec2};
+use chacha20::ChaCha12Rng;
 use rand::SeedableRng;
-use rand::rngs::StdRng;
 use rand_distr::{Distribution, StandardNormal};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -174,6 +174,7 @@ impl OptimizerSpec {
 /// on a data surface through the current minibatch. The batched runner of
 /// [`crate::engine::map`] steps through the same one (whole-surface gradients: maps of
 /// minibatch runs are refused where a map is asked for).
+#[derive(Clone)]
 pub(crate) struct Oracle {
     surface: Surface,
     clip: Option<f64>,
@@ -251,8 +252,33 @@ pub(crate) fn noise_of(kind: OptimizerKind, h: &optim::Hyper) -> f64 {
     }
 }
 
+/// A stepper's noise stream: rand's [`rand::rngs::StdRng`] seeded from `seed` (the same generator,
+/// ChaCha12, and the same numbers), but one that can be copied: the copy is re-seeded and set
+/// to the same position in the stream.
+pub(crate) struct Noise {
+    seed: u64,
+    rng: ChaCha12Rng,
+}
+
+impl Noise {
+    fn new(seed: u64) -> Self {
+        Noise {
+            seed,
+            rng: ChaCha12Rng::seed_from_u64(seed),
+        }
+    }
+}
+
+impl Clone for Noise {
+    fn clone(&self) -> Self {
+        let mut copy = Noise::new(self.seed);
+        copy.rng.set_word_pos(self.rng.get_word_pos());
+        copy
+    }
+}
+
 /// The two standard normal draws of one noisy update, in the order every run draws them.
-pub(crate) fn draw_noise(rng: &mut StdRng) -> Vec2 {
+pub(crate) fn draw_noise<R: rand::Rng + ?Sized>(rng: &mut R) -> Vec2 {
     let xi: [f64; 2] = [StandardNormal.sample(rng), StandardNormal.sample(rng)];
     Vec2::new(xi[0], xi[1])
 }
@@ -261,14 +287,16 @@ fn is_finite(w: Vec2, f: f64) -> bool {
     w.x.is_finite() && w.y.is_finite() && f.is_finite()
 }
 
-/// One optimizer on its way through a problem.
+/// One optimizer on its way through a problem. A clone is a checkpoint: it goes on exactly
+/// as the original would (rule state, minibatch stream and noise generator included).
+#[derive(Clone)]
 pub struct Stepper {
     rule: Box<dyn Rule>,
     oracle: Oracle,
     lr: f64,
     schedule: Option<Schedule>,
     noise: f64,
-    rng: StdRng,
+    rng: Noise,
     /// The iterate in the optimizer's basis.
     u: Vec2,
     /// The unclipped gradient at `u`, computed with the loss of the last row.
@@ -312,7 +340,7 @@ impl Stepper {
             schedule: spec.schedule,
             // only kinds with a `noise` hyperparameter (SGD) see a noisy gradient
             noise: noise_of(spec.kind, &spec.hyper),
-            rng: StdRng::seed_from_u64(problem.seed),
+            rng: Noise::new(problem.seed),
             u,
             g,
             t: 0,
@@ -353,6 +381,14 @@ impl Stepper {
         }
     }
 
+    /// Forgets the rows recorded so far and keeps no room for more: a stepper that is only
+    /// replayed for its [`Record`]s ([`crate::engine::Replay`]) clones cheaply. Its
+    /// trajectory then holds only the rows taken since the last call.
+    pub(crate) fn shed_trail(&mut self) {
+        self.trajectory.points = Vec::new();
+        self.trajectory.losses = Vec::new();
+    }
+
     /// Takes up to `max_updates` updates; returns how many it took.
     pub fn advance(&mut self, max_updates: u64) -> u64 {
         let mut taken = 0;
@@ -381,7 +417,7 @@ impl Stepper {
             None => self.g,
         };
         if self.noise > 0.0 {
-            g += draw_noise(&mut self.rng) * self.noise;
+            g += draw_noise(&mut self.rng.rng) * self.noise;
         }
         let g = self.oracle.clip(g);
         let ctx = StepContext {

@@ -6,7 +6,7 @@
 //! 800 × 600), so a 640 × 480 thumbnail and a 3840 × 2160 slide have the same proportions.
 
 use super::{ExportError, FigureRequest};
-use crate::engine::{Trajectory, Vec2};
+use crate::engine::{Replays, Trajectory, Vec2};
 use crate::figure::draw::{
     Anchor, Drawn, Ems, FigureStyle, Ink, Item, LegendPlacement, PathItem, Stroke,
     TRAIL_TOLERANCE_PX, contour_grid, text,
@@ -22,6 +22,7 @@ use crate::figure::text as font;
 use crate::figure::trail::Trail;
 use crate::scene::Camera;
 use crate::scene::Scene;
+use std::sync::Mutex;
 
 /// Below this many pixels on either side there is no room for text: the figure is the plot
 /// alone (colour map, contours, trails and markers).
@@ -243,6 +244,9 @@ pub(crate) struct Canvas<'a> {
     data_view: Option<crate::figure::data_view::DataView>,
     pub mode: ViewMode,
     scape: Option<Scape>,
+    /// The runs' states for the direction arrows, kept over the frames of one render (a GIF
+    /// walks forward a few rows a frame instead of replaying each run from the start).
+    replays: Mutex<Replays>,
 }
 
 /// The 3D view of an export.
@@ -335,6 +339,7 @@ impl<'a> Canvas<'a> {
             data_view,
             mode: req.mode,
             scape,
+            replays: Mutex::default(),
         })
     }
 
@@ -381,9 +386,22 @@ impl<'a> Canvas<'a> {
         }
     }
 
+    /// What is drawn at `step`, the direction arrows read from this render's replays.
+    fn figure(&self, step: usize) -> Figure<'a> {
+        // a poisoned lock only means a frame panicked mid-replay: its cache is still whole
+        let mut replays = self.replays.lock().unwrap_or_else(|e| e.into_inner());
+        Figure::build_with(
+            self.scene,
+            self.runs,
+            self.projection.view,
+            step,
+            &mut replays,
+        )
+    }
+
     /// The legend at `step`, wherever it is drawn.
     pub(crate) fn legend_box(&self, step: usize) -> Option<LegendBox> {
-        let figure = Figure::build(self.scene, self.runs, self.projection.view, step);
+        let figure = self.figure(step);
         self.legend_of(&figure)
     }
 
@@ -584,7 +602,7 @@ impl<'a> Canvas<'a> {
 
     /// As [`Canvas::dynamic_items`], the 3D view seen by `camera` (a frame of an orbit).
     pub(crate) fn frame_items(&self, step: usize, camera: Camera) -> Vec<Drawn> {
-        let figure = Figure::build(self.scene, self.runs, self.projection.view, step);
+        let figure = self.figure(step);
         let mut out = Vec::new();
         if self.mode.has_2d() {
             out = self.overlay().items(&figure, |t, head_px| {

@@ -15,7 +15,7 @@ use super::levels::one_two_five;
 use super::model::{Figure, FigureTrail};
 use super::projection::Projection;
 use super::text as font;
-use crate::engine::{self, OptimizerSpec, Problem, Surface, Trajectory, Vec2};
+use crate::engine::{Replay, Surface, Trajectory, Vec2};
 
 /// The field's arrows: white, translucent, under the trails.
 pub const FIELD: Rgba = [255, 255, 255, 150];
@@ -33,26 +33,24 @@ pub struct HeadArrows {
 
 impl HeadArrows {
     /// The arrows at row `k` of `run`: the gradient at the head, and when the trajectory goes
-    /// on, the next step and (if `direction`) the direction of that update, read from the rule
-    /// by running it again to there.
+    /// on, the next step and (given the run's `replay`) the direction of that update, read
+    /// from the rule as the replay reaches row k + 1 (a few updates from its nearest
+    /// checkpoint, not a run from the start).
     pub fn at(
-        problem: &Problem,
-        spec: &OptimizerSpec,
+        surface: &Surface,
         run: &Trajectory,
         k: usize,
-        direction: bool,
+        replay: Option<&mut Replay>,
     ) -> Option<HeadArrows> {
         let head = *run.points.get(k)?;
-        let (_, g) = problem.surface.value_grad(head);
+        let (_, g) = surface.value_grad(head);
         let next = run.points.get(k + 1).copied();
-        let direction = match next {
-            Some(_) if direction => engine::records(problem, spec, k + 1, k + 1)
-                .first()
-                .and_then(|r| r.update)
-                .and_then(|u| {
-                    let (name, d) = u.insight.direction?;
-                    Some((name, -(u.to_world * d)))
-                }),
+        let direction = match (next, replay) {
+            (Some(_), Some(replay)) => replay.record(k + 1).and_then(|r| {
+                let u = r.update?;
+                let (name, d) = u.insight.direction?;
+                Some((name, -(u.to_world * d)))
+            }),
             _ => None,
         };
         Some(HeadArrows {

@@ -9,7 +9,7 @@ use super::contour::{ContourLevel, contours};
 use super::grid::Grid;
 use super::levels::ColorScale;
 use super::palette;
-use crate::engine::{Status, Surface, Trajectory, Vec2, ViewBox};
+use crate::engine::{Replays, Status, Surface, Trajectory, Vec2, ViewBox};
 use crate::scene::{Scene, Show};
 
 /// Contour levels in every figure.
@@ -203,12 +203,26 @@ pub struct Figure<'a> {
 }
 
 impl<'a> Figure<'a> {
-    /// `runs` holds one entry per scene optimizer (`None` for disabled ones).
+    /// `runs` holds one entry per scene optimizer (`None` for disabled ones). Direction
+    /// arrows, if shown, replay each optimizer from the start: a caller drawing frame after
+    /// frame keeps [`Replays`] and calls [`Figure::build_with`].
     pub fn build(
         scene: &'a Scene,
         runs: &'a [Option<Trajectory>],
         view: ViewBox,
         step: usize,
+    ) -> Figure<'a> {
+        Figure::build_with(scene, runs, view, step, &mut Replays::default())
+    }
+
+    /// As [`Figure::build`], reading the direction arrows from `replays`, the caller's cache
+    /// of the runs' states (it must be of these `runs`: cleared when they change).
+    pub fn build_with(
+        scene: &'a Scene,
+        runs: &'a [Option<Trajectory>],
+        view: ViewBox,
+        step: usize,
+        replays: &mut Replays,
     ) -> Figure<'a> {
         let mut marks: Vec<Mark> = scene
             .surface
@@ -262,9 +276,10 @@ impl<'a> Figure<'a> {
                     all: &run.points[..whole],
                     losses: &run.losses[..whole.min(run.losses.len())],
                     end,
-                    arrows: problem
-                        .as_ref()
-                        .and_then(|p| HeadArrows::at(p, &o.spec, run, k, scene.show.direction)),
+                    arrows: problem.as_ref().and_then(|p| {
+                        let replay = scene.show.direction.then(|| replays.of(i, p, &o.spec));
+                        HeadArrows::at(&scene.surface, run, k, replay)
+                    }),
                     dashed,
                 });
             }

@@ -14,7 +14,7 @@ mod view3d;
 
 use super::paint::paint;
 use super::state::{Layout, Session};
-use crate::engine::{Surface, Vec2, ViewBox};
+use crate::engine::{Replays, Surface, Vec2, ViewBox};
 use crate::figure::draw::{Ems, FigureStyle, LegendPlacement, Theme};
 use crate::figure::items::Overlay;
 use crate::figure::landscape::ViewMode;
@@ -70,6 +70,21 @@ pub struct PlotView {
     entries: Vec<LegendEntry>,
     /// The 3D view, and which views are shown.
     pub view3d: View3d,
+    /// The runs' states for the direction arrows (see [`figure`]).
+    replays: Replays,
+}
+
+/// The figure at `step` in `view`, its direction arrows read from `replays`, kept per
+/// generation of the runs: playing or scrubbing costs a few updates a frame, never a run from
+/// the start.
+pub(super) fn figure<'s>(
+    session: &'s Session,
+    view: ViewBox,
+    step: usize,
+    replays: &mut Replays,
+) -> Figure<'s> {
+    let replays = replays.keyed(session.generation);
+    Figure::build_with(&session.scene, &session.runs, view, step, replays)
 }
 
 fn to_color(c: [u8; 3]) -> Color32 {
@@ -185,8 +200,7 @@ impl PlotView {
                     // the legend beside the plot reads the entries the 2D plot leaves
                     let step = session.clock.step;
                     self.entries =
-                        Figure::build(&session.scene, &session.runs, session.view_box(), step)
-                            .legend;
+                        figure(session, session.view_box(), step, &mut self.replays).legend;
                 }
                 if let Some(h) = self.view3d.hover {
                     self.hover = Some(h);
@@ -381,7 +395,7 @@ impl PlotView {
         let painter = ui.painter_at(frame);
         let projection = Projection::new(visible, rect4(frame));
         self.update_trails(session, 0..session.runs.len(), projection.pixels_per_unit());
-        let figure = Figure::build(&session.scene, &session.runs, visible, session.clock.step);
+        let figure = figure(session, visible, session.clock.step, &mut self.replays);
         self.entries.clone_from(&figure.legend);
         self.paint_contours(&painter, &projection);
         if self.show_minibatch {
@@ -458,7 +472,7 @@ impl PlotView {
                         let projection = Projection::new(v, rect4(frame));
                         self.paint_contours(&painter, &projection);
                         self.update_trails(session, i..i + 1, projection.pixels_per_unit());
-                        let figure = Figure::build(&session.scene, &session.runs, v, step);
+                        let figure = figure(session, v, step, &mut self.replays);
                         let scale = self.raster.as_ref().map(|r| r.layer.scale);
                         let overlay = Overlay {
                             legend: LegendPlacement::Hidden,

@@ -12,10 +12,9 @@ use super::caches::UNIT;
 use super::{Hover, enabled_or_say, panel_title, rect4};
 use crate::app::paint::paint;
 use crate::app::state::{Layout, Session};
-use crate::engine::{Surface, ViewBox};
+use crate::engine::{Replays, Surface, ViewBox};
 use crate::figure::draw::Ems;
 use crate::figure::landscape::{Heights, Landscape, Lifted, MESH_QUADS, Relief, ViewMode};
-use crate::figure::model::Figure;
 use crate::figure::orbit::{Orbit, ZOOM_RANGE};
 use crate::scene::Camera;
 use egui::{Rect, Sense};
@@ -43,6 +42,8 @@ pub struct View3d {
     pub theme: crate::figure::draw::Theme,
     /// The 2D view's colour scale, when both are shown: the landscape is coloured on it.
     pub shared_scale: Option<crate::figure::levels::ColorScale>,
+    /// The runs' states for the direction arrows (see [`super::figure`]).
+    replays: Replays,
 }
 
 impl Default for View3d {
@@ -58,6 +59,7 @@ impl Default for View3d {
             rect: None,
             theme: Default::default(),
             shared_scale: None,
+            replays: Replays::default(),
         }
     }
 }
@@ -212,11 +214,11 @@ impl View3d {
         }
         let painter = ui.painter_at(rect);
         painter.rect_filled(rect, 0.0, ui.visuals().extreme_bg_color);
-        let figure = Figure::build(
-            &session.scene,
-            &session.runs,
+        let figure = super::figure(
+            session,
             session.view_box(),
             session.clock.step,
+            &mut self.replays,
         );
         let relief = Relief {
             land,

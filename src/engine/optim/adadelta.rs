@@ -15,6 +15,7 @@ pub const ENTRY: Entry = Entry {
 };
 
 /// `v ← ρ·v + (1 − ρ)·g²`; `δ = √(u + ε)/√(v + ε) · g`; `u ← ρ·u + (1 − ρ)·δ²`; `w ← w − lr·δ`.
+#[derive(Clone)]
 pub struct Adadelta {
     rho: f64,
     eps: f64,

@@ -15,6 +15,7 @@ pub const ENTRY: Entry = Entry {
 };
 
 /// `s ← s + g²`; `w ← w − lr/(1 + (t − 1)·lr_decay) · g/(√s + ε)`.
+#[derive(Clone)]
 pub struct Adagrad {
     eps: f64,
     lr_decay: f64,

@@ -19,6 +19,7 @@ pub const ENTRY: Entry = Entry {
 /// `v ← β₂v + (1 − β₂)g²` (AMSGrad: `v_max ← max(v_max, v)`, used in the same step);
 /// `w ← w − lr·m̂/(√v̂ + ε)` with `m̂ = m/(1 − β₁ᵗ)`, `v̂ = v/(1 − β₂ᵗ)`, or `m̂ = m`, `v̂ = v`
 /// without bias correction.
+#[derive(Clone)]
 pub struct Adam {
     beta1: f64,
     beta2: f64,

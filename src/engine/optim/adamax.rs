@@ -15,6 +15,7 @@ pub const ENTRY: Entry = Entry {
 };
 
 /// `m ← β₁m + (1 − β₁)g`; `u ← max(β₂u, |g| + ε)`; `w ← w − lr/(1 − β₁ᵗ) · m/u`.
+#[derive(Clone)]
 pub struct Adamax {
     beta1: f64,
     beta2: f64,

@@ -15,6 +15,7 @@ pub const ENTRY: Entry = Entry {
 };
 
 /// `w ← w − lr·g` (also `sgd`, whose noise enters through the gradient).
+#[derive(Clone)]
 pub struct Gd;
 
 /// Stable while lr < 2/λmax on a quadratic (also SGD's bound, noise aside).

@@ -15,6 +15,7 @@ pub const ENTRY: Entry = Entry {
 };
 
 /// `c = β₁m + (1 − β₁)g`; `w ← w − lr·(sign(c) + wd·w)`; `m ← β₂m + (1 − β₂)g`.
+#[derive(Clone)]
 pub struct Lion {
     beta1: f64,
     beta2: f64,

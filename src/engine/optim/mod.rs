@@ -158,8 +158,9 @@ pub struct StepContext<'a> {
     pub probe: &'a dyn Probe,
 }
 
-/// One optimizer's state and update.
-pub trait Rule: Send {
+/// One optimizer's state and update. Cloneable through [`RuleClone`], so a run can be
+/// checkpointed and resumed ([`crate::engine::Replay`]).
+pub trait Rule: Send + RuleClone {
     /// The next iterate from `w` with gradient `g`, or `None` when no step can be taken
     /// (the optimizer is stalled).
     fn step(&mut self, w: Vec2, g: Vec2, ctx: &StepContext) -> Option<Vec2>;
@@ -172,6 +173,23 @@ pub trait Rule: Send {
     /// What its last update made of the state (nothing before the first).
     fn insight(&self) -> Insight {
         Insight::NONE
+    }
+}
+
+/// A boxed copy of a rule, state and all: every `Rule` that is `Clone` gets it.
+pub trait RuleClone {
+    fn clone_box(&self) -> Box<dyn Rule>;
+}
+
+impl<T: Rule + Clone + 'static> RuleClone for T {
+    fn clone_box(&self) -> Box<dyn Rule> {
+        Box::new(self.clone())
+    }
+}
+
+impl Clone for Box<dyn Rule> {
+    fn clone(&self) -> Self {
+        self.clone_box()
     }
 }
 

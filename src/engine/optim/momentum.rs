@@ -24,6 +24,7 @@ pub(super) const BOUND: Stability = Stability {
 ///
 /// PyTorch's Nesterov evaluates the look-ahead on the buffer rather than on the parameters
 /// (Sutskever's form); the two are the same method under a change of variable.
+#[derive(Clone)]
 pub struct Momentum {
     momentum: f64,
     dampening: f64,

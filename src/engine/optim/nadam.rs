@@ -16,6 +16,7 @@ pub const ENTRY: Entry = Entry {
 
 /// `μₜ = β₁(1 − ½·0.96^(tψ))`, `P ← P·μₜ`; m, v as Adam; `d = √(v/(1 − β₂ᵗ)) + ε`;
 /// `w ← w − lr(1 − μₜ)/(1 − P) · g/d − lr·μₜ₊₁/(1 − P·μₜ₊₁) · m/d`.
+#[derive(Clone)]
 pub struct Nadam {
     beta1: f64,
     beta2: f64,

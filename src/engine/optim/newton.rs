@@ -20,6 +20,7 @@ pub const ENTRY: Entry = Entry {
 };
 
 /// `w ← w − lr·(H + λI)⁻¹·g`. A singular `H + λI` refuses the step: the optimizer stalls.
+#[derive(Clone)]
 pub struct Newton {
     pub damping: f64,
     /// The last update's (H + λI)⁻¹g.

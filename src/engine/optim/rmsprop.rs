@@ -16,6 +16,7 @@ pub const ENTRY: Entry = Entry {
 
 /// `v ← α·v + (1 − α)·g²`; `d = √v + ε` (centered: `d = √(v − a²) + ε` with `a` the running
 /// mean of g); then `w ← w − lr·g/d`, or with momentum `b ← μ·b + g/d`, `w ← w − lr·b`.
+#[derive(Clone)]
 pub struct Rmsprop {
     alpha: f64,
     eps: f64,

@@ -20,6 +20,7 @@ pub const ENTRY: Entry = Entry {
 };
 
 /// `e = ρ·g/(‖g‖ + 1e-12)`; `g′ = ∇f(w + e)`; `w ← w − lr·g′`.
+#[derive(Clone)]
 pub struct Sam {
     pub rho: f64,
     /// The last update's gradient at the ascent point.
