@@ -1491,3 +1491,69 @@ fn a_3d_gif_plays_the_steps_or_orbits() {
             .any(|q| (0..3).all(|i| q[i].abs_diff(c[i]) <= 2))
     );
 }
+
+/// The numbers of the `d` attribute of the first SVG line holding all of `marks`.
+fn svg_path_numbers(svg: &str, marks: &[&str]) -> Vec<f64> {
+    let line = svg
+        .lines()
+        .find(|l| marks.iter().all(|m| l.contains(m)))
+        .unwrap_or_else(|| panic!("an SVG element with {marks:?}"));
+    let d = line.split(" d=\"").nth(1).and_then(|r| r.split('"').next());
+    d.expect("a d attribute")
+        .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+        .filter_map(|t| t.parse().ok())
+        .collect()
+}
+
+/// In the 3D view the arrows leave the head lifted onto the surface, in the optimizer's
+/// colour: the gradient arrow's shaft starts where the trail ends, and the PNG has the colour
+/// along it only when the scene shows the arrows.
+#[test]
+fn arrows_in_3d_leave_the_lifted_head() {
+    let text = "name = \"arrows\"\nsteps = 30\nstart = [1.5, 1.0]\nshow = [\"gradient\"]\n\n[surface]\nkind = \"quadratic\"\nkappa = 1.0\ntheta = 0.0\n\n[[optimizer]]\nkind = \"momentum\"\nlabel = \"m\"\nlr = 0.05\nmomentum = 0.5\ndampening = 0.0\n";
+    let s = losscape::scene::parse(text, "arrows").expect("scene");
+    let mut hidden = s.clone();
+    hidden.show = losscape::scene::Show::default();
+    let runs = Runs::compute(&s);
+    // large enough for a shaft of a few pixels
+    let req = FigureRequest {
+        step: 3,
+        ..FigureRequest::whole(&s, &runs, 1280, 960).in_mode(ViewMode::ThreeD)
+    };
+    let off = FigureRequest {
+        scene: &hidden,
+        ..req
+    };
+    let svg = export::render_svg(&req).expect("svg");
+    let colour = palette::color(0, s.optimizers[0].color);
+    let hex = palette::hex(colour);
+    let trail = svg_path_numbers(&svg, &["class=\"trail\"", &hex]);
+    let shaft = svg_path_numbers(&svg, &["class=\"arrow-gradient\"", "fill=\"none\""]);
+    let head = [trail[trail.len() - 2], trail[trail.len() - 1]];
+    assert!(
+        (shaft[0] - head[0]).hypot(shaft[1] - head[1]) < 0.5,
+        "the shaft {shaft:?} starts at the head {head:?}"
+    );
+    let (dx, dy) = (shaft[2] - shaft[0], shaft[3] - shaft[1]);
+    let n = dx.hypot(dy);
+    assert!(n > 20.0, "a readable arrow: {n} px");
+    let along: Vec<[f64; 2]> = (10..=18)
+        .step_by(2)
+        .map(|d| [head[0] + dx / n * d as f64, head[1] + dy / n * d as f64])
+        .collect();
+    let hits = |img: &Pixmap| {
+        along
+            .iter()
+            .filter(|p| distance_near(img, **p, colour) <= 40)
+            .count()
+    };
+    let with = export::render_rgba(&req).expect("renders");
+    let without = export::render_rgba(&off).expect("renders");
+    assert!(hits(&with) >= 4, "colour along the arrow: {}", hits(&with));
+    assert!(hits(&without) <= 1, "not without: {}", hits(&without));
+    assert!(
+        !export::render_svg(&off)
+            .expect("svg")
+            .contains("arrow-gradient")
+    );
+}

@@ -169,18 +169,38 @@ fn arrow(
     })));
 }
 
-/// The arrows at the heads of `trails`, each kind at one round scale; returns the scales as
-/// notes ("−∇f ×0.1") for [`note`].
+/// Where an arrow of the surface's coordinates lands on the page: given a head and a vector
+/// (already scaled), the tail and the vector in pixels, or `None` where it cannot be drawn.
+/// The 2D plot projects both ([`flat`]); the 3D view lifts the tail onto the surface and lays
+/// the vector in the (x, y) plane at the head's height.
+pub type Place<'p> = dyn Fn(Vec2, Vec2) -> Option<([f64; 2], [f64; 2])> + 'p;
+
+/// The 2D plot's placement: the head projected, the vector in pixels.
+pub fn flat(p: &Projection) -> impl Fn(Vec2, Vec2) -> Option<([f64; 2], [f64; 2])> + '_ {
+    move |head, v| Some((p.project(head), to_px(p, v)))
+}
+
+/// A vector's length on the page at scale 1, measured on a short piece of it (the 3D view's
+/// perspective is not linear; near the tail it nearly is).
+fn page_length(place: &Place, head: Vec2, v: Vec2) -> Option<f64> {
+    const PIECE: f64 = 1e-6;
+    let (_, px) = place(head, v * PIECE)?;
+    finite(px).then(|| px[0].hypot(px[1]) / PIECE)
+}
+
+/// The arrows at the heads of `trails`, each kind at one round scale chosen for a plot area
+/// `rect`, placed by `place`; returns the scales as notes ("−∇f ×0.1") for [`note`].
 pub fn head_items(
     out: &mut Vec<Drawn>,
     figure: &Figure,
     trails: &[&FigureTrail],
-    p: &Projection,
+    rect: [f64; 4],
+    place: &Place,
     u: f64,
 ) -> Vec<String> {
     let show = figure.show;
     let on = [show.gradient, show.direction, show.step];
-    let [_, _, pw, ph] = p.rect;
+    let [_, _, pw, ph] = rect;
     let target = 0.14 * pw.min(ph);
     let mut notes = Vec::new();
     for (kind, &(key, symbol, width)) in KINDS.iter().enumerate() {
@@ -189,10 +209,8 @@ pub fn head_items(
         }
         let longest = trails
             .iter()
-            .filter_map(|t| vector(t.arrows.as_ref()?, kind))
-            .map(|v| to_px(p, v))
-            .filter(|v| finite(*v))
-            .map(|v| v[0].hypot(v[1]))
+            .filter_map(|t| page_length(place, t.head()?, vector(t.arrows.as_ref()?, kind)?))
+            .filter(|l| l.is_finite())
             .fold(0.0, f64::max);
         if longest <= 0.0 {
             continue;
@@ -208,8 +226,9 @@ pub fn head_items(
                 continue;
             };
             let Some(v) = vector(a, kind) else { continue };
-            let v = to_px(p, v * scale);
-            let tail = p.project(head);
+            let Some((tail, v)) = place(head, v * scale) else {
+                continue;
+            };
             if finite(v) && finite(tail) {
                 let rgb = [t.color[0], t.color[1], t.color[2], 255];
                 let class = match key {

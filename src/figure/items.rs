@@ -256,7 +256,8 @@ impl Overlay<'_> {
             trail(&mut out, t, subpaths, head_px, rect, self.u, look);
             drawn.push(t);
         }
-        let mut notes = arrows::head_items(&mut out, figure, &drawn, self.projection, self.u);
+        let place = arrows::flat(self.projection);
+        let mut notes = arrows::head_items(&mut out, figure, &drawn, rect, &place, self.u);
         if figure.show.field {
             notes.push("field −∇f (length ∝ √|∇f|)".to_string());
         }

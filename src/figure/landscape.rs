@@ -17,6 +17,7 @@
 //! be hidden by one nearer the eye in both grid directions. The trails are drawn over the
 //! surface, so a path behind a ridge shows through it.
 
+use super::arrows;
 use super::colormap::viridis;
 use super::contour::{ContourLevel, contours};
 use super::draw::{
@@ -642,6 +643,7 @@ impl Relief<'_> {
             };
             items::trail(&mut out, t, lines, head, orbit.rect, u, look);
         }
+        self.head_arrows(&mut out, figure, &shown);
         let mu = items::marker_unit(u);
         for m in &figure.marks {
             let f = self.land.surface.value(m.at);
@@ -654,6 +656,34 @@ impl Relief<'_> {
             d.clip = false;
         }
         out
+    }
+
+    /// The gradient, direction and step arrows at each head, as in 2D (same colours, each
+    /// kind at one round scale, stated in the corner) but lifted: the tail at the head's point
+    /// on the surface, the vector laid in the (x, y) plane at the head's height, projected.
+    fn head_arrows(
+        &self,
+        out: &mut Vec<Drawn>,
+        figure: &Figure,
+        shown: &[(&super::model::FigureTrail, &[[f64; 3]])],
+    ) {
+        let (land, orbit) = (self.land, &self.orbit);
+        let place = |head: Vec2, v: Vec2| {
+            let tail = land.lift(head, land.surface.value(head));
+            if !tail[2].is_finite() {
+                return None;
+            }
+            let [x, y] = land.model_xy(head + v);
+            let a = orbit.project(tail);
+            let b = orbit.project([x, y, tail[2]]);
+            Some(([a[0], a[1]], [b[0] - a[0], b[1] - a[1]]))
+        };
+        let trails: Vec<_> = shown.iter().map(|(t, _)| *t).collect();
+        let notes = arrows::head_items(out, figure, &trails, orbit.rect, &place, self.u);
+        if !notes.is_empty() {
+            let ink = self.theme.ink();
+            arrows::note(out, &notes.join("   "), orbit.rect, self.u, self.ems, &ink);
+        }
     }
 }
 
