@@ -200,7 +200,19 @@ impl Overlay<'_> {
     pub fn items(
         &self,
         figure: &Figure,
+        pixels: impl FnMut(&FigureTrail, [f64; 2]) -> Option<Vec<Vec<[f64; 2]>>>,
+    ) -> Vec<Drawn> {
+        self.items_with_legend(figure, pixels, self.legend_box(figure).as_ref())
+    }
+
+    /// As [`Overlay::items`], with the legend box `legend` the caller already placed (the
+    /// window keeps it for clicks: placing it weighs thousands of trail points, so once a
+    /// frame is enough).
+    pub fn items_with_legend(
+        &self,
+        figure: &Figure,
         mut pixels: impl FnMut(&FigureTrail, [f64; 2]) -> Option<Vec<Vec<[f64; 2]>>>,
+        legend: Option<&LegendBox>,
     ) -> Vec<Drawn> {
         let mut out = Vec::new();
         let rect = self.projection.rect;
@@ -272,7 +284,7 @@ impl Overlay<'_> {
                 mark(&mut out, m.kind, c, mu);
             }
         }
-        if let Some(b) = self.legend_box(figure) {
+        if let Some(b) = legend {
             out.extend(b.items(&figure.legend, &self.theme.ink(), self.highlight, true));
         }
         out

@@ -584,8 +584,9 @@ pub struct Relief<'a> {
 }
 
 impl Relief<'_> {
-    /// Everything of the 3D view but the legend (the figure places it), in painting order, not clipped (at zoom 1 the box stays
-    /// inside the orbit's rectangle; the window clips its panel itself).
+    /// Everything of the 3D view but the legend (the figure places it), in painting order,
+    /// not clipped (at zoom 1 the box stays inside the orbit's rectangle; the window clips its
+    /// panel itself).
     pub fn items(&self, figure: &Figure) -> Vec<Drawn> {
         let orbit = &self.orbit;
         let u = self.u;

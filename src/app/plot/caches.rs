@@ -11,6 +11,7 @@ use crate::figure::contour::contours;
 use crate::figure::draw::{CONTOUR_GRID, Drawn, Ems, LegendPlacement, TRAIL_TOLERANCE_PX};
 use crate::figure::grid::Grid;
 use crate::figure::items::{self, Overlay};
+use crate::figure::legend::LegendBox;
 use crate::figure::model::{CONTOUR_LEVELS, Figure, FigureTrail, SurfaceLayer};
 use crate::figure::projection::Projection;
 use crate::figure::trail::Trail;
@@ -271,12 +272,18 @@ impl PlotView {
         paint(painter, &self.contours.items, origin);
     }
 
-    /// The trails, heads, marks and legend of `overlay`, from the trail cache.
-    pub(super) fn overlay_items(&self, overlay: &Overlay, figure: &Figure) -> Vec<Drawn> {
-        overlay.items(figure, |t, head_px| {
+    /// The trails, heads, marks and the placed `legend` of `overlay`, from the trail cache.
+    pub(super) fn overlay_items(
+        &self,
+        overlay: &Overlay,
+        figure: &Figure,
+        legend: Option<&LegendBox>,
+    ) -> Vec<Drawn> {
+        let pixels = |t: &FigureTrail, head_px| {
             let cached = self.trails.trails.get(t.index)?.as_ref()?;
             Some(cached.pixels(overlay.projection, t, head_px))
-        })
+        };
+        overlay.items_with_legend(figure, pixels, legend)
     }
 
     /// Decimates again, in parallel, the trails of `which` whose run or scale changed.

@@ -412,14 +412,15 @@ impl PlotView {
             scale: scale.as_ref(),
             ..window_overlay(&projection, self.unit())
         };
-        if let Some(b) = overlay.legend_box(&figure) {
-            self.legend = Some(b);
-        }
+        let legend = overlay.legend_box(&figure);
         paint(
             &painter,
-            &self.overlay_items(&overlay, &figure),
+            &self.overlay_items(&overlay, &figure, legend.as_ref()),
             egui::Vec2::ZERO,
         );
+        if legend.is_some() {
+            self.legend = legend;
+        }
     }
 
     /// The figure's size unit on screen: one point, more in presentation mode (legend text
@@ -483,7 +484,7 @@ impl PlotView {
                         };
                         paint(
                             &painter,
-                            &self.overlay_items(&overlay, &figure),
+                            &self.overlay_items(&overlay, &figure, None),
                             egui::Vec2::ZERO,
                         );
                         if resp.response.clicked() {

@@ -90,7 +90,7 @@ fn the_window_draws_the_plot_the_png_draws() {
         scale: Some(&canvas.layer.scale),
         ..window_overlay(&projection, 1.0)
     };
-    window.extend(view.overlay_items(&overlay, &figure));
+    window.extend(view.overlay_items(&overlay, &figure, overlay.legend_box(&figure).as_ref()));
 
     let classes = |items: &[Drawn]| -> Vec<String> {
         items
