@@ -20,12 +20,51 @@ use crate::figure::items::Overlay;
 use crate::figure::landscape::ViewMode;
 use crate::figure::legend::{self, LegendBox};
 use crate::figure::model::LegendEntry;
-use crate::figure::model::{Figure, LayerScratch};
+use crate::figure::model::{Figure, LayerScratch, axis_ticks};
 pub use crate::figure::model::{sig, status_text};
 use crate::figure::projection::{Projection, fit_aspect};
 use caches::{BatchContourCache, ContourCache, Raster, TrailCache, paint_colorbar, window_overlay};
 use egui::{Color32, Rect};
 use egui_plot::{Plot, PlotBounds, PlotImage, PlotPoint, PlotTransform};
+
+/// Points between labelled marks on the plot's axes: egui_plot draws an x label only past 60
+/// points (labels are wide) and a y label past 20.
+const X_LABEL_PX: f64 = 70.0;
+const Y_LABEL_PX: f64 = 30.0;
+
+/// The plot's axis marks: the round 1-2-2.5-5 steps of the exports ([`axis_ticks`]), at
+/// least `label_px` points apart. egui_plot's own marks go by powers of ten, so at 47 points a
+/// unit (Himmelblau at 1280×720) the x axis was labelled "0" alone.
+fn axis_marks(input: egui_plot::GridInput, label_px: f64) -> Vec<egui_plot::GridMark> {
+    let (lo, hi) = input.bounds;
+    // `base_step_size` is the span of the plot's smallest grid spacing, 8 points by default
+    let per_point = input.base_step_size / 8.0;
+    let most = ((hi - lo) / (per_point * label_px))
+        .floor()
+        .clamp(2.0, 12.0) as usize;
+    let ticks = axis_ticks(lo, hi, most);
+    let step = match ticks.as_slice() {
+        [a, b, ..] => b - a,
+        _ => hi - lo,
+    };
+    ticks
+        .into_iter()
+        .map(|value| egui_plot::GridMark {
+            value,
+            step_size: step,
+        })
+        .collect()
+}
+
+/// A mark's label with the decimals its step needs, as the exports write ticks (egui_plot's
+/// default wrote 2.5 as "2").
+fn mark_label(mark: egui_plot::GridMark) -> String {
+    let ticks = [mark.value, mark.value + mark.step_size];
+    crate::export::layout::tick_labels(&ticks)
+        .into_iter()
+        .next()
+        .unwrap_or_default()
+}
 pub use hover::Hover;
 pub use view3d::View3d;
 
@@ -269,6 +308,10 @@ impl PlotView {
             // the wheel zooms (see `wheel_zoom`); Ctrl + wheel and pinch zoom too
             .allow_scroll(false)
             .show_grid(false)
+            .x_grid_spacer(|input| axis_marks(input, X_LABEL_PX))
+            .y_grid_spacer(|input| axis_marks(input, Y_LABEL_PX))
+            .x_axis_formatter(|mark, _| mark_label(mark))
+            .y_axis_formatter(|mark, _| mark_label(mark))
             .show_x(self.hover_enabled)
             .show_y(self.hover_enabled)
             .show_crosshair(self.hover_enabled)

@@ -231,3 +231,31 @@ fn the_window_places_the_legend_and_hits_its_rows() {
     // nothing is hit off the legend
     assert_eq!(h.state().plot.legend_hit(frame.center()), None);
 }
+
+/// Himmelblau at 1280×720 shows about 47 points a unit over x in [-9.5, 9.5]: the x axis gets
+/// round marks at least a label's width apart (egui_plot's own, by powers of ten, left only 0).
+#[test]
+fn axis_marks_are_round_and_a_label_apart() {
+    let points_per_unit = 47.0;
+    let input = egui_plot::GridInput {
+        bounds: (-9.5, 9.5),
+        base_step_size: 8.0 / points_per_unit,
+    };
+    let marks = super::axis_marks(input, super::X_LABEL_PX);
+    let values: Vec<f64> = marks.iter().map(|m| m.value).collect();
+    assert!(values.len() >= 5, "{values:?}");
+    assert!(values.contains(&0.0), "{values:?}");
+    for m in &marks {
+        assert!(
+            m.step_size * points_per_unit >= super::X_LABEL_PX,
+            "{values:?}"
+        );
+        assert_eq!(m.value / m.step_size, (m.value / m.step_size).round());
+    }
+    // labels carry the decimals of their step
+    let half = egui_plot::GridMark {
+        value: 2.5,
+        step_size: 0.5,
+    };
+    assert_eq!(super::mark_label(half), "2.5");
+}
