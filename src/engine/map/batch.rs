@@ -17,8 +17,11 @@
 
 use super::{Cell, Judge, MapKind, MapSpec, Outcome, cancelled};
 use crate::engine::optim::{self, OptimizerKind, Rule, StepContext, lerp1};
+use crate::engine::real::Dual1;
 use crate::engine::run::{Cancelled, Control, Oracle, draw_noise, noise_of};
+use crate::engine::surfaces::{FormulaKernel, value_grad_lanes};
 use crate::engine::{Hyper, Vec2};
+use multiversion::multiversion;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rayon::prelude::*;
@@ -318,15 +321,14 @@ fn lanes_chunk(
             }
         }
         let lr = opt.schedule.map_or(opt.hyper.lr, |s| s.lr(opt.hyper.lr, k));
-        update(&mut soa, fast, lr, k + 1);
-        surface.value_grad_lanes(
-            &soa.x[..n],
-            &soa.y[..n],
-            &mut soa.f[..n],
-            &mut soa.gx[..n],
-            &mut soa.gy[..n],
-        );
-        if !judge.may_end_any(&soa.x[..n], &soa.y[..n], &soa.f[..n]) {
+        let step = Step {
+            soa: &mut soa,
+            fast,
+            lr,
+            t: k + 1,
+            judge,
+        };
+        if !surface.with_formula(step) {
             continue;
         }
         let mut a = 0;
@@ -353,8 +355,53 @@ fn lanes_chunk(
     Ok(out)
 }
 
+/// One step of every live run of a chunk, for [`Surface::with_formula`]: it returns whether
+/// any run may have ended.
+struct Step<'a> {
+    soa: &'a mut Soa,
+    fast: Fast,
+    lr: f64,
+    t: u64,
+    judge: &'a Judge,
+}
+
+impl FormulaKernel for Step<'_> {
+    type Output = bool;
+    fn run<E: Fn(Dual1, Dual1) -> Dual1 + Copy>(self, eval: E) -> bool {
+        advance(eval, self.soa, self.fast, self.lr, self.t, self.judge)
+    }
+}
+
+/// Update `t` of every live run, the loss and gradient at the new iterates, and whether any
+/// run may have ended there. This is the map's inner loop: it is compiled again for AVX2 and
+/// AVX-512 and the best the processor has is picked at run time (the default x86-64 target
+/// has 2-lane vectors of f64, AVX2 4 and AVX-512 8). No fused multiply-add is formed (Rust
+/// never contracts `a * b + c`), so every version gives the same bits as the stepping loop.
+#[multiversion(targets = "simd")]
+fn advance<E: Fn(Dual1, Dual1) -> Dual1 + Copy>(
+    eval: E,
+    soa: &mut Soa,
+    fast: Fast,
+    lr: f64,
+    t: u64,
+    judge: &Judge,
+) -> bool {
+    let n = soa.len();
+    update(soa, fast, lr, t);
+    value_grad_lanes(
+        eval,
+        &soa.x[..n],
+        &soa.y[..n],
+        &mut soa.f[..n],
+        &mut soa.gx[..n],
+        &mut soa.gy[..n],
+    );
+    judge.may_end_any(&soa.x[..n], &soa.y[..n], &soa.f[..n])
+}
+
 /// Update `t` of every live run: the arithmetic of the kind's catalog rule, coordinate by
 /// coordinate, in the same order (so the same bits).
+#[inline(always)]
 fn update(soa: &mut Soa, fast: Fast, lr: f64, t: u64) {
     let n = soa.len();
     let [s0, s1, s2, s3] = &mut soa.s;

@@ -127,6 +127,7 @@ impl Judge {
     /// whenever [`Judge::check`] would end one of them (and rarely otherwise). Branch-free
     /// passes over the arrays the compiler vectorises, so the batched runner only looks at
     /// runs one by one on the few steps where something happens.
+    #[inline(always)]
     pub(crate) fn may_end_any(&self, xs: &[f64], ys: &[f64], fs: &[f64]) -> bool {
         let n = xs.len().min(ys.len()).min(fs.len());
         let (xs, ys, fs) = (&xs[..n], &ys[..n], &fs[..n]);

@@ -192,10 +192,17 @@ macro_rules! catalog {
             /// matched once, outside the loop, so the formula inlines into it (the batched
             /// runner of [`crate::engine::map`] evaluates a whole row of runs this way).
             pub fn value_grad_lanes(&self, xs: &[f64], ys: &[f64], f: &mut [f64], gx: &mut [f64], gy: &mut [f64]) {
+                self.with_formula(Lanes { xs, ys, f, gx, gy })
+            }
+
+            /// Runs `kernel` with this surface's formula as a closure over [`Dual1`] (value and
+            /// gradient) that the compiler inlines into the kernel's loops: the kind is matched
+            /// once, outside them.
+            pub fn with_formula<K: FormulaKernel>(&self, kernel: K) -> K::Output {
                 let p = self.params;
                 match self.kind {
-                    $(SurfaceKind::$kind => value_grad_lanes(|x, y| <$module::$kind as Formula>::eval(&p, x, y), xs, ys, f, gx, gy),)*
-                    SurfaceKind::Formula | SurfaceKind::Data(_) => value_grad_lanes(|x, y| self.eval(x, y), xs, ys, f, gx, gy),
+                    $(SurfaceKind::$kind => kernel.run(|x, y| <$module::$kind as Formula>::eval(&p, x, y)),)*
+                    SurfaceKind::Formula | SurfaceKind::Data(_) => kernel.run(|x, y| self.eval(x, y)),
                 }
             }
 
@@ -567,9 +574,32 @@ impl Surface {
     }
 }
 
+/// Code written once for every surface's formula, handed it by [`Surface::with_formula`].
+pub trait FormulaKernel {
+    type Output;
+    /// `eval(x, y)` is the surface at `(x, y)` for dual numbers seeded by [`Dual1::var`].
+    fn run<E: Fn(Dual1, Dual1) -> Dual1 + Copy>(self, eval: E) -> Self::Output;
+}
+
+/// [`Surface::value_grad_lanes`]'s arrays.
+struct Lanes<'a> {
+    xs: &'a [f64],
+    ys: &'a [f64],
+    f: &'a mut [f64],
+    gx: &'a mut [f64],
+    gy: &'a mut [f64],
+}
+
+impl FormulaKernel for Lanes<'_> {
+    type Output = ();
+    fn run<E: Fn(Dual1, Dual1) -> Dual1 + Copy>(self, eval: E) {
+        value_grad_lanes(eval, self.xs, self.ys, self.f, self.gx, self.gy);
+    }
+}
+
 /// The loop of [`Surface::value_grad_lanes`] for one formula `eval`.
 #[inline(always)]
-fn value_grad_lanes(
+pub(crate) fn value_grad_lanes(
     eval: impl Fn(Dual1, Dual1) -> Dual1,
     xs: &[f64],
     ys: &[f64],

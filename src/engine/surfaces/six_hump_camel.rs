@@ -27,7 +27,17 @@ impl Formula for SixHumpCamel {
             + (T::cst(-4.0) + y2.mul_c(4.0)) * y2
     }
 
+    /// The two global minima first (f ≈ −1.0316), then the four local ones (f ≈ −0.2155 and
+    /// 2.1043): a basin map needs every minimum a run can end in, or the runs that settle in
+    /// a local one read as "not converged".
     fn minima(_: &Params) -> Vec<(f64, f64)> {
-        vec![(0.0898, -0.7126), (-0.0898, 0.7126)]
+        vec![
+            (0.0898, -0.7126),
+            (-0.0898, 0.7126),
+            (-1.7036, 0.7961),
+            (1.7036, -0.7961),
+            (-1.6071, -0.5687),
+            (1.6071, 0.5687),
+        ]
     }
 }
