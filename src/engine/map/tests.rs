@@ -133,39 +133,59 @@ fn catalog_path_gives_what_each_run_gives_alone() {
     assert_matches_single_runs(&sweep, "Adam lr × β₁ sweep");
 }
 
-#[test]
-fn each_himmelblau_minimum_lies_in_its_own_basin() {
-    for opt in [
-        spec(OptimizerKind::Gd, 0.01),
-        spec(OptimizerKind::Momentum, 0.002),
-        spec(OptimizerKind::Adam, 0.05),
-    ] {
-        let map = basin(SurfaceKind::Himmelblau, opt.clone(), 2000, 48);
+/// On `kind`, every known minimum's pixel converges to that minimum, for each optimizer, and
+/// every basin is a region of more than a row's worth of pixels.
+fn assert_each_minimum_in_own_basin(kind: SurfaceKind, count: usize, optimizers: &[OptimizerSpec]) {
+    const N: usize = 48;
+    for opt in optimizers {
+        let map = basin(kind, opt.clone(), 2000, N);
         let cells = compute(&map, &Control::default()).expect("not cancelled");
         let judge = map.judge();
-        assert_eq!(judge.minima.len(), 4);
+        assert_eq!(judge.minima.len(), count, "{kind:?}");
         let MapKind::Basin { view } = map.kind else {
             unreachable!()
         };
-        let mut seen = [0usize; 4];
         for (index, m) in judge.minima.iter().enumerate() {
-            let i = ((m.x - view.x[0]) / view.width() * 48.0) as usize;
-            let j = ((view.y[1] - m.y) / view.height() * 48.0) as usize;
-            let outcome = cells[j * 48 + i].outcome;
+            let i = ((m.x - view.x[0]) / view.width() * N as f64) as usize;
+            let j = ((view.y[1] - m.y) / view.height() * N as f64) as usize;
+            let outcome = cells[j * N + i].outcome;
             assert!(
                 matches!(outcome, Outcome::Converged { minimum, .. } if minimum as usize == index),
-                "{:?}: the pixel of minimum {index} at {m:?} {outcome:?}",
+                "{kind:?}, {:?}: the pixel of minimum {index} at {m:?} {outcome:?}",
                 opt.kind
             );
         }
+        let mut seen = vec![0usize; count];
         for c in &cells {
             if let Outcome::Converged { minimum, .. } = c.outcome {
                 seen[minimum as usize] += 1;
             }
         }
-        // every basin is a region, not a pixel
-        assert!(seen.iter().all(|&n| n > 48), "{:?}: {seen:?}", opt.kind);
+        assert!(
+            seen.iter().all(|&n| n > N),
+            "{kind:?}, {:?}: {seen:?}",
+            opt.kind
+        );
     }
+}
+
+#[test]
+fn each_himmelblau_minimum_lies_in_its_own_basin() {
+    let optimizers = [
+        spec(OptimizerKind::Gd, 0.01),
+        spec(OptimizerKind::Momentum, 0.002),
+        spec(OptimizerKind::Adam, 0.05),
+    ];
+    assert_each_minimum_in_own_basin(SurfaceKind::Himmelblau, 4, &optimizers);
+}
+
+#[test]
+fn each_camel_minimum_global_or_local_lies_in_its_own_basin() {
+    let optimizers = [
+        spec(OptimizerKind::Gd, 0.01),
+        spec(OptimizerKind::Adam, 0.02),
+    ];
+    assert_each_minimum_in_own_basin(SurfaceKind::SixHumpCamel, 6, &optimizers);
 }
 
 #[test]
