@@ -102,7 +102,10 @@ pub(super) fn map(args: MapArgs) -> Result<(), CliError> {
     };
     check_out(&out)?;
     let scene = Scene::load(&args.scene)?;
-    let spec = map_spec(&scene, &req).map_err(CliError::bad_input)?;
+    let mut spec = map_spec(&scene, &req).map_err(CliError::bad_input)?;
+    if !csv {
+        spec = crate::export::fit_basin_to_png(&scene, &spec, IMAGE.0, IMAGE.1);
+    }
     let mut progressive = Progressive::new(spec);
     // no cancel: a signal ends the process, and nothing is written before the map is done
     let _ = progressive.finish(&Control::default());

@@ -336,3 +336,39 @@ pub fn map_csv(pic: &MapPicture) -> String {
     }
     s
 }
+
+/// `spec` for a PNG of `width × height`: a basin map's view widened along one axis to the
+/// plot's shape (as the figure widens every view, so a unit is as long on x as on y), with
+/// as many more cells along that axis, so the runs fill the plot instead of leaving bands
+/// beside them that a student could read as an outcome. A sweep is returned as it is.
+pub fn fit_basin_to_png(scene: &Scene, spec: &MapSpec, width: u32, height: u32) -> MapSpec {
+    let mut fitted = spec.clone();
+    let MapKind::Basin { view } = spec.kind else {
+        return fitted;
+    };
+    let pic = MapPicture {
+        scene,
+        spec,
+        cells: &[],
+        minima: &[],
+    };
+    let mut page = scene.clone();
+    page.name = pic.title();
+    page.description = pic.description();
+    let [_, _, w, h] = super::plot_rect_with(
+        &page,
+        width,
+        height,
+        crate::figure::draw::LegendPlacement::Hidden,
+    );
+    let wide = crate::figure::projection::fit_aspect(view, w, h);
+    let grow = |cells: usize, from: f64, to: f64| {
+        ((cells as f64 * to / from).round() as usize).clamp(1, crate::scene::limits::MAX_MAP_SIZE)
+    };
+    fitted.size = [
+        grow(spec.size[0], view.width(), wide.width()),
+        grow(spec.size[1], view.height(), wide.height()),
+    ];
+    fitted.kind = MapKind::Basin { view: wide };
+    fitted
+}

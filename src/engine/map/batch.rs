@@ -19,7 +19,7 @@ use super::{Cell, Judge, MapKind, MapSpec, Outcome, cancelled};
 use crate::engine::optim::{self, OptimizerKind, Rule, StepContext, lerp1};
 use crate::engine::real::Dual1;
 use crate::engine::run::{Cancelled, Control, Oracle, draw_noise, noise_of};
-use crate::engine::surfaces::{FormulaKernel, value_grad_lanes};
+use crate::engine::surfaces::FormulaKernel;
 use crate::engine::{Hyper, Vec2};
 use multiversion::multiversion;
 use rand::SeedableRng;
@@ -368,103 +368,161 @@ struct Step<'a> {
 impl FormulaKernel for Step<'_> {
     type Output = bool;
     fn run<E: Fn(Dual1, Dual1) -> Dual1 + Copy>(self, eval: E) -> bool {
-        advance(eval, self.soa, self.fast, self.lr, self.t, self.judge)
+        let Step {
+            soa,
+            fast,
+            lr,
+            t,
+            judge,
+        } = self;
+        match fast {
+            Fast::Gd => advance(eval, GdUpdate { lr }, soa, judge),
+            Fast::Momentum {
+                mu,
+                dampening,
+                nesterov,
+            } => {
+                let rule = MomentumUpdate {
+                    lr,
+                    mu,
+                    dampening,
+                    nesterov,
+                    first: t == 1,
+                };
+                advance(eval, rule, soa, judge)
+            }
+            Fast::Adam {
+                beta1,
+                beta2,
+                eps,
+                weight_decay,
+                bias_correction,
+            } => {
+                let tf = t as f64;
+                let (step_size, bc2_sqrt) = if bias_correction {
+                    let bias_correction1 = 1.0 - beta1.powf(tf);
+                    (lr / bias_correction1, (1.0 - beta2.powf(tf)).sqrt())
+                } else {
+                    (lr, 1.0)
+                };
+                let rule = AdamUpdate {
+                    beta1,
+                    beta2,
+                    eps,
+                    weight_decay,
+                    bias_correction,
+                    step_size,
+                    bc2_sqrt,
+                };
+                advance(eval, rule, soa, judge)
+            }
+        }
+    }
+}
+
+/// One coordinate's update of a lanes rule at one step: the arithmetic of the kind's catalog
+/// rule in the same order (so the same bits). `a` and `b` are the coordinate's state.
+trait Update: Copy {
+    fn apply(self, w: f64, g: f64, a: &mut f64, b: &mut f64) -> f64;
+}
+
+#[derive(Clone, Copy)]
+struct GdUpdate {
+    lr: f64,
+}
+
+impl Update for GdUpdate {
+    #[inline(always)]
+    fn apply(self, w: f64, g: f64, _: &mut f64, _: &mut f64) -> f64 {
+        w - self.lr * g
+    }
+}
+
+/// Heavy ball (or Nesterov's look-ahead) with torch's buffer: `a` is the buffer.
+#[derive(Clone, Copy)]
+struct MomentumUpdate {
+    lr: f64,
+    mu: f64,
+    dampening: f64,
+    nesterov: bool,
+    /// Step 1 starts the buffer at the gradient.
+    first: bool,
+}
+
+impl Update for MomentumUpdate {
+    #[inline(always)]
+    fn apply(self, w: f64, g: f64, b: &mut f64, _: &mut f64) -> f64 {
+        *b = if self.first {
+            g
+        } else {
+            *b * self.mu + g * (1.0 - self.dampening)
+        };
+        let d = if self.nesterov { g + *b * self.mu } else { *b };
+        w - self.lr * d
+    }
+}
+
+/// Adam with the step's bias corrections worked out once: `a` is `exp_avg`, `b`
+/// `exp_avg_sq`.
+#[derive(Clone, Copy)]
+struct AdamUpdate {
+    beta1: f64,
+    beta2: f64,
+    eps: f64,
+    weight_decay: f64,
+    bias_correction: bool,
+    step_size: f64,
+    bc2_sqrt: f64,
+}
+
+impl Update for AdamUpdate {
+    #[inline(always)]
+    fn apply(self, w: f64, g: f64, m: &mut f64, v: &mut f64) -> f64 {
+        let g = if self.weight_decay != 0.0 {
+            g + w * self.weight_decay
+        } else {
+            g
+        };
+        *m = lerp1(*m, g, 1.0 - self.beta1);
+        *v = *v * self.beta2 + (g * g) * (1.0 - self.beta2);
+        let denom = if self.bias_correction {
+            v.sqrt() / self.bc2_sqrt + self.eps
+        } else {
+            v.sqrt() + self.eps
+        };
+        w - *m / denom * self.step_size
     }
 }
 
 /// Update `t` of every live run, the loss and gradient at the new iterates, and whether any
-/// run may have ended there. This is the map's inner loop: it is compiled again for AVX2 and
-/// AVX-512 and the best the processor has is picked at run time (the default x86-64 target
-/// has 2-lane vectors of f64, AVX2 4 and AVX-512 8). No fused multiply-add is formed (Rust
-/// never contracts `a * b + c`), so every version gives the same bits as the stepping loop.
+/// run may have ended there, in one pass over the runs. This is the map's inner loop: it is
+/// compiled again for AVX2 and AVX-512 and the best the processor has is picked at run time
+/// (the default x86-64 target has 2-lane vectors of f64, AVX2 4 and AVX-512 8). No fused
+/// multiply-add is formed (Rust never contracts `a * b + c`), so every version gives the same
+/// bits as the stepping loop.
 #[multiversion(targets = "simd")]
-fn advance<E: Fn(Dual1, Dual1) -> Dual1 + Copy>(
+fn advance<E: Fn(Dual1, Dual1) -> Dual1 + Copy, U: Update>(
     eval: E,
+    rule: U,
     soa: &mut Soa,
-    fast: Fast,
-    lr: f64,
-    t: u64,
     judge: &Judge,
 ) -> bool {
     let n = soa.len();
-    update(soa, fast, lr, t);
-    value_grad_lanes(
-        eval,
-        &soa.x[..n],
-        &soa.y[..n],
-        &mut soa.f[..n],
-        &mut soa.gx[..n],
-        &mut soa.gy[..n],
-    );
-    judge.may_end_any(&soa.x[..n], &soa.y[..n], &soa.f[..n])
-}
-
-/// Update `t` of every live run: the arithmetic of the kind's catalog rule, coordinate by
-/// coordinate, in the same order (so the same bits).
-#[inline(always)]
-fn update(soa: &mut Soa, fast: Fast, lr: f64, t: u64) {
-    let n = soa.len();
     let [s0, s1, s2, s3] = &mut soa.s;
-    let coords = [
-        (&mut soa.x[..n], &soa.gx[..n], &mut s0[..n], &mut s2[..n]),
-        (&mut soa.y[..n], &soa.gy[..n], &mut s1[..n], &mut s3[..n]),
-    ];
-    match fast {
-        Fast::Gd => {
-            for (w, g, _, _) in coords {
-                for (w, &g) in w.iter_mut().zip(g) {
-                    *w -= lr * g;
-                }
-            }
-        }
-        Fast::Momentum {
-            mu,
-            dampening,
-            nesterov,
-        } => {
-            for (w, g, b, _) in coords {
-                for ((w, &g), b) in w.iter_mut().zip(g).zip(b.iter_mut()) {
-                    *b = if t == 1 {
-                        g
-                    } else {
-                        *b * mu + g * (1.0 - dampening)
-                    };
-                    let d = if nesterov { g + *b * mu } else { *b };
-                    *w -= lr * d;
-                }
-            }
-        }
-        Fast::Adam {
-            beta1,
-            beta2,
-            eps,
-            weight_decay,
-            bias_correction,
-        } => {
-            let tf = t as f64;
-            let (step_size, bc2_sqrt) = if bias_correction {
-                let bias_correction1 = 1.0 - beta1.powf(tf);
-                (lr / bias_correction1, (1.0 - beta2.powf(tf)).sqrt())
-            } else {
-                (lr, 1.0)
-            };
-            for (w, g, m, v) in coords {
-                for (((w, &g), m), v) in w.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut()) {
-                    let g = if weight_decay != 0.0 {
-                        g + *w * weight_decay
-                    } else {
-                        g
-                    };
-                    *m = lerp1(*m, g, 1.0 - beta1);
-                    *v = *v * beta2 + (g * g) * (1.0 - beta2);
-                    let denom = if bias_correction {
-                        v.sqrt() / bc2_sqrt + eps
-                    } else {
-                        v.sqrt() + eps
-                    };
-                    *w -= *m / denom * step_size;
-                }
-            }
-        }
+    let (s0, s1, s2, s3) = (&mut s0[..n], &mut s1[..n], &mut s2[..n], &mut s3[..n]);
+    let (x, y, f) = (&mut soa.x[..n], &mut soa.y[..n], &mut soa.f[..n]);
+    let (gx, gy) = (&mut soa.gx[..n], &mut soa.gy[..n]);
+    let mut end = false;
+    for i in 0..n {
+        let xi = rule.apply(x[i], gx[i], &mut s0[i], &mut s2[i]);
+        let yi = rule.apply(y[i], gy[i], &mut s1[i], &mut s3[i]);
+        let r = eval(Dual1::var(xi, 0), Dual1::var(yi, 1));
+        x[i] = xi;
+        y[i] = yi;
+        f[i] = r.v;
+        gx[i] = r.d[0];
+        gy[i] = r.d[1];
+        end |= judge.may_leave(xi, yi, r.v);
     }
+    end || judge.may_reach_any(x, y)
 }

@@ -123,21 +123,25 @@ impl Judge {
         None
     }
 
-    /// Whether any of the runs at `(xs[i], ys[i])` with losses `fs[i]` might end there: true
-    /// whenever [`Judge::check`] would end one of them (and rarely otherwise). Branch-free
-    /// passes over the arrays the compiler vectorises, so the batched runner only looks at
-    /// runs one by one on the few steps where something happens.
+    /// Whether a run at `(x, y)` with loss `f` may have diverged there: true whenever
+    /// [`Judge::check`] would say so. Branch-free, for the batched runner's vectorised loop.
     #[inline(always)]
-    pub(crate) fn may_end_any(&self, xs: &[f64], ys: &[f64], fs: &[f64]) -> bool {
-        let n = xs.len().min(ys.len()).min(fs.len());
-        let (xs, ys, fs) = (&xs[..n], &ys[..n], &fs[..n]);
+    pub(crate) fn may_leave(&self, x: f64, y: f64, f: f64) -> bool {
+        let (dx, dy) = (x - self.center.x, y - self.center.y);
+        // a non-finite iterate makes the distance NaN or infinite
+        let d2 = dx * dx + dy * dy;
+        d2.is_nan() | (d2 > self.escape2) | !f.is_finite()
+    }
+
+    /// Whether any of the runs at `(xs[i], ys[i])` may have reached a known minimum: true
+    /// whenever [`Judge::check`] would say one has. Branch-free passes, one per minimum, so
+    /// the batched runner only looks at runs one by one on the few steps where something
+    /// happens.
+    #[inline(always)]
+    pub(crate) fn may_reach_any(&self, xs: &[f64], ys: &[f64]) -> bool {
+        let n = xs.len().min(ys.len());
+        let (xs, ys) = (&xs[..n], &ys[..n]);
         let mut any = false;
-        for i in 0..n {
-            let (dx, dy) = (xs[i] - self.center.x, ys[i] - self.center.y);
-            // a non-finite iterate makes the distance NaN or infinite
-            let d2 = dx * dx + dy * dy;
-            any |= d2.is_nan() | (d2 > self.escape2) | !fs[i].is_finite();
-        }
         for m in &self.minima {
             for i in 0..n {
                 let (dx, dy) = (xs[i] - m.x, ys[i] - m.y);

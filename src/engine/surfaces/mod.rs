@@ -599,7 +599,7 @@ impl FormulaKernel for Lanes<'_> {
 
 /// The loop of [`Surface::value_grad_lanes`] for one formula `eval`.
 #[inline(always)]
-pub(crate) fn value_grad_lanes(
+fn value_grad_lanes(
     eval: impl Fn(Dual1, Dual1) -> Dual1,
     xs: &[f64],
     ys: &[f64],
