@@ -8,8 +8,8 @@
 use super::{ExportError, FigureRequest};
 use crate::engine::{Replays, Trajectory, Vec2};
 use crate::figure::draw::{
-    Anchor, Drawn, Ems, FigureStyle, Ink, Item, LegendPlacement, PathItem, Stroke,
-    TRAIL_TOLERANCE_PX, contour_grid, text,
+    Anchor, Drawn, Ems, FigureStyle, Ink, Item, LegendPlacement, TRAIL_TOLERANCE_PX, contour_grid,
+    text,
 };
 use crate::figure::items::{self, Overlay};
 use crate::figure::landscape::{Landscape, Lifted, Look, Relief, ViewMode};
@@ -502,8 +502,7 @@ impl<'a> Canvas<'a> {
     }
 
     /// The plot's frame with ticks at pixel positions `xs` (along the bottom) and `ys` (up
-    /// the left side), each with its label, and the axes' titles. A one-letter y title sits
-    /// left of the tick labels; a longer one above them.
+    /// the left side), each with its label, and the axes' titles (see [`items::Frame`]).
     pub(crate) fn frame(
         &self,
         out: &mut Vec<Drawn>,
@@ -513,73 +512,15 @@ impl<'a> Canvas<'a> {
         y_title: &str,
     ) {
         let l = &self.layout;
-        let u = self.u();
-        let [left, top, w, h] = l.plot;
-        let bottom = top + h;
-        let tick_len = 5.0 * u;
-        let ink = self.ink();
-        let stroke = Stroke {
-            color: ink.frame,
-            width: u.max(1.0),
+        let frame = items::Frame {
+            plot: l.plot,
+            u: l.u,
+            ems: l.ems,
+            ink: self.ink(),
+            footer_baseline: l.footer_baseline,
+            title_left: (14.0 * l.u).round().max(4.0),
         };
-        let mut ticks = Vec::new();
-        let tick_baseline = bottom + tick_len + 2.0 * u + font::ascent(l.ems.tick);
-        for (x, label) in xs {
-            ticks.push(vec![[*x, bottom], [*x, bottom + tick_len]]);
-            out.push(text(
-                label,
-                [*x, tick_baseline],
-                l.ems.tick,
-                ink.text,
-                Anchor::Middle,
-                "tick",
-            ));
-        }
-        let mid = 0.5 * (font::ascent(l.ems.tick) - font::descent(l.ems.tick));
-        for (y, label) in ys {
-            ticks.push(vec![[left - tick_len, *y], [left, *y]]);
-            out.push(text(
-                label,
-                [left - tick_len - 4.0 * u, *y + mid],
-                l.ems.tick,
-                ink.text,
-                Anchor::End,
-                "tick",
-            ));
-        }
-        out.push(Drawn::free(Item::Path(PathItem::stroked(
-            "axis", ticks, stroke,
-        ))));
-        out.push(Drawn::free(Item::Rect {
-            rect: [left, top, w, h],
-            radius: 0.0,
-            fill: None,
-            stroke: Some(stroke),
-            class: "frame",
-        }));
-        out.push(text(
-            x_title,
-            [left + 0.5 * w, l.footer_baseline],
-            l.ems.axis,
-            ink.text,
-            Anchor::Middle,
-            "axis-title",
-        ));
-        let axis_mid = 0.5 * (font::ascent(l.ems.axis) - font::descent(l.ems.axis));
-        let m = (14.0 * u).round().max(4.0);
-        let at = if y_title.chars().count() <= 1 {
-            [m, top + 0.5 * h + axis_mid]
-        } else {
-            [m, top - 6.0 * u]
-        };
-        out.push(text(
-            y_title,
-            at,
-            l.ems.axis,
-            ink.text,
-            Anchor::Start,
-            "axis-title",
-        ));
+        frame.items(out, xs, ys, x_title, y_title);
     }
 
     fn colorbar(&self, out: &mut Vec<Drawn>) {
@@ -654,38 +595,9 @@ impl<'a> Canvas<'a> {
     }
 }
 
-/// Tick labels with as many decimals as the spacing needs and no more ("0.25", "-1", "2.5").
-pub(crate) fn tick_labels(ticks: &[f64]) -> Vec<String> {
-    let step = ticks
-        .windows(2)
-        .map(|w| (w[1] - w[0]).abs())
-        .fold(f64::INFINITY, f64::min);
-    let decimals = if step.is_finite() && step > 0.0 {
-        (0..=12)
-            .find(|&d| {
-                let scaled = step * 10f64.powi(d);
-                (scaled - scaled.round()).abs() < 1e-6 * scaled.max(1.0)
-            })
-            .unwrap_or(12) as usize
-    } else {
-        2
-    };
-    ticks
-        .iter()
-        .map(|v| {
-            let s = format!("{v:.decimals$}");
-            // "-0.00" reads as a bug
-            if s.trim_start_matches('-')
-                .chars()
-                .all(|c| c == '0' || c == '.')
-            {
-                s.trim_start_matches('-').to_string()
-            } else {
-                s
-            }
-        })
-        .collect()
-}
+/// Tick labels as the figure writes them (kept here for the plot's axes, which read them
+/// from this module).
+pub(crate) use crate::figure::model::tick_labels;
 
 #[cfg(test)]
 mod tests {

@@ -1,17 +1,16 @@
 //! A map of many runs as a PNG: the figure's page (title, axes, frame) with the map's cells
-//! where the colour map goes, and over them the legend of outcomes ([`crate::figure::map`]);
-//! a basin map also gets the contours and the known minima, a sweep its hyperparameter axes,
-//! the stability bounds theory gives on a quadratic and the optimizer's own setting.
+//! where the colour map goes, and over them the overlay the app's map window paints too
+//! ([`crate::figure::map::overlay`]: a basin map's contours, minima and start; a sweep's
+//! stability bounds on a quadratic and the optimizer's own setting) and the legend of
+//! outcomes. Also the map's cells as CSV.
 
-use super::layout::{Canvas, tick_labels};
+use super::layout::Canvas;
 use super::{ExportError, FigureRequest, raster};
-use crate::engine::map::{Axis, Cell, MapKind, MapSpec};
-use crate::engine::{Scale, Vec2};
-use crate::figure::draw::{Anchor, Drawn, HALO, Item, PathItem, Stroke, WHITE, text};
-use crate::figure::items;
+use crate::engine::Vec2;
+use crate::engine::map::{Cell, MapKind, MapSpec};
+use crate::figure::draw::{Drawn, Item};
 use crate::figure::legend::LegendBox;
-use crate::figure::map::{self as look, Coloring};
-use crate::figure::model::axis_ticks;
+use crate::figure::map::{self as look, Coloring, MapOverlay};
 use crate::scene::Scene;
 
 /// A computed map and what it was computed for.
@@ -134,46 +133,25 @@ pub fn render_map_png(pic: &MapPicture, width: u32, height: u32) -> Result<Vec<u
     super::encode_png(&render_map_rgba(pic, width, height)?)
 }
 
+/// The page's items: the overlay over the cells ([`look::overlay`]), the axes and header, and
+/// the legend inside the plot's top-right corner.
 fn map_items(canvas: &Canvas, pic: &MapPicture) -> Vec<Drawn> {
     let u = canvas.u();
     let mut out = vec![
         Drawn::free(Item::Background(canvas.ink().background)),
         Drawn::free(Item::ColorMap),
     ];
-    match &pic.spec.kind {
-        MapKind::Basin { .. } => {
-            out.extend(items::contours(
-                &canvas.layer.contours,
-                &canvas.projection,
-                u,
-            ));
-            for (k, m) in pic.minima.iter().enumerate() {
-                let c = canvas.projection.project(*m);
-                ring(&mut out, c, 5.0 * u, u, "minimum");
-                out.push(Drawn::clipped(
-                    text(
-                        &format!("{}", k + 1),
-                        [c[0] + 8.0 * u, c[1] - 6.0 * u],
-                        canvas.layout.ems.tick,
-                        WHITE,
-                        Anchor::Start,
-                        "minimum-label",
-                    )
-                    .item,
-                ));
-            }
-            if canvas.layout.full {
-                canvas.axes(&mut out);
-            }
-        }
-        MapKind::Sweep { x, y } => {
-            sweep_overlay(&mut out, canvas, pic.spec);
-            if canvas.layout.full {
-                sweep_axes(&mut out, canvas, x, y);
-            }
-        }
-    }
+    out.extend(look::overlay(&MapOverlay {
+        spec: pic.spec,
+        minima: pic.minima,
+        contours: &canvas.layer.contours,
+        projection: canvas.projection,
+        u,
+        ems: canvas.layout.ems,
+    }));
     if canvas.layout.full {
+        let t = look::ticks(pic.spec, &canvas.projection, u);
+        canvas.frame(&mut out, &t.x, &t.y, &t.x_title, &t.y_title);
         canvas.header(&mut out);
         let rows = look::legend(pic.spec, pic.minima, pic.cells);
         let [left, top, w, h] = canvas.layout.plot;
@@ -186,113 +164,6 @@ fn map_items(canvas: &Canvas, pic: &MapPicture) -> Vec<Drawn> {
         }
     }
     out
-}
-
-/// A white ring on a dark halo, readable on any colour of the map.
-fn ring(out: &mut Vec<Drawn>, center: [f64; 2], radius: f64, u: f64, class: &'static str) {
-    for (color, width) in [(HALO, 3.5 * u), (WHITE, 1.7 * u)] {
-        out.push(Drawn::clipped(Item::Circle {
-            center,
-            radius,
-            fill: None,
-            stroke: Some(Stroke { color, width }),
-            class,
-        }));
-    }
-}
-
-/// A point at fractions `t` along the sweep's axes, in pixels.
-fn at_fraction(plot: [f64; 4], t: [f64; 2]) -> [f64; 2] {
-    let [left, top, w, h] = plot;
-    [left + t[0] * w, top + (1.0 - t[1]) * h]
-}
-
-fn sweep_overlay(out: &mut Vec<Drawn>, canvas: &Canvas, spec: &MapSpec) {
-    let u = canvas.u();
-    let plot = canvas.layout.plot;
-    for (k, bound) in look::stability_bounds(spec).iter().enumerate() {
-        let line: Vec<[f64; 2]> = bound.points.iter().map(|&t| at_fraction(plot, t)).collect();
-        for (color, width) in [(HALO, 4.0 * u), (WHITE, 1.8 * u)] {
-            out.push(Drawn::clipped(Item::Path(PathItem::stroked(
-                "bound",
-                vec![line.clone()],
-                Stroke { color, width },
-            ))));
-        }
-        // the label beside the curve near the bottom, clear of the legend
-        let ty = 0.04 + 0.06 * k as f64;
-        let near = bound
-            .points
-            .iter()
-            .min_by(|a, b| (a[1] - ty).abs().total_cmp(&(b[1] - ty).abs()));
-        if let Some(&t) = near {
-            let p = at_fraction(plot, [t[0], ty]);
-            out.push(Drawn::clipped(
-                text(
-                    &bound.label,
-                    [p[0] + 6.0 * u, p[1]],
-                    canvas.layout.ems.tick,
-                    WHITE,
-                    Anchor::Start,
-                    "bound-label",
-                )
-                .item,
-            ));
-        }
-    }
-    if let Some(t) = look::current_setting(spec) {
-        let c = at_fraction(plot, t);
-        ring(out, c, 7.0 * u, u, "current");
-    }
-}
-
-/// Tick values of a sweep axis: decades on a log axis, 0, 0.9, 0.99… on a log(1 − v) one,
-/// round numbers otherwise.
-pub fn axis_values(axis: &Axis, max: usize) -> Vec<f64> {
-    let [lo, hi] = axis.range;
-    let decades = |a: f64, b: f64| -> Vec<i32> {
-        // ends that are decades up to rounding (1 − 0.99) count
-        let (a, b) = (
-            (a.log10() - 1e-9).ceil() as i32,
-            (b.log10() + 1e-9).floor() as i32,
-        );
-        let all: Vec<i32> = (a..=b).collect();
-        let every = all.len().div_ceil(max.max(1)).max(1);
-        all.into_iter().step_by(every).collect()
-    };
-    match axis.scale {
-        Scale::Log => decades(lo, hi).into_iter().map(|d| 10f64.powi(d)).collect(),
-        Scale::OneMinusLog => {
-            let mut v: Vec<f64> = decades(1.0 - hi, 1.0 - lo)
-                .into_iter()
-                .map(|d| 1.0 - 10f64.powi(d))
-                .collect();
-            v.reverse();
-            v
-        }
-        _ => axis_ticks(lo, hi, max),
-    }
-}
-
-fn sweep_axes(out: &mut Vec<Drawn>, canvas: &Canvas, x: &Axis, y: &Axis) {
-    let l = &canvas.layout;
-    let u = l.u;
-    let [left, top, w, h] = l.plot;
-    // decades read best as written: 0.001, 0.99, 1e-6
-    let label = |v: f64, scale: Scale| match scale {
-        Scale::Linear => tick_labels(&[v]).remove(0),
-        _ if v != 0.0 && v.abs() < 1e-4 => format!("{v:e}"),
-        _ => format!("{v}"),
-    };
-    let xs: Vec<(f64, String)> = axis_values(x, (w / (90.0 * u)).clamp(2.0, 12.0) as usize)
-        .into_iter()
-        .map(|v| (left + x.fraction(v) * w, label(v, x.scale)))
-        .collect();
-    let ys: Vec<(f64, String)> = axis_values(y, (h / (60.0 * u)).clamp(2.0, 12.0) as usize)
-        .into_iter()
-        .map(|v| (top + (1.0 - y.fraction(v)) * h, label(v, y.scale)))
-        .collect();
-    canvas.frame(out, &xs, &ys, x.knob.info().label, y.knob.info().label);
 }
 
 /// The map as CSV: one row per cell, `column,row` from the top left, the cell's start (basin)

@@ -33,9 +33,7 @@ use crate::figure::projection::{Projection, fit_aspect};
 use crate::scene::Scene;
 pub use format::{Content, Format};
 use layout::{Canvas, Layout};
-pub use map::{
-    MapPicture, axis_values, fit_basin_to_png, map_csv, render_map_png, render_map_rgba,
-};
+pub use map::{MapPicture, fit_basin_to_png, map_csv, render_map_png, render_map_rgba};
 
 /// Smallest width and height of an export, in pixels.
 pub const MIN_SIZE: u32 = 16;

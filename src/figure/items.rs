@@ -7,7 +7,7 @@ use super::arrows;
 use super::colormap;
 use super::contour::ContourLevel;
 use super::draw::{
-    Anchor, BLACK, CONTOUR, CONTOUR_TOLERANCE_PX, Drawn, EMPHASIS, Ems, FRAME, HALO, Item,
+    Anchor, BLACK, CONTOUR, CONTOUR_TOLERANCE_PX, Drawn, EMPHASIS, Ems, FRAME, HALO, Ink, Item,
     LIGHT_HALO, LegendPlacement, PathItem, Rgba, Stroke, Theme, WHITE, clip_polyline, text,
 };
 use super::legend::{LegendBox, emptiest_corner};
@@ -613,4 +613,98 @@ pub fn colorbar(
     out.push(Drawn::free(Item::Path(PathItem::stroked(
         "axis", ticks, stroke,
     ))));
+}
+
+/// A plot's frame and axes: where the plot is, the sizes and colours, the baseline of the
+/// row under the x tick labels (the x title's) and where a y title starts on the left. The
+/// exports and the map window draw their axes with this one function.
+#[derive(Clone, Copy, Debug)]
+pub struct Frame {
+    /// Left, top, width, height.
+    pub plot: [f64; 4],
+    pub u: f64,
+    pub ems: Ems,
+    pub ink: Ink,
+    pub footer_baseline: f64,
+    pub title_left: f64,
+}
+
+impl Frame {
+    /// The frame with ticks at positions `xs` (along the bottom) and `ys` (up the left side),
+    /// each with its label, and the axes' titles. A one-letter y title sits left of the tick
+    /// labels; a longer one above them.
+    pub fn items(
+        &self,
+        out: &mut Vec<Drawn>,
+        xs: &[(f64, String)],
+        ys: &[(f64, String)],
+        x_title: &str,
+        y_title: &str,
+    ) {
+        let (u, ems, ink) = (self.u, self.ems, self.ink);
+        let [left, top, w, h] = self.plot;
+        let bottom = top + h;
+        let tick_len = 5.0 * u;
+        let stroke = Stroke {
+            color: ink.frame,
+            width: u.max(1.0),
+        };
+        let mut ticks = Vec::new();
+        let tick_baseline = bottom + tick_len + 2.0 * u + font::ascent(ems.tick);
+        for (x, label) in xs {
+            ticks.push(vec![[*x, bottom], [*x, bottom + tick_len]]);
+            out.push(text(
+                label,
+                [*x, tick_baseline],
+                ems.tick,
+                ink.text,
+                Anchor::Middle,
+                "tick",
+            ));
+        }
+        let mid = 0.5 * (font::ascent(ems.tick) - font::descent(ems.tick));
+        for (y, label) in ys {
+            ticks.push(vec![[left - tick_len, *y], [left, *y]]);
+            out.push(text(
+                label,
+                [left - tick_len - 4.0 * u, *y + mid],
+                ems.tick,
+                ink.text,
+                Anchor::End,
+                "tick",
+            ));
+        }
+        out.push(Drawn::free(Item::Path(PathItem::stroked(
+            "axis", ticks, stroke,
+        ))));
+        out.push(Drawn::free(Item::Rect {
+            rect: [left, top, w, h],
+            radius: 0.0,
+            fill: None,
+            stroke: Some(stroke),
+            class: "frame",
+        }));
+        out.push(text(
+            x_title,
+            [left + 0.5 * w, self.footer_baseline],
+            ems.axis,
+            ink.text,
+            Anchor::Middle,
+            "axis-title",
+        ));
+        let axis_mid = 0.5 * (font::ascent(ems.axis) - font::descent(ems.axis));
+        let at = if y_title.chars().count() <= 1 {
+            [self.title_left, top + 0.5 * h + axis_mid]
+        } else {
+            [self.title_left, top - 6.0 * u]
+        };
+        out.push(text(
+            y_title,
+            at,
+            ems.axis,
+            ink.text,
+            Anchor::Start,
+            "axis-title",
+        ));
+    }
 }

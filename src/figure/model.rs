@@ -416,6 +416,39 @@ pub fn axis_ticks(lo: f64, hi: f64, max: usize) -> Vec<f64> {
         .collect()
 }
 
+/// Tick labels with as many decimals as the spacing needs and no more ("0.25", "-1", "2.5").
+pub fn tick_labels(ticks: &[f64]) -> Vec<String> {
+    let step = ticks
+        .windows(2)
+        .map(|w| (w[1] - w[0]).abs())
+        .fold(f64::INFINITY, f64::min);
+    let decimals = if step.is_finite() && step > 0.0 {
+        (0..=12)
+            .find(|&d| {
+                let scaled = step * 10f64.powi(d);
+                (scaled - scaled.round()).abs() < 1e-6 * scaled.max(1.0)
+            })
+            .unwrap_or(12) as usize
+    } else {
+        2
+    };
+    ticks
+        .iter()
+        .map(|v| {
+            let s = format!("{v:.decimals$}");
+            // "-0.00" reads as a bug
+            if s.trim_start_matches('-')
+                .chars()
+                .all(|c| c == '0' || c == '.')
+            {
+                s.trim_start_matches('-').to_string()
+            } else {
+                s
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,7 +14,7 @@ pub const ENTRY: Entry = Entry {
     build: |h| Box::new(Momentum::new(h.momentum, h.dampening, false)),
 };
 
-/// Stable while lr < 2(1 + μ)/λmax on a quadratic (also Nesterov's bound).
+/// Stable while lr < 2(1 + μ)/λmax on a quadratic (without dampening).
 pub(super) const BOUND: Stability = Stability {
     max_lr: |h, lambda_max| 2.0 * (1.0 + h.momentum) / lambda_max,
     explain: "stable only for lr < 2(1 + μ)/λmax = {bound} at the start",
