@@ -1392,6 +1392,183 @@ fn clicking_a_sweep_cell_loads_its_hyperparameters() {
     );
 }
 
+/// Every shape painted in the last frame, groups flattened.
+fn painted_shapes(h: &Harness<'static, LosscapeApp>) -> Vec<egui::Shape> {
+    fn walk(shape: &egui::Shape, out: &mut Vec<egui::Shape>) {
+        match shape {
+            egui::Shape::Vec(v) => v.iter().for_each(|s| walk(s, out)),
+            s => out.push(s.clone()),
+        }
+    }
+    let mut out = Vec::new();
+    for c in &h.output().shapes {
+        walk(&c.shape, &mut out);
+    }
+    out
+}
+
+/// The map window's lr × momentum sweep of momentum-ravine's momentum optimizer, complete,
+/// at 1024 × 768.
+fn open_sweep() -> Harness<'static, LosscapeApp> {
+    let mut h = harness_sized("momentum-ravine", 1024.0, 768.0);
+    h.state_mut().map.kind = losscape::scene::map::MapChoice::Sweep;
+    h.state_mut().map.optimizer = 1;
+    open_map(&mut h);
+    h
+}
+
+fn sweep_axes(
+    h: &Harness<'static, LosscapeApp>,
+) -> (losscape::engine::map::Axis, losscape::engine::map::Axis) {
+    let map = h.state().map.map.as_ref().expect("a map");
+    match map.spec.kind {
+        losscape::engine::map::MapKind::Sweep { x, y } => (x, y),
+        _ => panic!("a sweep"),
+    }
+}
+
+#[test]
+fn a_sweep_range_edited_in_the_window_restarts_it_and_a_bad_one_says_why() {
+    let mut h = open_sweep();
+    let (x, _) = sweep_axes(&h);
+    assert_eq!(x.knob.info().key, "lr");
+    assert!(x.range[0] < 0.005 && x.range[1] > 0.05, "{:?}", x.range);
+    h.get_by_role_and_label(Role::SpinButton, "x from")
+        .set_value_accesskit(0.005);
+    h.run();
+    h.state_mut().map.finish();
+    h.run();
+    let (x, _) = sweep_axes(&h);
+    assert_eq!(
+        x.range[0], 0.005,
+        "the map was made again over the new range"
+    );
+    let map = h.state().map.map.as_ref().expect("a map");
+    assert!(map.is_complete());
+    assert!((map.spec.hyper(0, 0).lr - x.at(0.5 / 128.0)).abs() < 1e-12);
+    // a low end above the high end: one sentence instead of a map
+    let high = x.range[1];
+    h.get_by_role_and_label(Role::SpinButton, "x from")
+        .set_value_accesskit(2.0 * high);
+    h.run();
+    h.run();
+    assert!(h.state().map.map.is_none(), "no map for an invalid range");
+    let error = h.state().map.error.clone().expect("an error");
+    assert!(
+        error.starts_with("Cannot sweep x: the range") && error.contains("low < high"),
+        "{error}"
+    );
+    assert!(h.query_by_label_contains("low < high").is_some(), "{error}");
+    // the size of the map is a choice too
+    h.get_by_role_and_label(Role::SpinButton, "x from")
+        .set_value_accesskit(0.005);
+    h.run();
+    h.state_mut().map.size = 64;
+    h.run();
+    h.state_mut().map.finish();
+    h.run();
+    let map = h.state().map.map.as_ref().expect("a map");
+    assert_eq!(map.spec.size, [64, 64]);
+}
+
+#[test]
+fn the_sweep_window_paints_the_bound_and_the_setting_follows_the_slider() {
+    let mut h = open_sweep();
+    let rect = h.state().map.rect.expect("the map was drawn");
+    let spec = h.state().map.map.as_ref().expect("a map").spec.clone();
+    let bound = &losscape::figure::map::stability_bounds(&spec)[0];
+    let want_x = rect.left() + bound.points[0][0] as f32 * rect.width();
+    assert!(
+        rect.x_range().contains(want_x),
+        "2/λmax is inside the sweep"
+    );
+    // the white line of 2/λmax from the top of the map to its bottom
+    let white = egui::Color32::WHITE;
+    let line = painted_shapes(&h).into_iter().any(|s| match s {
+        egui::Shape::Path(p) => {
+            p.stroke.color == egui::epaint::ColorMode::Solid(white)
+                && p.points.len() == 2
+                && p.points.iter().all(|q| (q.x - want_x).abs() < 0.5)
+                && (p.points[0].y - p.points[1].y).abs() > 0.99 * rect.height()
+        }
+        _ => false,
+    });
+    assert!(line, "the bound is painted over the cells at x = {want_x}");
+    let texts = painted_texts(&h);
+    assert!(
+        texts.iter().any(|(t, _)| t.starts_with("2/λmax = ")),
+        "its label"
+    );
+    // the axes carry the knob's values: decades on the lr axis
+    assert!(texts.iter().any(|(t, _)| t == "0.01"), "{texts:?}");
+    assert!(texts.iter().any(|(t, _)| t == "learning rate"), "{texts:?}");
+    // the current setting's ring moves with the slider, and the map is not made again
+    // the window paints over the plot (whose start ring looks the same): its last ring
+    let ring_at = |h: &Harness<'static, LosscapeApp>| {
+        painted_shapes(h)
+            .into_iter()
+            .filter_map(|s| match s {
+                egui::Shape::Circle(c)
+                    if c.radius == 7.0 && c.stroke.color == white && rect.contains(c.center) =>
+                {
+                    Some(c.center)
+                }
+                _ => None,
+            })
+            .last()
+    };
+    let (x, _) = sweep_axes(&h);
+    let before = ring_at(&h).expect("the current setting is marked");
+    let expected = rect.left() + x.fraction(0.038) as f32 * rect.width();
+    assert!((before.x - expected).abs() < 0.5, "{before:?} {expected}");
+    set_lr(&mut h, 1, 0.01);
+    h.run();
+    let after = ring_at(&h).expect("still marked");
+    let expected = rect.left() + x.fraction(0.01) as f32 * rect.width();
+    assert!((after.x - expected).abs() < 0.5, "{after:?} {expected}");
+    assert!(h.state().map.map.as_ref().expect("a map").is_complete());
+}
+
+#[test]
+fn the_basin_window_paints_minima_start_axes_and_legend() {
+    let mut h = harness_sized("all-optimizers", 1024.0, 768.0);
+    open_map(&mut h);
+    let texts = painted_texts(&h);
+    let map = h.state().map.map.as_ref().expect("a map");
+    let minima = map.judge().minima.len();
+    assert!(minima >= 2);
+    for k in 1..=minima {
+        let label = format!("minimum {k} (");
+        assert!(
+            texts.iter().any(|(t, _)| t.starts_with(&label)),
+            "the legend names {label}: {texts:?}"
+        );
+    }
+    assert!(texts.iter().any(|(t, _)| t == "diverges"), "{texts:?}");
+    assert!(texts.iter().any(|(t, _)| t.ends_with("% of runs")));
+    // readable at 1024 × 768: ticks at 11.5 points and more
+    let ticks: Vec<_> = texts
+        .iter()
+        .filter(|(t, _)| t.parse::<f64>().is_ok())
+        .collect();
+    assert!(ticks.len() >= 6, "{ticks:?}");
+    assert!(ticks.iter().all(|(_, size)| *size >= 11.0), "{ticks:?}");
+    // the start ring sits where the scene's start projects
+    let rect = h.state().map.rect.expect("drawn");
+    let losscape::engine::map::MapKind::Basin { view } = map.spec.kind else {
+        panic!("a basin map")
+    };
+    let start = h.state().session.scene.start;
+    let want = egui::pos2(
+        rect.left() + ((start.x - view.x[0]) / view.width()) as f32 * rect.width(),
+        rect.top() + ((view.y[1] - start.y) / view.height()) as f32 * rect.height(),
+    );
+    let ring = painted_shapes(&h).into_iter().any(|s| {
+        matches!(s, egui::Shape::Circle(c) if c.radius == 7.0 && (c.center - want).length() < 0.5)
+    });
+    assert!(ring, "the start is marked at {want:?}");
+}
+
 /// Each optimizer's `batch_size` in the app's scene.
 fn batch_sizes(app: &LosscapeApp) -> Vec<Option<usize>> {
     let optimizers = &app.session.scene.optimizers;

@@ -63,11 +63,25 @@ fn sweepable(knobs: &[Knob]) -> impl Iterator<Item = Knob> + '_ {
 
 /// The default range of a swept knob: two decades either side of a log knob's value, its
 /// slider's range otherwise.
-fn default_range(knob: Knob, value: f64) -> [f64; 2] {
+pub fn default_range(knob: Knob, value: f64) -> [f64; 2] {
     let p = knob.info();
     match p.scale {
         Scale::Log if value > 0.0 => [value / 100.0, value * 100.0],
         _ => [p.slider.0, p.slider.1],
+    }
+}
+
+/// Columns and rows of a basin map of `view` with `longest` cells along its longer side:
+/// square cells, the shorter side gets fewer.
+pub fn basin_size(view: ViewBox, longest: usize) -> [usize; 2] {
+    let aspect = view.height() / view.width();
+    if !(aspect.is_finite() && aspect > 0.0) {
+        return [longest, longest];
+    }
+    if aspect <= 1.0 {
+        [longest, ((longest as f64 * aspect).round() as usize).max(1)]
+    } else {
+        [((longest as f64 / aspect).round() as usize).max(1), longest]
     }
 }
 
@@ -150,14 +164,7 @@ pub fn map_spec(scene: &Scene, req: &MapRequest) -> Result<MapSpec, String> {
                 }
             }
             let view: ViewBox = scene.view_box();
-            // square cells: the shorter side gets fewer
-            let aspect = view.height() / view.width();
-            let size = if aspect <= 1.0 {
-                [longest, ((longest as f64 * aspect).round() as usize).max(1)]
-            } else {
-                [((longest as f64 / aspect).round() as usize).max(1), longest]
-            };
-            (MapKind::Basin { view }, size)
+            (MapKind::Basin { view }, basin_size(view, longest))
         }
         MapChoice::Sweep => {
             let knobs: Vec<Knob> = optimizer.kind.knobs().collect();
