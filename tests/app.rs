@@ -1411,9 +1411,13 @@ fn painted_shapes(h: &Harness<'static, LosscapeApp>) -> Vec<egui::Shape> {
 /// at 1024 × 768.
 fn open_sweep() -> Harness<'static, LosscapeApp> {
     let mut h = harness_sized("momentum-ravine", 1024.0, 768.0);
-    h.state_mut().map.kind = losscape::scene::map::MapChoice::Sweep;
-    h.state_mut().map.optimizer = 1;
     open_map(&mut h);
+    // the first optimizer is GD, with one knob: a sweep moves on to the momentum optimizer
+    h.get_by_label("Sweep").click();
+    h.run();
+    assert_eq!(h.state().map.optimizer, 1);
+    h.state_mut().map.finish();
+    h.run();
     h
 }
 
@@ -1459,6 +1463,17 @@ fn a_sweep_range_edited_in_the_window_restarts_it_and_a_bad_one_says_why() {
         "{error}"
     );
     assert!(h.query_by_label_contains("low < high").is_some(), "{error}");
+    // GD has a single knob to sweep: said in the window's words, not the command line's
+    h.state_mut().map.optimizer = 0;
+    h.run();
+    let error = h.state().map.error.clone().expect("an error");
+    assert!(
+        error.ends_with("to sweep: a sweep needs two: map another optimizer.")
+            && !error.contains("--"),
+        "{error}"
+    );
+    h.state_mut().map.optimizer = 1;
+    h.run();
     // the size of the map is a choice too
     h.get_by_role_and_label(Role::SpinButton, "x from")
         .set_value_accesskit(0.005);

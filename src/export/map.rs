@@ -93,6 +93,16 @@ pub fn render_map_rgba(
         look: Default::default(),
     };
     let mut canvas = Canvas::new(&req)?;
+    if matches!(pic.spec.kind, MapKind::Sweep { .. }) && canvas.layout.full {
+        // a knob's name over the y axis is longer than "y": it goes over the plot, which
+        // gives it a line of room under the description
+        let d = (16.0 * canvas.u()).round();
+        let plot = &mut canvas.layout.plot;
+        plot[1] += d;
+        plot[3] = (plot[3] - d).max(16.0);
+        canvas.projection.rect = *plot;
+        canvas.layer.size = [plot[2] as usize, plot[3] as usize];
+    }
     let coloring = Coloring::of(pic.spec);
     let background = canvas.ink().background;
     let [pw, ph] = canvas.layer.size;

@@ -324,13 +324,19 @@ fn sweep_overlay(out: &mut Vec<Drawn>, o: &MapOverlay) {
             .min_by(|a, b| (a[1] - ty).abs().total_cmp(&(b[1] - ty).abs()));
         if let Some(&t) = near {
             let p = at_fraction(plot, [t[0], ty]);
+            // GD's on its left (the optimizer's own bound lies right of it), the others right
+            let (dx, anchor) = if k == 0 {
+                (-6.0 * u, Anchor::End)
+            } else {
+                (6.0 * u, Anchor::Start)
+            };
             out.push(Drawn::clipped(
                 text(
                     &bound.label,
-                    [p[0] + 6.0 * u, p[1]],
+                    [p[0] + dx, p[1]],
                     o.ems.tick,
                     WHITE,
-                    Anchor::Start,
+                    anchor,
                     "bound-label",
                 )
                 .item,
@@ -382,11 +388,12 @@ pub struct Ticks {
 
 /// The ticks of a map drawn in `projection`'s rectangle at size unit `u`: the view's x and y
 /// for a basin map, the knobs' values on their own scales for a sweep, a label about every
-/// 90 units across and 60 up.
+/// 90 units across and 60 up (and at least a few).
 pub fn ticks(spec: &MapSpec, projection: &Projection, u: f64) -> Ticks {
     let [left, top, w, h] = projection.rect;
-    let most_x = (w / (90.0 * u)).clamp(2.0, 12.0) as usize;
-    let most_y = (h / (60.0 * u)).clamp(2.0, 12.0) as usize;
+    // four at least: with fewer, round steps can leave a single mark on a long axis
+    let most_x = (w / (90.0 * u)).clamp(4.0, 12.0) as usize;
+    let most_y = (h / (60.0 * u)).clamp(4.0, 12.0) as usize;
     match &spec.kind {
         MapKind::Basin { .. } => {
             let view = projection.view;

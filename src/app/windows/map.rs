@@ -34,6 +34,8 @@ pub const SIZE: usize = 128;
 pub const SIZES: std::ops::RangeInclusive<usize> = 32..=256;
 /// The map's longer side on screen, in points, where the screen has room.
 const SIDE: f32 = 420.0;
+/// The widest the map gets on screen (a wide view), in points.
+const WIDEST: f32 = 600.0;
 /// The widest the legend beside the map gets, in points.
 const LEGEND_WIDTH: f64 = 250.0;
 /// A first pass of at most this many updates is computed within the frame.
@@ -161,7 +163,7 @@ impl MapWindow {
             y_range: None,
             size: Some(self.size),
         };
-        let mut spec = map_spec(scene, &req)?;
+        let mut spec = map_spec(scene, &req).map_err(in_window)?;
         // the label may be shared: the optimizer is the one picked by its place
         spec.optimizer = o.spec.clone();
         match &mut spec.kind {
@@ -407,6 +409,20 @@ impl MapWindow {
     }
 }
 
+/// The saved PNG's width in pixels.
+const PNG_WIDTH: u32 = 1200;
+
+/// The saved PNG's height: 960, or less for a basin map of a wide view so the plot is about
+/// as tall as the map is for its width (no empty bands over and under it).
+fn png_height(spec: &MapSpec) -> u32 {
+    let [w, h] = spec.size;
+    let aspect = match spec.kind {
+        MapKind::Basin { .. } => h as f64 / w.max(1) as f64,
+        MapKind::Sweep { .. } => 1.0,
+    };
+    (1000.0 * aspect + 220.0).clamp(500.0, 960.0).round() as u32
+}
+
 /// What a button of the window saves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Save {
@@ -427,7 +443,7 @@ pub(super) fn show(app: &mut LosscapeApp, ctx: &egui::Context) {
     let mut clicked = None;
     let mut save = None;
     // as large as the screen has room for under the choices (1024 × 768 included)
-    let side = (ctx.content_rect().height() - 360.0).clamp(200.0, SIDE);
+    let side = (ctx.content_rect().height() - 310.0).clamp(200.0, SIDE);
     let ink = Theme::from_dark_mode(ctx.global_style().visuals.dark_mode).ink();
     egui::Window::new("Map of many runs")
         .open(&mut open)
@@ -496,7 +512,8 @@ fn map_area(
     ink: &Ink,
 ) -> Option<egui::Response> {
     let [w, h] = window.map.as_ref()?.spec.size;
-    let scale = side / w.max(h).max(1) as f32;
+    // a wide view (the plot's) gets more width than a square one
+    let scale = (WIDEST * side / SIDE / w.max(1) as f32).min(side / h.max(1) as f32);
     let size = egui::vec2(w as f32 * scale, h as f32 * scale);
     let points = [size.x.round() as usize, size.y.round() as usize];
     // taken out while the map is borrowed, put back below
@@ -619,13 +636,48 @@ fn map_area(
     Some(response)
 }
 
+/// A message of [`map_spec`] as the window says it: its choices, not the command line's flags.
+fn in_window(e: String) -> String {
+    let e = e
+        .replace(" (give --x)", ": map another optimizer")
+        .replace(" (give --y)", ": map another optimizer")
+        .replace("--x-range", "the x range")
+        .replace("--y-range", "the y range")
+        .replace("--size", "the size")
+        .replace("--optimizer", "the optimizer")
+        .replace("--x ", "x ")
+        .replace("--y ", "y ");
+    let mut chars = e.chars();
+    let first = chars.next().map(|c| c.to_uppercase().collect::<String>());
+    let e = first.unwrap_or_default() + chars.as_str();
+    if e.ends_with('.') { e } else { e + "." }
+}
+
+/// How many hyperparameters of `kind` a sweep can vary.
+fn sweepable(kind: crate::engine::OptimizerKind) -> usize {
+    kind.knobs()
+        .filter(|k| k.info().range != crate::engine::Range::Bool)
+        .count()
+}
+
 /// The window's choices: basin or sweep, the optimizer and the map's size; a basin map's
 /// view; a sweep's knobs and their ranges.
 fn choices(ui: &mut egui::Ui, w: &mut MapWindow, app: &LosscapeApp) {
     let scene = &app.session.scene;
     ui.horizontal(|ui| {
         ui.radio_value(&mut w.kind, MapChoice::Basin, "Basins");
-        ui.radio_value(&mut w.kind, MapChoice::Sweep, "Sweep");
+        if ui
+            .radio_value(&mut w.kind, MapChoice::Sweep, "Sweep")
+            .changed()
+        {
+            // GD has one knob: a sweep starts on the first optimizer with two
+            let two = |o: &crate::scene::SceneOptimizer| o.enabled && sweepable(o.spec.kind) >= 2;
+            if !scene.optimizers.get(w.optimizer).is_some_and(two)
+                && let Some(i) = scene.optimizers.iter().position(two)
+            {
+                w.optimizer = i;
+            }
+        }
         let label = |i: usize| {
             scene
                 .optimizers
@@ -796,7 +848,8 @@ fn save_map(app: &mut LosscapeApp, ctx: &egui::Context, w: &MapWindow, what: Sav
     let (path, bytes) = match what {
         Save::Png => (
             path,
-            crate::export::render_map_png(&pic, 1200, 960).map_err(|e| e.to_string()),
+            crate::export::render_map_png(&pic, PNG_WIDTH, png_height(&map.spec))
+                .map_err(|e| e.to_string()),
         ),
         Save::Csv => (
             path.with_extension("csv"),
