@@ -417,20 +417,33 @@ pub fn ticks(spec: &MapSpec, projection: &Projection, u: f64) -> Ticks {
             }
         }
         MapKind::Sweep { x, y } => {
-            // decades read best as written: 0.001, 0.99, 1e-6
-            let label = |v: f64, scale: Scale| match scale {
-                Scale::Linear => tick_labels(&[v]).remove(0),
-                _ if v != 0.0 && v.abs() < 1e-4 => format!("{v:e}"),
-                _ => format!("{v}"),
-            };
-            Ticks {
-                x: axis_values(x, most_x)
-                    .into_iter()
-                    .map(|v| (left + x.fraction(v) * w, label(v, x.scale)))
+            // round steps with the decimals they need ("0", "2.5"); decades as written
+            // ("0.001", "0.99", "1e-6")
+            let labels = |axis: &Axis, values: &[f64]| match axis.scale {
+                Scale::Log | Scale::OneMinusLog => values
+                    .iter()
+                    .map(|&v| {
+                        if v != 0.0 && v.abs() < 1e-4 {
+                            format!("{v:e}")
+                        } else {
+                            format!("{v}")
+                        }
+                    })
                     .collect(),
-                y: axis_values(y, most_y)
-                    .into_iter()
-                    .map(|v| (top + (1.0 - y.fraction(v)) * h, label(v, y.scale)))
+                _ => tick_labels(values),
+            };
+            let xv = axis_values(x, most_x);
+            let yv = axis_values(y, most_y);
+            Ticks {
+                x: xv
+                    .iter()
+                    .zip(labels(x, &xv))
+                    .map(|(&v, l)| (left + x.fraction(v) * w, l))
+                    .collect(),
+                y: yv
+                    .iter()
+                    .zip(labels(y, &yv))
+                    .map(|(&v, l)| (top + (1.0 - y.fraction(v)) * h, l))
                     .collect(),
                 x_title: x.knob.info().label.into(),
                 y_title: y.knob.info().label.into(),
@@ -500,6 +513,35 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn sweep_ticks_are_decades_on_a_log_axis_and_round_numbers_on_a_linear_one() {
+        let mut map = sweep(OptimizerKind::Sgd);
+        map.kind = MapKind::Sweep {
+            x: Axis::new(Knob::Lr, [2e-4, 2.0]),
+            y: Axis::new(Knob::Noise, [0.0, 5.0]),
+        };
+        let view = map.problem.surface.view_box();
+        let t = ticks(
+            &map,
+            &Projection::new(view, [10.0, 20.0, 400.0, 400.0]),
+            1.0,
+        );
+        let labels = |v: &[(f64, String)]| v.iter().map(|(_, l)| l.clone()).collect::<Vec<_>>();
+        assert_eq!(labels(&t.x), ["0.001", "0.01", "0.1", "1"]);
+        assert_eq!(labels(&t.y), ["0", "1", "2", "3", "4", "5"]);
+        // each mark at its value's place on the log axis
+        let MapKind::Sweep { x, .. } = map.kind else {
+            unreachable!()
+        };
+        assert!((t.x[1].0 - (10.0 + 400.0 * x.fraction(0.01))).abs() < 1e-9);
+        // the y axis runs up: 0 at the bottom
+        assert_eq!(t.y[0].0, 420.0);
+        assert_eq!(
+            (t.x_title.as_str(), t.y_title.as_str()),
+            ("learning rate", "noise")
+        );
     }
 
     #[test]
