@@ -498,29 +498,20 @@ impl<'a> Canvas<'a> {
             .zip(tick_labels(&yt))
             .map(|(v, label)| (self.projection.project(Vec2::new(view.x[0], *v))[1], label))
             .collect::<Vec<_>>();
-        self.frame(out, &xs, &ys, "x", "y");
+        self.frame().items(out, &xs, &ys, "x", "y");
     }
 
-    /// The plot's frame with ticks at pixel positions `xs` (along the bottom) and `ys` (up
-    /// the left side), each with its label, and the axes' titles (see [`items::Frame`]).
-    pub(crate) fn frame(
-        &self,
-        out: &mut Vec<Drawn>,
-        xs: &[(f64, String)],
-        ys: &[(f64, String)],
-        x_title: &str,
-        y_title: &str,
-    ) {
+    /// The plot's frame and axes as this figure draws them (see [`items::Frame`]).
+    pub(crate) fn frame(&self) -> items::Frame {
         let l = &self.layout;
-        let frame = items::Frame {
+        items::Frame {
             plot: l.plot,
             u: l.u,
             ems: l.ems,
             ink: self.ink(),
             footer_baseline: l.footer_baseline,
             title_left: (14.0 * l.u).round().max(4.0),
-        };
-        frame.items(out, xs, ys, x_title, y_title);
+        }
     }
 
     fn colorbar(&self, out: &mut Vec<Drawn>) {

@@ -161,7 +161,9 @@ fn map_items(canvas: &Canvas, pic: &MapPicture) -> Vec<Drawn> {
     }));
     if canvas.layout.full {
         let t = look::ticks(pic.spec, &canvas.projection, u);
-        canvas.frame(&mut out, &t.x, &t.y, &t.x_title, &t.y_title);
+        canvas
+            .frame()
+            .items(&mut out, &t.x, &t.y, &t.x_title, &t.y_title);
         canvas.header(&mut out);
         let rows = look::legend(pic.spec, pic.minima, pic.cells);
         let [left, top, w, h] = canvas.layout.plot;

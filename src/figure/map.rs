@@ -459,6 +459,17 @@ mod tests {
     use crate::engine::map::{DEFAULT_TOLERANCE, compute};
     use crate::engine::run::{Control, OptimizerSpec, Problem};
 
+    /// A 64 × 12 sweep of `kind` on the κ = 20 quadratic: lr over `lr` × `y` over `range`.
+    fn sweep_of(kind: OptimizerKind, lr: [f64; 2], y: Knob, range: [f64; 2]) -> MapSpec {
+        MapSpec {
+            kind: MapKind::Sweep {
+                x: Axis::new(Knob::Lr, lr),
+                y: Axis::new(y, range),
+            },
+            ..sweep(kind)
+        }
+    }
+
     /// A 64 × 12 lr × momentum sweep of `kind` on the κ = 20 quadratic.
     fn sweep(kind: OptimizerKind) -> MapSpec {
         let surface = Surface::new(SurfaceKind::Quadratic).with_param("kappa", 20.0);
@@ -517,11 +528,7 @@ mod tests {
 
     #[test]
     fn sweep_ticks_are_decades_on_a_log_axis_and_round_numbers_on_a_linear_one() {
-        let mut map = sweep(OptimizerKind::Sgd);
-        map.kind = MapKind::Sweep {
-            x: Axis::new(Knob::Lr, [2e-4, 2.0]),
-            y: Axis::new(Knob::Noise, [0.0, 5.0]),
-        };
+        let map = sweep_of(OptimizerKind::Sgd, [2e-4, 2.0], Knob::Noise, [0.0, 5.0]);
         let view = map.problem.surface.view_box();
         let t = ticks(
             &map,
@@ -546,17 +553,9 @@ mod tests {
 
     #[test]
     fn only_optimizers_with_a_bound_get_curves() {
-        let mut map = sweep(OptimizerKind::Adam);
-        map.kind = MapKind::Sweep {
-            x: Axis::new(Knob::Lr, [1e-3, 1.0]),
-            y: Axis::new(Knob::Beta1, [0.0, 0.9]),
-        };
+        let map = sweep_of(OptimizerKind::Adam, [1e-3, 1.0], Knob::Beta1, [0.0, 0.9]);
         assert!(stability_bounds(&map).is_empty());
-        let mut gd = sweep(OptimizerKind::Sgd);
-        gd.kind = MapKind::Sweep {
-            x: Axis::new(Knob::Lr, [1e-3, 1.0]),
-            y: Axis::new(Knob::Noise, [0.0, 0.5]),
-        };
+        let gd = sweep_of(OptimizerKind::Sgd, [1e-3, 1.0], Knob::Noise, [0.0, 0.5]);
         let bounds = stability_bounds(&gd);
         assert_eq!(bounds.len(), 1, "SGD's bound is GD's");
         assert!(
