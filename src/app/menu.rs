@@ -78,10 +78,17 @@ impl LosscapeApp {
                     self.settings.legend = legend.name().to_string();
                 }
                 ui.separator();
+                // the map before the longer groups: the menu is taller than a 1280 × 720
+                // screen and its last entries are cut off there
                 run(
                     self,
                     ui,
-                    &[Command::View2d, Command::View3d, Command::ViewBoth],
+                    &[
+                        Command::View2d,
+                        Command::View3d,
+                        Command::ViewBoth,
+                        Command::OpenMap,
+                    ],
                 );
                 self.plot.view3d.height_controls(ui);
                 ui.separator();
@@ -95,8 +102,6 @@ impl LosscapeApp {
                     egui::gui_zoom::zoom_out(ui.ctx());
                 }
                 run(self, ui, &[Command::FullScreen, Command::ResetView]);
-                ui.separator();
-                run(self, ui, &[Command::OpenMap]);
             });
             ui.menu_button("Lessons", |ui| self.lessons_menu(ui));
             ui.menu_button("Help", |ui| run(self, ui, &[Command::Help]));
