@@ -2,7 +2,7 @@
 // site (served on 127.0.0.1) — and drives it in Debian's headless Chromium through
 // playwright-core. Checks that the canvas shows a real figure, that a key press changes it, that
 // the 3D key shows the landscape, that a shared link opens its scene and that a broken link falls
-// back to the default scene.
+// back to the default scene, and that the map window's PNG and CSV arrive as downloads.
 // Usage: node tests/web/e2e.mjs http://127.0.0.1:PORT/ [screenshot-dir]
 import { chromium } from 'playwright-core';
 import { inflateSync } from 'node:zlib';
@@ -204,6 +204,35 @@ await check('File > Open scene opens a file through the file picker', async () =
   assert(chooser, 'File > Open scene... never opened the file chooser');
   await chooser.setFiles(file);
   await fresh.waitForFunction(() => document.title.includes('Uploaded plateau'), null, { timeout: 15000 });
+  await visitor.close();
+});
+
+await check('the map window saves its PNG and CSV as downloads', async () => {
+  // a fresh visitor at 1280 × 720 (the default scene, the window where the map is placed)
+  const visitor = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const map = await visitor.newPage();
+  map.on('pageerror', (e) => errors.push(String(e)));
+  await map.goto(site, { waitUntil: 'load' });
+  await map.waitForFunction(() => !document.getElementById('loading'), null, { timeout: 60000 });
+  await map.waitForTimeout(2500);
+  await slowClick(57, 12, map);          // View
+  await map.waitForTimeout(1000);
+  await slowClick(105, 407, map);        // Map of many runs...
+  await map.waitForTimeout(8000);        // one pass a frame: the whole map
+  const mapShot = decodePng(await map.screenshot());
+  if (shots) writeFileSync(`${shots}/map.png`, await map.screenshot());
+  assert(stats(mapShot).colours > 300, 'the map window is drawn');
+  for (const [ext, x, magic] of [['png', 58, '\x89PNG'], ['csv', 135, 'column,row,x,y,outcome']]) {
+    const [download] = await Promise.all([
+      map.waitForEvent('download', { timeout: 60000 }),
+      slowClick(x, 487, map),            // Save PNG, Save CSV
+    ]);
+    const name = download.suggestedFilename();
+    const bytes = (await import('node:fs')).readFileSync(await download.path());
+    assert(name.endsWith(`.${ext}`) && name.includes('basin-map'), name);
+    assert(bytes.subarray(0, magic.length).toString('latin1') === magic, `${name} starts ${bytes.subarray(0, 24)}`);
+    await map.waitForTimeout(1000);
+  }
   await visitor.close();
 });
 
