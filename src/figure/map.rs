@@ -118,13 +118,26 @@ pub fn legend(spec: &MapSpec, minima: &[Vec2], cells: &[Cell]) -> Vec<LegendEntr
     let mut rows = Vec::new();
     if coloring.sweep {
         let total: usize = reached.iter().sum();
+        // the two ends of the cells' viridis scale: one swatch of either hue would let a
+        // student read the other as a different outcome
         rows.push(LegendEntry {
             // not an optimizer's row: nothing to highlight, a solid swatch
             index: usize::MAX,
             dashed: false,
-            label: "converges (brighter: fewer steps)".into(),
-            color: colormap::viridis(0.8),
+            label: "converges in a few steps".into(),
+            color: colormap::viridis(0.95),
             status: share(total),
+            alert: false,
+        });
+        rows.push(LegendEntry {
+            index: usize::MAX,
+            dashed: false,
+            label: format!(
+                "converges near step {} (darker: slower)",
+                spec.problem.steps
+            ),
+            color: colormap::viridis(0.0),
+            status: String::new(),
             alert: false,
         });
     } else {
