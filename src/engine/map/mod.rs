@@ -6,8 +6,9 @@
 //!
 //! A map is computed progressively ([`Progressive`]): every 8th pixel first, then every 4th,
 //! 2nd and the rest, each pass reusing the pixels already done, so a coarse picture exists at
-//! once and the full one costs no more than computing it directly. Every pass can be
-//! cancelled.
+//! once and the full one costs no more than computing it directly. A pass can also be
+//! computed in slices of a budget of updates (the browser's frames, which have no threads),
+//! each slice's cells shown as they land; every slice can be cancelled.
 
 mod batch;
 
@@ -288,6 +289,19 @@ impl MapSpec {
         }
     }
 
+    /// The basin map's pixel whose square holds `p`, if it lies in the view (a sweep has
+    /// no such pixel): the inverse of [`MapSpec::start`].
+    pub fn pixel_of(&self, p: Vec2) -> Option<(usize, usize)> {
+        let MapKind::Basin { view } = &self.kind else {
+            return None;
+        };
+        let tx = (p.x - view.x[0]) / view.width();
+        let ty = (view.y[1] - p.y) / view.height();
+        let [w, h] = self.size;
+        ((0.0..1.0).contains(&tx) && (0.0..1.0).contains(&ty))
+            .then(|| ((tx * w as f64) as usize, (ty * h as f64) as usize))
+    }
+
     /// The hyperparameters of cell `(i, j)`: the optimizer's own for a basin map.
     pub fn hyper(&self, i: usize, j: usize) -> Hyper {
         let mut h = self.optimizer.hyper;
@@ -323,15 +337,32 @@ impl MapSpec {
     }
 }
 
-/// A map being computed pass by pass; its cells so far can be drawn at any time.
+/// What one call of [`Progressive::refine_within`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// Cells computed by this call.
+    pub cells: usize,
+    /// Updates they took (each run stops early once it has converged or diverged).
+    pub updates: u64,
+    /// Whether cells remain to compute.
+    pub more: bool,
+}
+
+/// A map being computed pass by pass, each pass in as many slices as asked; its cells so far
+/// can be drawn at any time.
 #[derive(Clone, Debug)]
 pub struct Progressive {
     pub spec: MapSpec,
     judge: Judge,
     /// Row-major, row 0 at the top; cells not computed yet are [`Cell::EMPTY`].
     cells: Vec<Cell>,
-    /// Index into [`PASSES`] of the next pass; `PASSES.len()` once complete.
+    /// Which cells are computed: a pass's cells show as they land, before the pass ends.
+    computed: Vec<bool>,
+    /// Index into [`PASSES`] of the pass under way (or next); `PASSES.len()` once complete.
     next: usize,
+    /// The cells of that pass, once it has begun, and how many of them are computed.
+    pending: Option<Vec<usize>>,
+    cursor: usize,
 }
 
 impl Progressive {
@@ -340,8 +371,11 @@ impl Progressive {
         Progressive {
             judge: spec.judge(),
             cells: vec![Cell::EMPTY; w * h],
+            computed: vec![false; w * h],
             spec,
             next: 0,
+            pending: None,
+            cursor: 0,
         }
     }
 
@@ -358,48 +392,86 @@ impl Progressive {
         self.next.checked_sub(1).map(|p| PASSES[p])
     }
 
-    /// Cell `(i, j)` as far as computed: the cell itself, or the computed one standing for
-    /// its block at the current stride.
+    /// The fraction of the cells computed, 0 to 1.
+    pub fn fraction_done(&self) -> f64 {
+        let done = self.computed.iter().filter(|&&c| c).count();
+        done as f64 / self.computed.len().max(1) as f64
+    }
+
+    /// Cell `(i, j)` as far as computed: the cell itself, or the computed cell nearest above
+    /// and left of it on the finest stride that has one (the corner of its block), so a
+    /// coarse pass's cell stands for its block until a finer one lands.
     pub fn cell(&self, i: usize, j: usize) -> Cell {
         let [w, h] = self.spec.size;
-        let s = self.stride().unwrap_or(usize::MAX);
-        if i >= w || j >= h || s == usize::MAX {
+        if i >= w || j >= h {
             return Cell::EMPTY;
         }
-        let (i, j) = if self.done_at(i, j) {
-            (i, j)
-        } else {
-            (i - i % s, j - j % s)
-        };
-        self.cells[j * w + i]
+        PASSES
+            .iter()
+            .rev()
+            .map(|&s| (j - j % s) * w + (i - i % s))
+            .find(|&k| self.computed[k])
+            .map_or(Cell::EMPTY, |k| self.cells[k])
     }
 
-    fn done_at(&self, i: usize, j: usize) -> bool {
-        self.stride()
-            .is_some_and(|s| i.is_multiple_of(s) && j.is_multiple_of(s))
-            || self.is_complete()
-    }
-
-    /// Computes the next pass: the cells on its stride not computed by a coarser one. Returns
-    /// whether passes remain.
+    /// Computes the rest of the current pass. Returns whether passes remain.
     pub fn refine(&mut self, control: &Control) -> Result<bool, Cancelled> {
+        Ok(self.refine_within(control, u64::MAX)?.more)
+    }
+
+    /// Computes the next cells of the current pass, as many as `max_updates` updates surely
+    /// cover (each run takes at most the problem's steps; at least one cell, so every call
+    /// makes progress), resuming where the last call stopped: the browser's time slices. A
+    /// cancelled call leaves the map as it was.
+    pub fn refine_within(
+        &mut self,
+        control: &Control,
+        max_updates: u64,
+    ) -> Result<Progress, Cancelled> {
         let Some(&stride) = PASSES.get(self.next) else {
-            return Ok(false);
+            return Ok(Progress {
+                cells: 0,
+                updates: 0,
+                more: false,
+            });
         };
         let coarser = self.next.checked_sub(1).map(|p| PASSES[p]);
         let [w, h] = self.spec.size;
-        let todo: Vec<usize> = (0..h)
-            .step_by(stride)
-            .flat_map(|j| (0..w).step_by(stride).map(move |i| (i, j)))
-            .filter(|&(i, j)| coarser.is_none_or(|c| !(i.is_multiple_of(c) && j.is_multiple_of(c))))
-            .map(|(i, j)| j * w + i)
-            .collect();
-        let computed = batch::run_cells(&self.spec, &self.judge, &todo, control)?;
-        for (&index, cell) in todo.iter().zip(computed) {
+        let todo = self.pending.get_or_insert_with(|| {
+            (0..h)
+                .step_by(stride)
+                .flat_map(|j| (0..w).step_by(stride).map(move |i| (i, j)))
+                .filter(|&(i, j)| {
+                    coarser.is_none_or(|c| !(i.is_multiple_of(c) && j.is_multiple_of(c)))
+                })
+                .map(|(i, j)| j * w + i)
+                .collect()
+        });
+        let per_cell = self.spec.problem.steps.max(1);
+        let fits = usize::try_from(max_updates / per_cell).unwrap_or(usize::MAX);
+        let end = self.cursor.saturating_add(fits.max(1)).min(todo.len());
+        let slice = &todo[self.cursor..end];
+        let before = control.updates.load(Ordering::Relaxed);
+        let computed = batch::run_cells(&self.spec, &self.judge, slice, control)?;
+        for (&index, cell) in slice.iter().zip(computed) {
             self.cells[index] = cell;
+            self.computed[index] = true;
         }
-        self.next += 1;
-        Ok(!self.is_complete())
+        let cells = slice.len();
+        self.cursor = end;
+        if end == todo.len() {
+            self.next += 1;
+            self.pending = None;
+            self.cursor = 0;
+        }
+        Ok(Progress {
+            cells,
+            updates: control
+                .updates
+                .load(Ordering::Relaxed)
+                .saturating_sub(before),
+            more: !self.is_complete(),
+        })
     }
 
     /// Every pass left.

@@ -261,6 +261,104 @@ fn progressive_passes_add_up_to_the_whole_map() {
 }
 
 #[test]
+fn sliced_refinement_gives_the_cells_of_compute_within_each_budget() {
+    let map = basin(
+        SurfaceKind::Himmelblau,
+        spec(OptimizerKind::Momentum, 0.005),
+        120,
+        19,
+    );
+    let whole = compute(&map, &Control::default()).expect("not cancelled");
+    let steps = map.problem.steps;
+    // budgets under one run, of a few runs and of more than a pass
+    for budget in [1, steps * 7, steps * 40 + 3, steps * 1000] {
+        let control = Control::default();
+        let mut p = Progressive::new(map.clone());
+        let mut slices = 0;
+        let mut seen_partial = false;
+        loop {
+            let before = control.updates.load(Ordering::Relaxed);
+            let progress = p.refine_within(&control, budget).expect("not cancelled");
+            let taken = control.updates.load(Ordering::Relaxed) - before;
+            slices += 1;
+            assert!(
+                progress.cells >= 1,
+                "budget {budget}: every slice makes progress"
+            );
+            // a run takes at most `steps` updates: the budget buys that many runs, one at least
+            let most_cells = (budget / steps).max(1) as usize;
+            assert!(
+                progress.cells <= most_cells,
+                "budget {budget}: {progress:?}"
+            );
+            assert_eq!(progress.updates, taken);
+            assert!(taken <= budget.max(steps), "budget {budget}: took {taken}");
+            // the cells computed so far show at once, mid-pass too
+            seen_partial |= p.pending.is_some() && p.cursor > 0;
+            for j in 0..19 {
+                for i in 0..19 {
+                    if p.computed[j * 19 + i] {
+                        assert_eq!(p.cell(i, j), whole[j * 19 + i], "budget {budget}");
+                    }
+                }
+            }
+            if !progress.more {
+                break;
+            }
+        }
+        assert!(p.is_complete());
+        assert_eq!(p.fraction_done(), 1.0);
+        for (a, b) in p.cells().iter().zip(&whole) {
+            assert_eq!((a.outcome, a.loss.to_bits()), (b.outcome, b.loss.to_bits()));
+        }
+        if budget < steps * 100 {
+            assert!(seen_partial, "budget {budget}: a pass was cut into slices");
+            assert!(slices > PASSES.len(), "budget {budget}: {slices} slices");
+        } else {
+            assert_eq!(
+                slices,
+                PASSES.len(),
+                "a pass fits the budget: one slice each"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_sliced_pass_finishes_with_refine_and_the_map_finds_a_points_pixel() {
+    let map = basin(
+        SurfaceKind::Himmelblau,
+        spec(OptimizerKind::Gd, 0.01),
+        80,
+        16,
+    );
+    let whole = compute(&map, &Control::default()).expect("not cancelled");
+    let mut p = Progressive::new(map.clone());
+    p.refine(&Control::default()).expect("not cancelled");
+    let part = p
+        .refine_within(&Control::default(), 3 * 80)
+        .expect("not cancelled");
+    assert_eq!(part.cells, 3);
+    assert!(part.more);
+    assert_eq!(p.stride(), Some(8), "the second pass is under way");
+    assert!(p.refine(&Control::default()).expect("not cancelled"));
+    assert_eq!(
+        p.stride(),
+        Some(4),
+        "refine completes the pass begun in slices"
+    );
+    p.finish(&Control::default()).expect("not cancelled");
+    assert!(p.cells().iter().zip(&whole).all(|(a, b)| a == b));
+    for (i, j) in [(0, 0), (5, 11), (15, 15)] {
+        assert_eq!(map.pixel_of(map.start(i, j)), Some((i, j)));
+    }
+    let MapKind::Basin { view } = map.kind else {
+        unreachable!()
+    };
+    assert_eq!(map.pixel_of(Vec2::new(view.x[1] + 0.1, view.y[0])), None);
+}
+
+#[test]
 fn a_cancel_stops_a_map() {
     let map = basin(
         SurfaceKind::Rosenbrock,
