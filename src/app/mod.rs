@@ -19,6 +19,7 @@ pub mod formula_box;
 pub mod info;
 pub mod inside;
 pub mod labels;
+pub mod map_job;
 mod menu;
 pub mod paint;
 pub mod platform;

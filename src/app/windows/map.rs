@@ -1,7 +1,7 @@
 //! The map window: a basin or sweep map ([`crate::engine::map`]) of one of the scene's
 //! optimizers, computed in the background and shown as it refines. The first, coarse pass is
 //! computed on the spot when it is small, so a map appears at once; the finer passes run on a
-//! thread (in the browser, one pass per frame). Any edit of the scene or of the window's
+//! thread (in the browser, in slices of each frame: [`crate::app::map_job`]). Any edit of the scene or of the window's
 //! choices (kind, optimizer, a sweep's knobs and ranges, the size, a basin map's view)
 //! restarts it. Over the cells the window paints the overlay the PNG has
 //! ([`crate::figure::map::overlay`]: contours, minima and the start; a sweep's stability
@@ -11,10 +11,10 @@
 //! as PNG or CSV (a download in the browser).
 
 use crate::app::LosscapeApp;
+use crate::app::map_job::MapJob;
 use crate::app::paint::paint;
 use crate::engine::map::{Axis, MapKind, MapSpec, Progressive};
 use crate::engine::optim::Knob;
-use crate::engine::run::Control;
 use crate::engine::{Scale, Surface, Vec2, ViewBox};
 use crate::figure::contour::ContourLevel;
 use crate::figure::draw::{Ems, Ink, Theme, contour_grid};
@@ -25,8 +25,6 @@ use crate::figure::model::{LegendEntry, SurfaceLayer, sig};
 use crate::figure::projection::Projection;
 use crate::figure::text as font;
 use crate::scene::map::{MapChoice, MapRequest, basin_size, map_spec};
-use std::sync::Arc;
-use std::sync::atomic::Ordering;
 
 /// Cells along a map's longer side in the window, unless chosen.
 pub const SIZE: usize = 128;
@@ -82,7 +80,7 @@ pub struct MapWindow {
     pub error: Option<String>,
     /// The spec computed, normalized (see [`same_work`]).
     key: Option<MapSpec>,
-    job: Option<Job>,
+    job: Option<MapJob>,
     texture: Option<egui::TextureHandle>,
     /// Whether the texture shows the current cells.
     fresh: bool,
@@ -113,19 +111,6 @@ impl Default for MapWindow {
             legend: Vec::new(),
             contours: None,
         }
-    }
-}
-
-/// Passes still to compute, off the UI thread where there are threads.
-struct Job {
-    control: Arc<Control>,
-    #[cfg(not(target_arch = "wasm32"))]
-    passes: std::sync::mpsc::Receiver<Progressive>,
-}
-
-impl Drop for Job {
-    fn drop(&mut self) {
-        self.control.cancel.store(true, Ordering::Relaxed);
     }
 }
 
@@ -239,71 +224,19 @@ impl MapWindow {
     fn start(&mut self, spec: MapSpec) {
         self.job = None;
         let mut map = Progressive::new(spec);
-        let first = (crate::engine::map::PASSES[0] as u64).pow(2);
-        let cells = (map.spec.size[0] * map.spec.size[1]) as u64;
-        if cells / first * map.spec.problem.steps <= SYNC_UPDATES {
-            let _ = map.refine(&Control::default());
-        }
-        let control = Arc::new(Control::default());
-        #[cfg(not(target_arch = "wasm32"))]
-        {
-            let (tx, rx) = std::sync::mpsc::channel();
-            let mut work = map.clone();
-            let c = Arc::clone(&control);
-            std::thread::spawn(move || {
-                while let Ok(more) = work.refine(&c) {
-                    if tx.send(work.clone()).is_err() || !more {
-                        break;
-                    }
-                }
-            });
-            self.job = Some(Job {
-                control,
-                passes: rx,
-            });
-        }
-        #[cfg(target_arch = "wasm32")]
-        {
-            self.job = Some(Job { control });
-        }
+        self.job = Some(MapJob::start(&mut map, SYNC_UPDATES));
         self.map = Some(map);
         self.fresh = false;
     }
 
     fn poll(&mut self) {
-        let Some(job) = &self.job else { return };
-        #[cfg(not(target_arch = "wasm32"))]
-        {
-            let mut done = false;
-            loop {
-                match job.passes.try_recv() {
-                    Ok(map) => {
-                        done = map.is_complete();
-                        self.map = Some(map);
-                        self.fresh = false;
-                    }
-                    Err(std::sync::mpsc::TryRecvError::Empty) => break,
-                    Err(std::sync::mpsc::TryRecvError::Disconnected) => {
-                        done = true;
-                        break;
-                    }
-                }
-            }
-            if done {
-                self.job = None;
-            }
-        }
-        #[cfg(target_arch = "wasm32")]
-        {
-            // no threads: one pass per frame
-            let control = Arc::clone(&job.control);
-            if let Some(map) = &mut self.map {
-                let more = matches!(map.refine(&control), Ok(true));
-                self.fresh = false;
-                if !more {
-                    self.job = None;
-                }
-            }
+        let (Some(job), Some(map)) = (&mut self.job, &mut self.map) else {
+            return;
+        };
+        let polled = job.poll(map);
+        self.fresh &= !polled.changed;
+        if polled.done {
+            self.job = None;
         }
     }
 
@@ -314,23 +247,9 @@ impl MapWindow {
 
     /// Blocks until the map is complete (tests and exports).
     pub fn finish(&mut self) {
-        #[cfg(not(target_arch = "wasm32"))]
-        while let Some(job) = &self.job {
-            match job.passes.recv() {
-                Ok(map) => {
-                    let done = map.is_complete();
-                    self.map = Some(map);
-                    self.fresh = false;
-                    if done {
-                        self.job = None;
-                    }
-                }
-                Err(_) => self.job = None,
-            }
-        }
-        #[cfg(target_arch = "wasm32")]
-        while self.job.is_some() {
-            self.poll();
+        if let (Some(job), Some(map)) = (self.job.take(), &mut self.map) {
+            job.finish(map);
+            self.fresh = false;
         }
     }
 
