@@ -2004,3 +2004,123 @@ fn the_animation_plays_in_3d_and_in_the_grid_layout() {
     assert_eq!(snap.mode, ViewMode::ThreeD);
     assert_eq!(snap.look.camera, h.state().plot.view3d.camera);
 }
+
+/// Himmelblau with GD and momentum only, in the grid layout, basin maps on (Shift+B) and
+/// computed to the end.
+fn himmelblau_basins() -> Harness<'static, LosscapeApp> {
+    let mut scene = scene::builtin("different-minima").expect("builtin");
+    scene.surface = losscape::engine::Surface::new(losscape::engine::SurfaceKind::Himmelblau);
+    scene.start = Vec2::new(0.0, 0.0);
+    scene.optimizers.truncate(2);
+    scene.optimizers[0].spec.hyper.lr = 0.01;
+    scene.optimizers[1].spec.hyper.lr = 0.01;
+    scene.optimizers[1].spec.hyper.momentum = 0.9;
+    let mut app = LosscapeApp::new(scene);
+    app.session.clock.playing = false;
+    app.session.layout = Layout::Grid;
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 720.0))
+        .with_max_steps(12)
+        .with_context_setup(losscape::app::setup_fonts)
+        .build_ui_state(|ui, app: &mut LosscapeApp| app.show(ui), app);
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::B);
+    h.run();
+    assert!(h.state().plot.basins.on, "Shift+B turns the basin maps on");
+    // the first maps cover the view before the panels were laid out; they follow the
+    // panels' own once the view has held still
+    let ctx = h.ctx.clone();
+    for _ in 0..10 {
+        h.state_mut().plot.basins.finish(&ctx);
+        h.run();
+        if !h.state().plot.basins.is_computing() {
+            return h;
+        }
+    }
+    panic!("the basin maps keep restarting");
+}
+
+/// Where grid panel `k` draws the parameter point `p`.
+fn panel_pos(h: &Harness<'static, LosscapeApp>, k: usize, p: Vec2) -> egui::Pos2 {
+    let (_, t) = h.state().plot.panels[k];
+    t.position_from_point(&egui_plot::PlotPoint::new(p.x, p.y))
+}
+
+#[test]
+fn basin_maps_in_the_grid_give_each_panel_its_own_map_read_on_hover_and_clicked_to_start() {
+    use losscape::engine::map::Outcome;
+    let mut h = himmelblau_basins();
+    let plot = &h.state().plot;
+    assert_eq!(plot.panels.len(), 2);
+    let maps: Vec<_> = (0..2)
+        .map(|i| plot.basins.map_of(i).expect("each panel has a map"))
+        .collect();
+    for (k, map) in maps.iter().enumerate() {
+        assert!(map.is_complete());
+        assert_eq!(
+            map.spec.optimizer,
+            h.state().session.scene.optimizers[k].spec
+        );
+        // the map covers the panel's view, not the scene's default one
+        let (_, t) = plot.panels[k];
+        let b = t.bounds();
+        let losscape::engine::map::MapKind::Basin { view } = map.spec.kind else {
+            panic!("a basin map")
+        };
+        assert_eq!(view.x, [b.min()[0], b.max()[0]]);
+        assert_eq!(view.y, [b.min()[1], b.max()[1]]);
+    }
+    // momentum redraws GD's basins: the maps differ somewhere
+    assert_ne!(maps[0].cells(), maps[1].cells());
+    // each minimum's own pixel takes its own hue on both maps
+    let steps = h.state().session.scene.steps;
+    for map in &maps {
+        let minima = &map.judge().minima;
+        assert_eq!(minima.len(), 4);
+        for (m, at) in minima.iter().enumerate() {
+            let (i, j) = map.spec.pixel_of(*at).expect("the minimum is in view");
+            let cell = map.cell(i, j);
+            assert!(
+                matches!(cell.outcome, Outcome::Converged { minimum, .. } if usize::from(minimum) == m),
+                "{}: minimum {m}'s pixel {:?}",
+                map.spec.optimizer.label,
+                cell.outcome
+            );
+            let rgb = losscape::figure::map::basin_color(&cell, steps);
+            let hue = losscape::figure::map::MINIMA[m];
+            // the hue, darkened by the steps taken: every channel scaled alike
+            let scale = f64::from(rgb.iter().map(|&c| u32::from(c)).sum::<u32>())
+                / f64::from(hue.iter().map(|&c| u32::from(c)).sum::<u32>());
+            for (c, want) in rgb.iter().zip(hue) {
+                assert!((f64::from(*c) - scale * f64::from(want)).abs() <= 2.0);
+            }
+        }
+    }
+    // hovering the momentum panel reads that start's outcome from its own map
+    let probe = Vec2::new(-1.0, 1.0);
+    let (pi, pj) = maps[1].spec.pixel_of(probe).expect("in view");
+    let expected = maps[1].cell(pi, pj).describe();
+    let p = panel_pos(&h, 1, probe);
+    h.hover_at(p);
+    h.run();
+    let hover = h.state().plot.hover.expect("a read-out under the pointer");
+    let (_, cell) = hover.basin.expect("the read-out has the map's cell");
+    assert_eq!(cell.describe(), expected);
+    assert!(hover.text().contains(&expected), "{}", hover.text());
+    // a click sets the start there, and the maps (which do not depend on it) stay
+    click(&mut h, p);
+    let start = h.state().session.scene.start;
+    assert!((start - probe).norm() < 0.05, "start moved to {start}");
+    assert_eq!(h.state().session.selected, 1);
+    let run = h.state().session.runs[1].as_ref().expect("computed");
+    assert_eq!(run.points[0], start);
+    assert!(
+        h.state()
+            .plot
+            .basins
+            .map_of(1)
+            .expect("a map")
+            .is_complete()
+    );
+    assert!(!h.state().plot.basins.is_computing());
+}

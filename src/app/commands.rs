@@ -50,6 +50,7 @@ pub enum Command {
     Inspector,
     StatePlot,
     OpenMap,
+    BasinMaps,
 }
 
 const fn key(key: Key) -> KeyboardShortcut {
@@ -72,7 +73,7 @@ impl Command {
     /// Every command, in the order their shortcuts are matched: a shortcut with more
     /// modifiers comes before the same key with fewer (egui ignores extra Shift, so Ctrl+S
     /// would also take Ctrl+Shift+S).
-    pub const ALL: [Command; 37] = [
+    pub const ALL: [Command; 38] = [
         Command::Screenshot,
         Command::ExportFigure,
         Command::OpenScene,
@@ -97,6 +98,7 @@ impl Command {
         Command::ShowDirection,
         Command::ShowStep,
         Command::ShowField,
+        Command::BasinMaps,
         Command::Inspector,
         Command::StatePlot,
         Command::ToggleLayout,
@@ -152,6 +154,7 @@ impl Command {
             Command::Inspector => "Step inspector",
             Command::StatePlot => "State over time",
             Command::OpenMap => "Map of many runs...",
+            Command::BasinMaps => "Basin maps",
         }
     }
 
@@ -205,6 +208,10 @@ impl Command {
             Command::OpenMap => {
                 "where each start ends (basins), or which hyperparameters converge (sweep)"
             }
+            Command::BasinMaps => {
+                "colour each plot by where the run from each point ends, a hue per minimum (not \
+                 the loss), each grid panel by its own optimizer"
+            }
         }
     }
 
@@ -240,6 +247,7 @@ impl Command {
             Command::ShowGradient => const { &[shift(Key::G)] },
             Command::ShowDirection => const { &[shift(Key::D)] },
             Command::ShowStep => const { &[shift(Key::W)] },
+            Command::BasinMaps => const { &[shift(Key::B)] },
             Command::CloseHelp => const { &[key(Key::Escape)] },
             Command::SaveSceneAs
             | Command::ExportAnimation
@@ -405,6 +413,7 @@ impl LosscapeApp {
             Command::Inspector => self.inspector.open = !self.inspector.open,
             Command::StatePlot => self.settings.show_state = !self.settings.show_state,
             Command::OpenMap => super::windows::map::open(self),
+            Command::BasinMaps => self.plot.basins.on = !self.plot.basins.on,
         }
     }
 }
@@ -468,6 +477,7 @@ mod tests {
             View2d => 34,
             View3d => 35,
             ViewBoth => 36,
+            BasinMaps => 37,
         }
     }
 

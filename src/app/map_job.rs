@@ -5,7 +5,8 @@
 //! computes the next cells within about [`SLICE_MS`] of work ([`Slicer`]). Dropping the job
 //! cancels it.
 
-use crate::engine::map::{PASSES, Progressive};
+use crate::engine::Vec2;
+use crate::engine::map::{MapKind, MapSpec, PASSES, Progressive};
 use crate::engine::run::Control;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -36,6 +37,21 @@ impl Drop for MapJob {
     fn drop(&mut self) {
         self.control.cancel.store(true, Ordering::Relaxed);
     }
+}
+
+/// `spec` without what does not change its cells: a basin map's start (each pixel is its
+/// own) and a sweep's current values of its two knobs (each cell sets its own).
+pub fn same_work(spec: &MapSpec) -> MapSpec {
+    let mut key = spec.clone();
+    match &spec.kind {
+        MapKind::Basin { .. } => key.problem.start = Vec2::zeros(),
+        MapKind::Sweep { x, y } => {
+            key.optimizer.hyper.set(x.knob, 0.0);
+            key.optimizer.hyper.set(y.knob, 0.0);
+        }
+    }
+    key.optimizer.label.clear();
+    key
 }
 
 /// Whether `map`'s first pass takes at most `limit` updates.

@@ -90,6 +90,7 @@ impl LosscapeApp {
                         Command::OpenMap,
                     ],
                 );
+                menu_toggle(ui, Command::BasinMaps, &mut self.plot.basins.on);
                 self.plot.view3d.height_controls(ui);
                 ui.separator();
                 self.inside_toggles(ui);

@@ -348,6 +348,8 @@ impl LosscapeApp {
         }
         // the hover read-out stays off while a dialog is open, so it is never drawn over one
         self.plot.hover_enabled = self.settings.hover && !self.dialog_open();
+        // the overlay's basin map is of the optimizer the map window maps
+        self.plot.basins.overlay_choice = self.map.optimizer;
         egui::CentralPanel::default().show(ui, |ui| {
             let top = ui.cursor().min;
             self.lesson_card(ui);

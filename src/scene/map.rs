@@ -85,6 +85,28 @@ pub fn basin_size(view: ViewBox, longest: usize) -> [usize; 2] {
     }
 }
 
+/// A basin map `spec` over `view` (the plot's, panned and zoomed) instead of the scene's,
+/// with `longest` cells along its longer side, or why not (a sweep; too much work).
+pub fn basin_over(spec: MapSpec, view: ViewBox, longest: usize) -> Result<MapSpec, String> {
+    if !matches!(spec.kind, MapKind::Basin { .. }) {
+        return Err("only a basin map has a view".to_string());
+    }
+    let longest = longest.clamp(MIN_MAP_SIZE, MAX_MAP_SIZE);
+    let ok = [view.x, view.y]
+        .iter()
+        .all(|r| r[0].is_finite() && r[1].is_finite() && r[0] < r[1]);
+    if !ok {
+        return Err(format!("the view {view:?} is not a region to map"));
+    }
+    let size = basin_size(view, longest);
+    limits::check_map_work(size, spec.problem.steps)?;
+    Ok(MapSpec {
+        kind: MapKind::Basin { view },
+        size,
+        ..spec
+    })
+}
+
 /// The engine's map for `req` on `scene`, or why not (naming the flag: `--optimizer`,
 /// `--x`, `--x-range`, `--size`…).
 pub fn map_spec(scene: &Scene, req: &MapRequest) -> Result<MapSpec, String> {

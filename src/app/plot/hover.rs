@@ -1,6 +1,7 @@
 //! What is under the pointer: the loss, the gradient's norm and the Hessian's eigenvalues,
 //! shown above the plot and in its tooltip.
 
+use crate::engine::map::Cell;
 use crate::engine::{Surface, Vec2};
 use crate::figure::model::sig;
 
@@ -15,6 +16,8 @@ pub struct Hover {
     pub examples: Option<usize>,
     /// On a data surface with held-out examples: their loss here.
     pub test_loss: Option<f64>,
+    /// With basin maps shown: the map's cell here, with the start it stands for.
+    pub basin: Option<(Vec2, Cell)>,
 }
 
 impl Hover {
@@ -27,6 +30,7 @@ impl Hover {
             eigenvalues: surface.hessian_eigenvalues(at),
             examples: surface.data_surface().map(|d| d.len()),
             test_loss: surface.test_value(at),
+            basin: None,
         }
     }
 
@@ -48,8 +52,12 @@ impl Hover {
             (Some(n), None) => format!(" (mean over n = {n} examples)"),
             _ => String::new(),
         };
+        let basin = self.basin.map_or_else(String::new, |(start, cell)| {
+            // first: the single-line read-out above the plot is cut at its end
+            format!("{}\n", super::basins::describe(start, &cell))
+        });
         format!(
-            "x = {}, y = {}\nloss = {}{data}\n|gradient| = {}\nHessian eigenvalues {}, {}\n{}",
+            "{basin}x = {}, y = {}\nloss = {}{data}\n|gradient| = {}\nHessian eigenvalues {}, {}\n{}",
             sig(self.at.x),
             sig(self.at.y),
             sig(self.loss),

@@ -4,8 +4,9 @@
 //! painted by [`super::paint`]. This module holds the plot's layout (overlay or grid) and
 //! what the pointer does on it; `caches` keeps what is expensive to recompute (the surface
 //! layer and its texture, the contour items, the decimated trails), `hover` reads the surface
-//! under the pointer.
+//! under the pointer, `basins` puts each optimizer's basin map in place of the colours.
 
+pub mod basins;
 mod caches;
 mod hover;
 #[cfg(test)]
@@ -14,6 +15,7 @@ mod view3d;
 
 use super::paint::paint;
 use super::state::{Layout, Session};
+use crate::engine::map::Progressive;
 use crate::engine::{Replays, Surface, Vec2, ViewBox};
 use crate::figure::draw::{Ems, FigureStyle, LegendPlacement, Theme};
 use crate::figure::items::Overlay;
@@ -26,6 +28,7 @@ use crate::figure::projection::{Projection, fit_aspect};
 use caches::{BatchContourCache, ContourCache, Raster, TrailCache, paint_colorbar, window_overlay};
 use egui::{Color32, Rect};
 use egui_plot::{Plot, PlotBounds, PlotImage, PlotPoint, PlotTransform};
+use std::sync::Arc;
 
 /// Points between labelled marks on the plot's axes: egui_plot draws an x label only past 60
 /// points (labels are wide) and a y label past 20.
@@ -84,6 +87,8 @@ pub struct PlotView {
     pub show_minibatch: bool,
     /// The overlay plot's transform from the last frame (tests use it to aim clicks).
     pub transform: Option<PlotTransform>,
+    /// Each grid panel's optimizer and transform from the last frame (the same for tests).
+    pub panels: Vec<(usize, PlotTransform)>,
     dragging_start: bool,
     /// The start before the last single click, so a double-click (view reset) can undo it.
     click_undo: Option<(Vec2, f64)>,
@@ -111,6 +116,8 @@ pub struct PlotView {
     pub view3d: View3d,
     /// The runs' states for the direction arrows (see [`figure`]).
     replays: Replays,
+    /// View > Basin maps: each panel coloured by its optimizer's basin map.
+    pub basins: basins::BasinMaps,
 }
 
 /// The figure at `step` in `view`, its direction arrows read from `replays`, kept per
@@ -185,7 +192,18 @@ impl PlotView {
         self.area = Some(Rect::from_min_size(ui.cursor().min, avail));
         // presentation mode gives the colour bar's strip to the plot: the contours and the
         // colours still read low to high, and the read-out gives the numbers
-        let bar_width = if self.presenting { 0.0 } else { BAR_STRIP };
+        let mode = self.view3d.mode;
+        // basin maps replace the colours the bar reads; a bar beside them would invite reading
+        // their hues as loss
+        let basins_only = self.basins.on && mode == ViewMode::TwoD;
+        let bar_width = if self.presenting || basins_only {
+            0.0
+        } else {
+            BAR_STRIP
+        };
+        if !self.basins.on {
+            self.basins.clear();
+        }
         self.style.theme = Theme::from_dark_mode(ui.visuals().dark_mode);
         self.legend_clicked = self.click_legend(ui);
         self.legend = None;
@@ -212,14 +230,15 @@ impl PlotView {
                 (avail.x - bar_width - legend_width).max(120.0),
                 avail.y.max(120.0),
             );
-            let mode = self.view3d.mode;
             let reset = self.reset_view;
             let flat_size = match mode {
                 ViewMode::Both => egui::vec2(0.5 * plot_size.x - 4.0, plot_size.y),
                 _ => plot_size,
             };
             if mode.has_2d() {
-                ui.allocate_ui(flat_size, |ui| match session.layout {
+                // top-down inside the row: the basin maps' legend goes under the plot
+                let down = egui::Layout::top_down(egui::Align::Min);
+                ui.allocate_ui_with_layout(flat_size, down, |ui| match session.layout {
                     Layout::Overlay => self.overlay(ui, session),
                     Layout::Grid => self.grid(ui, session),
                 });
@@ -251,7 +270,7 @@ impl PlotView {
                 ViewMode::ThreeD => self.view3d.scale(),
                 _ => self.raster.as_ref().map(|r| &r.layer.scale),
             }
-            .filter(|_| !self.presenting);
+            .filter(|_| !self.presenting && !basins_only);
             if let Some(scale) = scale {
                 let (rect, _) = ui.allocate_exact_size(
                     egui::vec2(bar_width - 8.0, plot_size.y),
@@ -298,6 +317,7 @@ impl PlotView {
         id: impl std::hash::Hash + std::fmt::Debug,
         view: ViewBox,
         surface: Surface,
+        basin: Option<Arc<Progressive>>,
     ) -> Plot<'a> {
         let mut plot = Plot::new(id)
             .data_aspect(1.0)
@@ -320,7 +340,10 @@ impl PlotView {
                     egui_plot::HoverPosition::NearDataPoint { position, .. }
                     | egui_plot::HoverPosition::Elsewhere { position } => *position,
                 };
-                Some(Hover::at(&surface, Vec2::new(p.x, p.y)).text())
+                let at = Vec2::new(p.x, p.y);
+                let mut hover = Hover::at(&surface, at);
+                hover.basin = basin.as_deref().and_then(|m| basins::hovered(m, at));
+                Some(hover.text())
             });
         if self.reset_view {
             plot = plot.reset();
@@ -339,13 +362,107 @@ impl PlotView {
         ))
     }
 
+    /// The basin maps of optimizers `which`, each over its panel's view shown last frame
+    /// (`fallback` before one), `px` points along a panel's longer side: what each panel
+    /// draws.
+    fn basin_panels(
+        &mut self,
+        ctx: &egui::Context,
+        session: &Session,
+        which: &[usize],
+        fallback: ViewBox,
+        px: f32,
+    ) -> Vec<Option<basins::Shown>> {
+        if !self.basins.on {
+            return which.iter().map(|_| None).collect();
+        }
+        // a grid panel's view: with the y axis labelled or not, panels differ in width, and
+        // with the aspect kept their heights in the plane differ
+        let view_of = |i: usize| match self.panels.iter().find(|(k, _)| *k == i) {
+            Some((_, t)) if session.layout == Layout::Grid => bounds_to_view(t.bounds()),
+            _ => self.visible.unwrap_or(fallback),
+        };
+        let views: Vec<ViewBox> = which.iter().map(|&i| view_of(i)).collect();
+        let frame = basins::Frame {
+            longest: basins::cells_along(which.len(), px),
+            settled: self
+                .basins
+                .settled(ctx, views.first().copied().unwrap_or(fallback)),
+            panels: which.len(),
+        };
+        let shown = which
+            .iter()
+            .zip(views)
+            .map(|(&i, view)| self.basins.panel(ctx, session, i, view, frame))
+            .collect();
+        self.basins.keep_only(which);
+        if self.basins.is_computing() {
+            // threads hand over whole passes; the browser computes a slice each frame
+            if cfg!(target_arch = "wasm32") {
+                ctx.request_repaint();
+            } else {
+                ctx.request_repaint_after(std::time::Duration::from_millis(30));
+            }
+        }
+        shown
+    }
+
+    /// Room under the plot for the basin maps' legend, in points.
+    fn basin_legend_room(&self, ui: &egui::Ui) -> f32 {
+        if self.basins.on {
+            self.basins.legend_height + ui.spacing().item_spacing.y
+        } else {
+            0.0
+        }
+    }
+
+    /// A click or double-click on the plot (`response`, through `t`): a click gives the
+    /// point to move the start to, remembering the start for a double-click right after (a
+    /// view reset) to put back.
+    fn start_click(
+        &mut self,
+        response: &egui::Response,
+        t: &PlotTransform,
+        session: &mut Session,
+        now: f64,
+    ) -> Option<PlotPoint> {
+        if response.double_clicked() {
+            if let Some((before, at)) = self.click_undo.take()
+                && now - at < 1.0
+            {
+                session.scene.start = before;
+                session.rerun();
+            }
+            None
+        } else if response.clicked()
+            && !self.legend_clicked
+            && let Some(p) = response.interact_pointer_pos()
+        {
+            self.click_undo = Some((session.scene.start, now));
+            Some(t.value_from_position(p))
+        } else {
+            None
+        }
+    }
+
     fn overlay(&mut self, ui: &mut egui::Ui, session: &mut Session) {
         let surface = session.scene.surface.clone();
+        let plot_h = (ui.available_height() - self.basin_legend_room(ui)).max(60.0);
         let view = fit_aspect(
             session.view_box(),
             ui.available_width() as f64,
-            ui.available_height() as f64,
+            plot_h as f64,
         );
+        let enabled = |i: usize| session.scene.optimizers.get(i).is_some_and(|o| o.enabled);
+        let mapped = Some(self.basins.overlay_choice)
+            .filter(|&i| enabled(i))
+            .or_else(|| (0..session.scene.optimizers.len()).find(|&i| enabled(i)));
+        let side = ui.available_width().max(plot_h);
+        let shown = self
+            .basin_panels(ui.ctx(), session, mapped.as_slice(), view, side)
+            .pop()
+            .flatten();
+        let (basin_image, basin) = shown.map(|s| (s.image, s.map)).unzip();
         if self.raster.is_none() {
             let frame = Rect::from_min_size(ui.cursor().min, ui.available_size());
             self.ensure_raster(ui.ctx(), &surface, view, Self::raster_size(ui.ctx(), frame));
@@ -371,9 +488,10 @@ impl PlotView {
         if !ui.input(|i| i.pointer.primary_down() || i.pointer.primary_released()) {
             self.dragging_start = false;
         }
-        let image = self.image_item();
+        let image = basin_image.or_else(|| self.image_item());
         let plot = self
-            .base_plot("surface-plot", view, surface.clone())
+            .base_plot("surface-plot", view, surface.clone(), basin.clone())
+            .height(plot_h)
             .allow_drag(!self.dragging_start);
         let resp = plot.show(ui, |pui| {
             if let Some(img) = image {
@@ -397,34 +515,11 @@ impl PlotView {
         if resp.response.drag_stopped() {
             self.dragging_start = false;
         }
-        if resp.response.double_clicked() {
-            if let Some((before, at)) = self.click_undo.take()
-                && now - at < 1.0
-            {
-                session.scene.start = before;
-                session.rerun();
-            }
-        } else if resp.response.clicked()
-            && !self.legend_clicked
-            && let Some(p) = resp.response.interact_pointer_pos()
-        {
-            self.click_undo = Some((session.scene.start, now));
-            moved = Some(t.value_from_position(p));
+        if let Some(p) = self.start_click(&resp.response, &t, session, now) {
+            moved = Some(p);
         }
-        if let Some(p) = moved
-            && p.x.is_finite()
-            && p.y.is_finite()
-        {
-            session.scene.start = Vec2::new(p.x, p.y);
-            session.rerun();
-        }
-
-        self.hover = resp
-            .response
-            .hover_pos()
-            .filter(|_| self.hover_enabled)
-            .map(|p| t.value_from_position(p))
-            .map(|p| Hover::at(&surface, Vec2::new(p.x, p.y)));
+        move_start(session, moved);
+        self.hover = self.hover_at(&resp.response, &t, &surface, basin.as_deref());
 
         let visible = bounds_to_view(t.bounds());
         self.visible = Some(visible);
@@ -464,6 +559,30 @@ impl PlotView {
         if legend.is_some() {
             self.legend = legend;
         }
+        if self.basins.on {
+            let note = mapped.and_then(|i| {
+                let label = &session.scene.optimizers.get(i)?.spec.label;
+                Some(format!("{label}: {}", self.basins.note(i)?))
+            });
+            self.basins.legend_ui(ui, note);
+        }
+    }
+
+    /// What the read-out says under the pointer on a plot (`response`, through `t`), with the
+    /// basin map's cell there when one is shown.
+    fn hover_at(
+        &self,
+        response: &egui::Response,
+        t: &PlotTransform,
+        surface: &Surface,
+        basin: Option<&Progressive>,
+    ) -> Option<Hover> {
+        let p = response.hover_pos().filter(|_| self.hover_enabled)?;
+        let p = t.value_from_position(p);
+        let at = Vec2::new(p.x, p.y);
+        let mut hover = Hover::at(surface, at);
+        hover.basin = basin.and_then(|m| basins::hovered(m, at));
+        Some(hover)
     }
 
     /// The figure's size unit on screen: one point, more in presentation mode (legend text
@@ -477,7 +596,7 @@ impl PlotView {
         let Some(enabled) = enabled_or_say(ui, session) else {
             return;
         };
-        let avail = ui.available_size();
+        let avail = ui.available_size() - egui::vec2(0.0, self.basin_legend_room(ui));
         let base_view = session.view_box();
         let aspect = (base_view.width() / base_view.height()).clamp(0.2, 5.0) as f32;
         let title_h = 36.0 * self.unit() as f32;
@@ -488,15 +607,24 @@ impl PlotView {
         let link = ui.make_persistent_id("grid-link");
         let step = session.clock.step;
         let mut visible = None;
+        let mut shown = self.basin_panels(ui.ctx(), session, &enabled, view, panel_w.max(panel_h));
+        let mut hovered = None;
+        let now = ui.input(|i| i.time);
+        self.panels.clear();
         egui::Grid::new("small-multiples")
             .spacing(egui::vec2(gap, gap))
             .show(ui, |ui| {
                 for (k, &i) in enabled.iter().enumerate() {
                     ui.vertical(|ui| {
-                        panel_title(ui, session, i, panel_w);
-                        let image = self.image_item();
+                        panel_title(ui, session, i, panel_w, self.basins.note(i));
+                        let (basin_image, basin) = shown
+                            .get_mut(k)
+                            .and_then(Option::take)
+                            .map(|s| (s.image, s.map))
+                            .unzip();
+                        let image = basin_image.or_else(|| self.image_item());
                         let resp = self
-                            .base_plot(("cell", i), view, surface.clone())
+                            .base_plot(("cell", i), view, surface.clone(), basin.clone())
                             .width(panel_w)
                             .height(panel_h)
                             .link_axis(link, [true, true])
@@ -509,6 +637,7 @@ impl PlotView {
                                 wheel_zoom(pui);
                             });
                         let t = resp.transform;
+                        self.panels.push((i, t));
                         let v = bounds_to_view(t.bounds());
                         let frame = *t.frame();
                         visible.get_or_insert((v, frame));
@@ -533,6 +662,17 @@ impl PlotView {
                         if resp.response.clicked() {
                             session.selected = i;
                         }
+                        // a click on a basin map starts there, as a click on the overlay does
+                        if self.basins.on {
+                            let p = self.start_click(&resp.response, &t, session, now);
+                            move_start(session, p);
+                        }
+                        hovered = hovered.or(self.hover_at(
+                            &resp.response,
+                            &t,
+                            &surface,
+                            basin.as_deref(),
+                        ));
                     });
                     if (k + 1) % cols == 0 {
                         ui.end_row();
@@ -540,9 +680,13 @@ impl PlotView {
                 }
             });
         self.reset_view = false;
+        self.hover = hovered;
         if let Some((v, frame)) = visible {
             self.visible = Some(v);
             self.ensure_raster(ui.ctx(), &surface, v, Self::raster_size(ui.ctx(), frame));
+        }
+        if self.basins.on {
+            self.basins.legend_ui(ui, None);
         }
     }
 }
@@ -594,16 +738,19 @@ fn enabled_or_say(ui: &mut egui::Ui, session: &Session) -> Option<Vec<usize>> {
 }
 
 /// A grid panel's title: optimizer `i`'s label in its colour, and its status at the step
-/// shown, within `width` points.
-fn panel_title(ui: &mut egui::Ui, session: &Session, i: usize, width: f32) {
+/// shown (and `note`, the basin map's progress), within `width` points.
+fn panel_title(ui: &mut egui::Ui, session: &Session, i: usize, width: f32, note: Option<String>) {
     let Some(o) = session.scene.optimizers.get(i) else {
         return;
     };
     let color = to_color(crate::figure::palette::color(i, o.color));
-    let status = session
+    let mut status = session
         .run(i)
         .map(|r| status_text(&session.scene, i, r, session.clock.step))
         .unwrap_or_default();
+    if let Some(note) = note {
+        status = format!("{note} · {status}");
+    }
     ui.vertical(|ui| {
         ui.set_max_width(width);
         ui.add(
@@ -619,6 +766,17 @@ fn wheel_zoom(pui: &mut egui_plot::PlotUi) {
     let dy = pui.ctx().input(|i| i.smooth_scroll_delta.y);
     if dy != 0.0 && pui.response().hovered() {
         pui.zoom_bounds_around_hovered(egui::Vec2::splat((dy / 200.0).exp()));
+    }
+}
+
+/// Moves the scene's start to `p` (when given and finite) and runs again.
+fn move_start(session: &mut Session, p: Option<PlotPoint>) {
+    if let Some(p) = p
+        && p.x.is_finite()
+        && p.y.is_finite()
+    {
+        session.scene.start = Vec2::new(p.x, p.y);
+        session.rerun();
     }
 }
 

@@ -156,7 +156,7 @@ impl View3d {
             .show(ui, |ui| {
                 for (k, &i) in enabled.iter().enumerate() {
                     ui.vertical(|ui| {
-                        panel_title(ui, session, i, side);
+                        panel_title(ui, session, i, side, None);
                         if self
                             .panel(ui, session, egui::vec2(side, side), Some(i))
                             .clicked()

@@ -11,11 +11,11 @@
 //! as PNG or CSV (a download in the browser).
 
 use crate::app::LosscapeApp;
-use crate::app::map_job::MapJob;
+use crate::app::map_job::{MapJob, same_work};
 use crate::app::paint::paint;
 use crate::engine::map::{Axis, MapKind, MapSpec, Progressive};
 use crate::engine::optim::Knob;
-use crate::engine::{Scale, Surface, Vec2, ViewBox};
+use crate::engine::{Scale, Surface, ViewBox};
 use crate::figure::contour::ContourLevel;
 use crate::figure::draw::{Ems, Ink, Theme, contour_grid};
 use crate::figure::items::Frame;
@@ -112,21 +112,6 @@ impl Default for MapWindow {
             contours: None,
         }
     }
-}
-
-/// `spec` without what does not change its cells: a basin map's start (each pixel is its
-/// own) and a sweep's current values of its two knobs (each cell sets its own).
-fn same_work(spec: &MapSpec) -> MapSpec {
-    let mut key = spec.clone();
-    match &spec.kind {
-        MapKind::Basin { .. } => key.problem.start = Vec2::zeros(),
-        MapKind::Sweep { x, y } => {
-            key.optimizer.hyper.set(x.knob, 0.0);
-            key.optimizer.hyper.set(y.knob, 0.0);
-        }
-    }
-    key.optimizer.label.clear();
-    key
 }
 
 impl MapWindow {

@@ -299,7 +299,7 @@ impl MapSpec {
         let ty = (view.y[1] - p.y) / view.height();
         let [w, h] = self.size;
         ((0.0..1.0).contains(&tx) && (0.0..1.0).contains(&ty))
-            .then(|| ((tx * w as f64) as usize, (ty * h as f64) as usize))
+            .then_some(((tx * w as f64) as usize, (ty * h as f64) as usize))
     }
 
     /// The hyperparameters of cell `(i, j)`: the optimizer's own for a basin map.
