@@ -8,8 +8,14 @@
 //! core), the contours on one thread, and the parts of a frame and of a render.
 //!
 //! For profiling, `LOSSCAPE_BENCH_ONLY` may name the stages to run (comma-separated: `grid`,
-//! `contours`, `trajectories`, `trails`, `frame`, `render`, `noisy`, `map`, `data`, `3d`); the
-//! rest are left out of the report.
+//! `contours`, `trajectories`, `trails`, `frame`, `render`, `noisy`, `map`, `basins`, `data`,
+//! `3d`); the rest are left out of the report.
+//!
+//! `basins` turns on the basin maps of the given scene in the grid layout (1280×720, frames
+//! paced at 60 Hz) and times the UI thread's frames while the maps refine in the background,
+//! the first frame with maps and the time until every map is complete; then the browser's
+//! way, on one thread: the first optimizer's map in slices sized by the app's
+//! [`crate::app::map_job::Slicer`], each slice's time.
 //!
 //! `map` times 256² basin maps of GD and Adam on Rosenbrock (500 steps), whole and their first
 //! coarse pass, and runs the numpy peer `benches/peer/map_peer.py` on the same maps.
@@ -256,6 +262,10 @@ pub fn run(scene: &Scene, opts: &BenchOptions) -> serde_json::Value {
     }
     if wanted("map") {
         out["map"] = map_stage();
+    }
+    #[cfg(feature = "gui")]
+    if wanted("basins") {
+        out["basins"] = basin_frames(scene);
     }
     if wanted("data") {
         out["data_grid"] = data_grid();
@@ -575,6 +585,118 @@ fn app_orbit_frames(scene: &Scene) -> (Timing, Option<f64>) {
         .zip(process_cpu_ms())
         .map(|(a, b)| (b - a) / f64::from(frames));
     (Timing::from_samples(samples), cpu)
+}
+
+/// The `basins` stage (see the module's doc).
+#[cfg(feature = "gui")]
+fn basin_frames(scene: &Scene) -> serde_json::Value {
+    use crate::app::LosscapeApp;
+    use crate::app::map_job::Slicer;
+    use crate::app::state::Layout;
+    use crate::engine::map::Progressive;
+    let ctx = egui::Context::default();
+    crate::app::setup_fonts(&ctx);
+    let mut app = LosscapeApp::new(scene.clone());
+    app.session.clock.playing = false;
+    app.session.layout = Layout::Grid;
+    let started = Instant::now();
+    while app.session.progress().is_some() && started.elapsed().as_secs() < 600 {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        app.session.poll();
+    }
+    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 720.0));
+    let began = Instant::now();
+    let frame = |app: &mut LosscapeApp| {
+        let t0 = Instant::now();
+        let input = egui::RawInput {
+            screen_rect: Some(screen),
+            time: Some(began.elapsed().as_secs_f64()),
+            ..Default::default()
+        };
+        let mut out = ctx.run_ui(input, |ui| app.show(ui));
+        let shapes = std::mem::take(&mut out.shapes);
+        std::hint::black_box(ctx.tessellate(shapes, out.pixels_per_point));
+        t0.elapsed().as_secs_f64() * 1e3
+    };
+    // the grid without maps, as on screen before the key is pressed
+    let without: Vec<f64> = (0..20).map(|_| frame(&mut app)).skip(3).collect();
+    app.plot.basins.on = true;
+    let on = Instant::now();
+    let mut samples = Vec::new();
+    let mut first_map_ms = None;
+    let mut complete_ms = None;
+    while on.elapsed().as_secs() < 120 {
+        let ms = frame(&mut app);
+        samples.push(ms);
+        let enabled: Vec<usize> = (0..scene.optimizers.len())
+            .filter(|&i| scene.optimizers[i].enabled)
+            .collect();
+        let maps: Vec<Option<&Progressive>> =
+            enabled.iter().map(|&i| app.plot.basins.map_of(i)).collect();
+        if first_map_ms.is_none() && maps.iter().all(|m| m.is_some_and(|m| m.stride().is_some())) {
+            first_map_ms = Some(on.elapsed().as_secs_f64() * 1e3);
+        }
+        if !app.plot.basins.is_computing() && maps.iter().all(|m| m.is_some_and(|m| m.is_complete())) {
+            complete_ms = Some(on.elapsed().as_secs_f64() * 1e3);
+            break;
+        }
+        // paced as a display would: the rest of a 60 Hz frame idle
+        let rest = 1000.0 / 60.0 - ms;
+        if rest > 0.0 {
+            std::thread::sleep(std::time::Duration::from_secs_f64(rest / 1e3));
+        }
+    }
+    let cells: Vec<[usize; 2]> = (0..scene.optimizers.len())
+        .filter_map(|i| app.plot.basins.map_of(i).map(|m| m.spec.size))
+        .collect();
+    let frames = samples.len();
+    let mut out = serde_json::json!({
+        "maps": cells,
+        "steps": scene.steps,
+        "frames_while_refining": frames,
+        "frame_ms": Timing::from_samples(samples).json(),
+        "frame_ms_without_maps": Timing::from_samples(without).json(),
+        "first_maps_ms": first_map_ms.map(round3),
+        "complete_ms": complete_ms.map(round3),
+    });
+    // the browser's way: one thread, a slice a frame
+    let spec = app
+        .plot
+        .basins
+        .map_of(scene.optimizers.iter().position(|o| o.enabled).unwrap_or(0))
+        .map(|m| m.spec.clone());
+    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build();
+    if let (Some(spec), Ok(pool)) = (spec, one) {
+        let steps = spec.problem.steps.max(1);
+        let label = spec.optimizer.label.clone();
+        let (slices, total) = pool.install(|| {
+            let mut map = Progressive::new(spec);
+            let mut slicer = Slicer::default();
+            let control = engine::Control::default();
+            let mut slices = Vec::new();
+            let all = Instant::now();
+            loop {
+                let t0 = Instant::now();
+                let Ok(p) = map.refine_within(&control, slicer.budget(steps)) else {
+                    break;
+                };
+                let ms = t0.elapsed().as_secs_f64() * 1e3;
+                slicer.record(p.updates, ms);
+                slices.push(ms);
+                if !p.more {
+                    break;
+                }
+            }
+            (slices, all.elapsed().as_secs_f64() * 1e3)
+        });
+        out["sliced_one_thread"] = serde_json::json!({
+            "optimizer": label,
+            "slices": slices.len(),
+            "slice_ms": Timing::from_samples(slices).json(),
+            "total_ms": round3(total),
+        });
+    }
+    out
 }
 
 /// Wall time of one process, in milliseconds, or why it failed.

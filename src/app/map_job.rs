@@ -1,9 +1,11 @@
 //! One map of many runs being computed for the window without ever blocking it, used by the
 //! map window and by the plot's basin maps alike. The first, coarse pass is computed on the
 //! spot when it is small, so a map appears at once; the finer passes run on a thread that
-//! hands each finished pass back over a channel. The browser has no threads: there each frame
-//! computes the next cells within about [`SLICE_MS`] of work ([`Slicer`]). Dropping the job
-//! cancels it.
+//! hands each finished pass back over a channel, their runs on the maps' own thread pool
+//! (one core fewer than the machine has): in rayon's global pool, which the window's colour
+//! maps and trails use, a frame's work would queue behind a map's chunks and the window would
+//! stall for hundreds of milliseconds. The browser has no threads: there each frame computes
+//! the next cells within about [`SLICE_MS`] of work ([`Slicer`]). Dropping the job cancels it.
 
 use crate::engine::Vec2;
 use crate::engine::map::{MapKind, MapSpec, PASSES, Progressive};
@@ -54,6 +56,23 @@ pub fn same_work(spec: &MapSpec) -> MapSpec {
     key
 }
 
+/// The maps' threads: one fewer than the machine's cores (one at least), so the window keeps
+/// a core while maps refine. `None` if the pool cannot be made (the job's own thread runs the
+/// passes then).
+#[cfg(not(target_arch = "wasm32"))]
+fn map_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(cores.saturating_sub(1).max(1))
+            .thread_name(|i| format!("losscape-map-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
 /// Whether `map`'s first pass takes at most `limit` updates.
 fn first_pass_is_small(map: &Progressive, limit: u64) -> bool {
     let [w, h] = map.spec.size;
@@ -75,7 +94,14 @@ impl MapJob {
             let mut work = map.clone();
             let c = Arc::clone(&control);
             std::thread::spawn(move || {
-                while let Ok(more) = work.refine(&c) {
+                loop {
+                    // a pass at a time: the pool takes every map's next pass in turn, so the
+                    // panels of the grid refine together
+                    let pass = match map_pool() {
+                        Some(pool) => pool.install(|| work.refine(&c)),
+                        None => work.refine(&c),
+                    };
+                    let Ok(more) = pass else { break };
                     if tx.send(work.clone()).is_err() || !more {
                         break;
                     }
@@ -131,8 +157,7 @@ impl MapJob {
         let began = web_time::Instant::now();
         match map.refine_within(&self.control, budget) {
             Ok(p) => {
-                let ms = began.elapsed().as_secs_f64() * 1e3;
-                self.slicer.record(p.cells as u64 * steps, ms);
+                self.slicer.record(p.updates, began.elapsed().as_secs_f64() * 1e3);
                 Polled {
                     changed: p.cells > 0,
                     done: !p.more,
@@ -163,13 +188,14 @@ impl MapJob {
     }
 }
 
-/// The browser's slice size: how many updates fit in [`SLICE_MS`], learnt from the slices
-/// already computed. Budgets count each run at its whole step budget (a run that stops early
-/// costs less), so the measured rate is of that same unit and a slice lasts about
-/// [`SLICE_MS`] whatever the share of runs that stop early.
+/// The browser's slice size: how many updates fit in [`SLICE_MS`], learnt from the updates
+/// the slices already computed took and their time. A budget buys runs at their whole step
+/// budget, so a slice lasts at most about [`SLICE_MS`] (less when runs stop early: a slice
+/// of early stoppers would be short, but budgeting on them would let a slice of runs that
+/// take every step last many times longer).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Slicer {
-    /// Budgeted updates per millisecond.
+    /// Updates per millisecond.
     per_ms: f64,
 }
 
@@ -188,15 +214,15 @@ impl Slicer {
         ((self.per_ms * SLICE_MS) as u64).max(steps)
     }
 
-    /// Learns from a slice that computed `budgeted` updates' worth of runs in `ms`.
-    pub fn record(&mut self, budgeted: u64, ms: f64) {
-        if budgeted == 0 {
+    /// Learns from a slice that took `updates` updates in `ms`.
+    pub fn record(&mut self, updates: u64, ms: f64) {
+        if updates == 0 {
             return;
         }
         // the browser's clock may be coarse (1 ms or worse): a slice too short to time says
         // only that the rate is higher; grow by at most 4× a slice either way
         let measured = if ms >= 1.0 {
-            budgeted as f64 / ms
+            updates as f64 / ms
         } else {
             4.0 * self.per_ms
         };

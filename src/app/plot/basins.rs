@@ -24,8 +24,9 @@ pub const CELLS: usize = 128;
 const FEWEST_CELLS: usize = 48;
 /// Seconds a view must hold still (and no button be down) before the maps follow it.
 const SETTLE_S: f64 = 0.25;
-/// A first pass of at most this many updates, over all panels, is computed within the frame.
-const SYNC_UPDATES: u64 = 2_000_000;
+/// A first pass of at most this many updates, over all panels, is computed within the frame
+/// (about 10 ms of GD's runs; the rest go to the background and land a few frames later).
+const SYNC_UPDATES: u64 = 500_000;
 
 /// Cells along the longer side of each of `panels` maps `px` points long: about the same work
 /// in all (128² for two panels), never more cells than points.
