@@ -636,7 +636,9 @@ fn basin_frames(scene: &Scene) -> serde_json::Value {
         if first_map_ms.is_none() && maps.iter().all(|m| m.is_some_and(|m| m.stride().is_some())) {
             first_map_ms = Some(on.elapsed().as_secs_f64() * 1e3);
         }
-        if !app.plot.basins.is_computing() && maps.iter().all(|m| m.is_some_and(|m| m.is_complete())) {
+        if !app.plot.basins.is_computing()
+            && maps.iter().all(|m| m.is_some_and(|m| m.is_complete()))
+        {
             complete_ms = Some(on.elapsed().as_secs_f64() * 1e3);
             break;
         }

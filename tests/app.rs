@@ -2061,14 +2061,22 @@ fn basin_maps_in_the_grid_give_each_panel_its_own_map_read_on_hover_and_clicked_
             map.spec.optimizer,
             h.state().session.scene.optimizers[k].spec
         );
-        // the map covers the panel's view, not the scene's default one
+        // the map covers the panel's view (a little beyond), not the scene's default one
         let (_, t) = plot.panels[k];
         let b = t.bounds();
         let losscape::engine::map::MapKind::Basin { view } = map.spec.kind else {
             panic!("a basin map")
         };
-        assert_eq!(view.x, [b.min()[0], b.max()[0]]);
-        assert_eq!(view.y, [b.min()[1], b.max()[1]]);
+        for (axis, (lo, hi)) in [
+            (view.x, (b.min()[0], b.max()[0])),
+            (view.y, (b.min()[1], b.max()[1])),
+        ] {
+            assert!(axis[0] <= lo && hi <= axis[1], "{axis:?} covers {lo}..{hi}");
+            assert!(
+                axis[1] - axis[0] <= 2.0 * (hi - lo),
+                "{axis:?} is not far beyond {lo}..{hi}"
+            );
+        }
     }
     // momentum redraws GD's basins: the maps differ somewhere
     assert_ne!(maps[0].cells(), maps[1].cells());

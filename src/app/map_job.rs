@@ -157,7 +157,8 @@ impl MapJob {
         let began = web_time::Instant::now();
         match map.refine_within(&self.control, budget) {
             Ok(p) => {
-                self.slicer.record(p.updates, began.elapsed().as_secs_f64() * 1e3);
+                self.slicer
+                    .record(p.updates, began.elapsed().as_secs_f64() * 1e3);
                 Polled {
                     changed: p.cells > 0,
                     done: !p.more,

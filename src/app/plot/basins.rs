@@ -3,8 +3,11 @@
 //! the map window's optimizer), under the contours, minima and trails. Every pixel is a start
 //! coloured by the minimum its run reaches, so in the grid layout a class sees momentum and
 //! Adam redraw the basins GD has. Each map is a [`MapJob`]: coarse at once, refined in the
-//! background; it restarts when the scene or its optimizer changes, and when the view changes
-//! once a pan or zoom has settled (the old map stays drawn where it was meanwhile).
+//! background; it restarts when the scene or its optimizer changes, and when the view leaves
+//! the map (or shrinks well inside it) once a pan or zoom has settled; the old map stays
+//! drawn where it was meanwhile. A map covers a little more than its view, so the few points
+//! a grid panel's bounds can swing from frame to frame (its axis labels' width changes its
+//! shape, and with it the bounds) never restart it.
 
 use crate::app::map_job::{MapJob, same_work};
 use crate::app::state::Session;
@@ -22,8 +25,13 @@ use std::sync::Arc;
 pub const CELLS: usize = 128;
 /// Fewest cells along a panel's map's longer side, however many panels.
 const FEWEST_CELLS: usize = 48;
-/// Seconds a view must hold still (and no button be down) before the maps follow it.
+/// Seconds with no button down and no scroll or zoom before the maps follow the view.
 const SETTLE_S: f64 = 0.25;
+/// A map covers its view widened by this fraction of it on every side.
+const OVERSCAN: f64 = 0.08;
+/// A map whose side is more than this many times the view's is computed again for the view
+/// (zoomed in, its cells would be coarse).
+const MOST_ZOOM: f64 = 2.0;
 /// A first pass of at most this many updates, over all panels, is computed within the frame
 /// (about 10 ms of GD's runs; the rest go to the background and land a few frames later).
 const SYNC_UPDATES: u64 = 500_000;
@@ -41,6 +49,8 @@ pub fn cells_along(panels: usize, px: f32) -> usize {
 struct Panel {
     /// The optimizer's place in the scene.
     index: usize,
+    /// Cells asked along the map's longer side.
+    longest: usize,
     /// What the map was computed from (see [`same_work`]).
     key: MapSpec,
     map: Progressive,
@@ -81,8 +91,8 @@ pub struct BasinMaps {
     panels: Vec<Panel>,
     /// Why a panel has no map, by optimizer.
     errors: Vec<(usize, String)>,
-    /// The view last seen and when it changed.
-    view_since: Option<(ViewBox, f64)>,
+    /// When a button was last down or the plot last scrolled or zoomed.
+    last_busy: Option<f64>,
     /// The legend's height under the plot last frame, in points.
     pub legend_height: f32,
 }
@@ -107,6 +117,25 @@ fn spec_for(session: &Session, i: usize, view: ViewBox, longest: usize) -> Resul
     basin_over(spec, view, longest)
 }
 
+/// `view` widened by [`OVERSCAN`] on every side.
+fn overscan(view: ViewBox) -> ViewBox {
+    let (dx, dy) = (OVERSCAN * view.width(), OVERSCAN * view.height());
+    ViewBox {
+        x: [view.x[0] - dx, view.x[1] + dx],
+        y: [view.y[0] - dy, view.y[1] + dy],
+    }
+}
+
+/// Whether a map of `map` serves `view`: it covers it, with cells not too coarse for it.
+fn serves(map: &ViewBox, view: &ViewBox) -> bool {
+    map.x[0] <= view.x[0]
+        && view.x[1] <= map.x[1]
+        && map.y[0] <= view.y[0]
+        && view.y[1] <= map.y[1]
+        && map.width() <= MOST_ZOOM * view.width()
+        && map.height() <= MOST_ZOOM * view.height()
+}
+
 /// `key` with its view and size left out: what a pan or a zoom does not change.
 fn without_view(key: &MapSpec) -> MapSpec {
     MapSpec {
@@ -119,16 +148,17 @@ fn without_view(key: &MapSpec) -> MapSpec {
 }
 
 impl BasinMaps {
-    /// Notes the view shown this frame; true once it has held still for a moment with no
-    /// button down, when the maps may follow it.
-    pub fn settled(&mut self, ctx: &egui::Context, view: ViewBox) -> bool {
-        let (now, down) = ctx.input(|i| (i.time, i.pointer.any_down()));
-        match self.view_since {
-            Some((v, _)) if v == view => {}
-            _ => self.view_since = Some((view, now)),
+    /// True once no button has been down and nothing scrolled or zoomed for a moment: a pan
+    /// or a zoom is over, and the maps may follow the view.
+    pub fn settled(&mut self, ctx: &egui::Context) -> bool {
+        let (now, busy) = ctx.input(|i| {
+            let moving = i.smooth_scroll_delta != egui::Vec2::ZERO || i.zoom_delta() != 1.0;
+            (i.time, i.pointer.any_down() || moving)
+        });
+        if busy {
+            self.last_busy = Some(now);
         }
-        let since = self.view_since.map_or(now, |(_, t)| t);
-        let settled = !down && now - since >= SETTLE_S;
+        let settled = self.last_busy.is_none_or(|t| now - t >= SETTLE_S);
         if !settled {
             // come back once it has settled, even if nothing else moves
             ctx.request_repaint_after(std::time::Duration::from_secs_f64(SETTLE_S));
@@ -152,7 +182,7 @@ impl BasinMaps {
             panels,
         } = frame;
         self.errors.retain(|(k, _)| *k != i);
-        let spec = match spec_for(session, i, view, longest) {
+        let spec = match spec_for(session, i, overscan(view), longest) {
             Ok(spec) => spec,
             Err(e) => {
                 self.panels.retain(|p| p.index != i);
@@ -164,16 +194,23 @@ impl BasinMaps {
         let at = self.panels.iter().position(|p| p.index == i);
         let restart = match at.map(|k| &self.panels[k]) {
             None => true,
-            Some(p) if p.key == key => false,
-            // a pan or a zoom waits until the view holds still; any other change restarts
-            Some(p) => settled || without_view(&p.key) != without_view(&key),
+            // the scene or the optimizer changed
+            Some(p) if without_view(&p.key) != without_view(&key) => true,
+            // the view or the panels changed: once a pan or a zoom is over
+            Some(p) => {
+                let MapKind::Basin { view: has } = p.key.kind else {
+                    return None;
+                };
+                settled && !(p.longest == longest && serves(&has, &view))
+            }
         };
         let k = match at {
             Some(k) if !restart => {
                 let p = &mut self.panels[k];
-                if p.key == key {
+                if without_view(&p.key) == without_view(&key) {
                     // what does not change the cells (the start) still moves the marks
-                    p.map.spec = spec;
+                    p.map.spec.problem.start = spec.problem.start;
+                    p.map.spec.optimizer.label = spec.optimizer.label;
                 }
                 k
             }
@@ -182,6 +219,7 @@ impl BasinMaps {
                 let job = MapJob::start(&mut map, SYNC_UPDATES / panels.max(1) as u64);
                 let panel = Panel {
                     index: i,
+                    longest,
                     key,
                     map,
                     job: Some(job),
@@ -240,7 +278,7 @@ impl BasinMaps {
     pub fn clear(&mut self) {
         self.panels.clear();
         self.errors.clear();
-        self.view_since = None;
+        self.last_busy = None;
     }
 
     /// Whether a map is still refining.
@@ -340,6 +378,8 @@ impl Panel {
         self.entries = legend(&self.map.spec, &self.map.judge().minima, &cells);
         self.shown = Some(Arc::new(self.map.clone()));
         self.fresh = true;
+        // the read-out above the plot is drawn before it: one more frame brings it up to date
+        ctx.request_repaint();
     }
 }
 

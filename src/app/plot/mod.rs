@@ -385,9 +385,7 @@ impl PlotView {
         let views: Vec<ViewBox> = which.iter().map(|&i| view_of(i)).collect();
         let frame = basins::Frame {
             longest: basins::cells_along(which.len(), px),
-            settled: self
-                .basins
-                .settled(ctx, views.first().copied().unwrap_or(fallback)),
+            settled: self.basins.settled(ctx),
             panels: which.len(),
         };
         let shown = which
@@ -410,7 +408,10 @@ impl PlotView {
     /// Room under the plot for the basin maps' legend, in points.
     fn basin_legend_room(&self, ui: &egui::Ui) -> f32 {
         if self.basins.on {
-            self.basins.legend_height + ui.spacing().item_spacing.y
+            // before the legend was ever drawn: two lines of small text, as at 1280×720
+            let h = self.basins.legend_height;
+            let legend = if h > 0.0 { h } else { 32.0 };
+            legend + ui.spacing().item_spacing.y
         } else {
             0.0
         }
