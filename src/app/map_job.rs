@@ -56,6 +56,20 @@ pub fn same_work(spec: &MapSpec) -> MapSpec {
     key
 }
 
+/// `map`'s picture as far as computed, a pixel a cell (`cells`: [`Progressive::cells`]), in
+/// the colours of [`crate::figure::map::Coloring`].
+pub fn map_image(map: &Progressive, cells: &[crate::engine::map::Cell]) -> egui::ColorImage {
+    let coloring = crate::figure::map::Coloring::of(&map.spec);
+    let pixels = cells
+        .iter()
+        .map(|c| {
+            let [r, g, b] = coloring.color(c);
+            egui::Color32::from_rgb(r, g, b)
+        })
+        .collect();
+    egui::ColorImage::new(map.spec.size, pixels)
+}
+
 /// The maps' threads: one fewer than the machine's cores (one at least), so the window keeps
 /// a core while maps refine. `None` if the pool cannot be made (the job's own thread runs the
 /// passes then).

@@ -9,11 +9,11 @@
 //! a grid panel's bounds can swing from frame to frame (its axis labels' width changes its
 //! shape, and with it the bounds) never restart it.
 
-use crate::app::map_job::{MapJob, same_work};
+use crate::app::map_job::{MapJob, map_image, same_work};
 use crate::app::state::Session;
 use crate::engine::map::{Cell, MapKind, MapSpec, Progressive};
 use crate::engine::{Vec2, ViewBox};
-use crate::figure::map::{Coloring, legend};
+use crate::figure::map::legend;
 use crate::figure::model::{LegendEntry, sig};
 use crate::scene::map::{MapChoice, MapRequest, basin_over, map_spec};
 use egui::{RichText, TextureHandle, TextureOptions};
@@ -356,17 +356,8 @@ impl BasinMaps {
 impl Panel {
     /// Paints the map's cells as computed so far into its texture.
     fn refresh(&mut self, ctx: &egui::Context) {
-        let coloring = Coloring::of(&self.map.spec);
-        let [w, h] = self.map.spec.size;
         let cells = self.map.cells();
-        let pixels = cells
-            .iter()
-            .map(|c| {
-                let [r, g, b] = coloring.color(c);
-                egui::Color32::from_rgb(r, g, b)
-            })
-            .collect();
-        let image = egui::ColorImage::new([w, h], pixels);
+        let image = map_image(&self.map, &cells);
         // sharp cells: a blend of two basins' hues would read as a third outcome
         match &mut self.texture {
             Some(t) => t.set(image, TextureOptions::NEAREST),
