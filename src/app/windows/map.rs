@@ -11,7 +11,7 @@
 //! as PNG or CSV (a download in the browser).
 
 use crate::app::LosscapeApp;
-use crate::app::map_job::{MapJob, same_work};
+use crate::app::map_job::{MapJob, map_image, same_work};
 use crate::app::paint::paint;
 use crate::engine::map::{Axis, MapKind, MapSpec, Progressive};
 use crate::engine::optim::Knob;
@@ -20,7 +20,7 @@ use crate::figure::contour::ContourLevel;
 use crate::figure::draw::{Ems, Ink, Theme, contour_grid};
 use crate::figure::items::Frame;
 use crate::figure::legend::LegendBox;
-use crate::figure::map::{self as look, Coloring, MapOverlay};
+use crate::figure::map::{self as look, MapOverlay};
 use crate::figure::model::{LegendEntry, SurfaceLayer, sig};
 use crate::figure::projection::Projection;
 use crate::figure::text as font;
@@ -274,15 +274,7 @@ impl MapWindow {
             return;
         }
         let cells = map.cells();
-        let coloring = Coloring::of(&map.spec);
-        let pixels = cells
-            .iter()
-            .map(|c| {
-                let [r, g, b] = coloring.color(c);
-                egui::Color32::from_rgb(r, g, b)
-            })
-            .collect();
-        let image = egui::ColorImage::new(map.spec.size, pixels);
+        let image = map_image(map, &cells);
         match &mut self.texture {
             Some(t) => t.set(image, egui::TextureOptions::NEAREST),
             None => {
