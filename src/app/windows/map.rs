@@ -333,6 +333,11 @@ pub(super) fn show(app: &mut LosscapeApp, ctx: &egui::Context) {
     let mut window = std::mem::take(&mut app.map);
     window.update(app);
     if window.is_computing() {
+        // in the browser each frame computes one slice of the map: the next frame at once
+        #[cfg(target_arch = "wasm32")]
+        ctx.request_repaint();
+        // on the desktop a thread computes it: a look every 30 ms for its finished passes
+        #[cfg(not(target_arch = "wasm32"))]
         ctx.request_repaint_after(std::time::Duration::from_millis(30));
     }
     let mut open = true;
