@@ -22,9 +22,9 @@ use std::sync::Arc;
 
 /// Cells along a map's longer side with one or two panels; more panels get fewer (see
 /// [`cells_along`]).
-pub const CELLS: usize = 128;
+pub const CELLS: usize = 192;
 /// Fewest cells along a panel's map's longer side, however many panels.
-const FEWEST_CELLS: usize = 48;
+const FEWEST_CELLS: usize = 64;
 /// Seconds with no button down and no scroll or zoom before the maps follow the view.
 const SETTLE_S: f64 = 0.25;
 /// A map covers its view widened by this fraction of it on every side.
@@ -37,7 +37,7 @@ const MOST_ZOOM: f64 = 2.0;
 const SYNC_UPDATES: u64 = 500_000;
 
 /// Cells along the longer side of each of `panels` maps `px` points long: about the same work
-/// in all (128² for two panels), never more cells than points.
+/// in all (192² for two panels), never more cells than points.
 pub fn cells_along(panels: usize, px: f32) -> usize {
     let by_count = (CELLS as f64 * (2.0 / panels.max(1) as f64).sqrt()).round() as usize;
     by_count
