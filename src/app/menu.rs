@@ -65,21 +65,33 @@ impl LosscapeApp {
                      as faint contours that change every step",
                 );
                 ui.separator();
-                ui.label("Legend");
+                // rows side by side where they belong together: the menu must fit a 1280 × 720
+                // screen, whose last rows (full screen, reset view) it used to run off
                 let mut legend = self.legend_placement();
-                for (placement, text) in [
-                    (LegendPlacement::Beside, "Beside the plot"),
-                    (LegendPlacement::Auto, "In the plot's emptiest corner"),
-                    (LegendPlacement::Hidden, "Hidden"),
-                ] {
-                    ui.radio_value(&mut legend, placement, text);
-                }
+                ui.horizontal(|ui| {
+                    ui.label("Legend:");
+                    for (placement, text, hint) in [
+                        (
+                            LegendPlacement::Beside,
+                            "Beside the plot",
+                            "in a column of its own",
+                        ),
+                        (
+                            LegendPlacement::Auto,
+                            "In a corner",
+                            "in the plot's emptiest corner",
+                        ),
+                        (LegendPlacement::Hidden, "Hidden", "not drawn"),
+                    ] {
+                        ui.radio_value(&mut legend, placement, text)
+                            .on_hover_text(hint);
+                    }
+                });
                 if legend != self.legend_placement() {
                     self.settings.legend = legend.name().to_string();
                 }
                 ui.separator();
-                // the map before the longer groups: the menu is taller than a 1280 × 720
-                // screen and its last entries are cut off there
+                // the map before the longer groups, where a short screen shows it first
                 run(
                     self,
                     ui,
@@ -96,13 +108,15 @@ impl LosscapeApp {
                 self.inside_toggles(ui);
                 ui.separator();
                 // egui handles these keys itself: the buttons only do the same
-                if ui.button("Larger text (Ctrl +)").clicked() {
-                    egui::gui_zoom::zoom_in(ui.ctx());
-                }
-                if ui.button("Smaller text (Ctrl -)").clicked() {
-                    egui::gui_zoom::zoom_out(ui.ctx());
-                }
-                run(self, ui, &[Command::FullScreen, Command::ResetView]);
+                ui.horizontal(|ui| {
+                    if ui.button("Larger text (Ctrl +)").clicked() {
+                        egui::gui_zoom::zoom_in(ui.ctx());
+                    }
+                    if ui.button("Smaller text (Ctrl -)").clicked() {
+                        egui::gui_zoom::zoom_out(ui.ctx());
+                    }
+                });
+                ui.horizontal(|ui| run(self, ui, &[Command::FullScreen, Command::ResetView]));
             });
             ui.menu_button("Lessons", |ui| self.lessons_menu(ui));
             ui.menu_button("Help", |ui| run(self, ui, &[Command::Help]));
