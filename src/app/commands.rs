@@ -248,14 +248,14 @@ impl Command {
             Command::ShowDirection => const { &[shift(Key::D)] },
             Command::ShowStep => const { &[shift(Key::W)] },
             Command::BasinMaps => const { &[shift(Key::B)] },
+            Command::OpenMap => const { &[key(Key::M)] },
             Command::CloseHelp => const { &[key(Key::Escape)] },
             Command::SaveSceneAs
             | Command::ExportAnimation
             | Command::ShareLink
             | Command::Quit
             | Command::StatePlot
-            | Command::ResetView
-            | Command::OpenMap => &[],
+            | Command::ResetView => &[],
         }
     }
 
