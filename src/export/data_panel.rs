@@ -7,6 +7,7 @@
 use super::layout::{Layout, tick_labels};
 use crate::figure::data_view::DataView;
 use crate::figure::draw::{Anchor, Drawn, Ink, Item, PathItem, Rgba, Stroke, clip_polyline, text};
+use crate::figure::items::Frame;
 use crate::figure::model::axis_ticks;
 
 /// Data coordinates to pixels in `rect` for the ranges of `view`.
@@ -29,18 +30,6 @@ pub(crate) fn static_items(
 ) {
     let u = l.u;
     let [left, top, w, h] = rect;
-    let frame = Stroke {
-        color: ink.frame,
-        width: u.max(1.0),
-    };
-    out.push(Drawn::free(Item::Rect {
-        rect,
-        radius: 0.0,
-        fill: None,
-        stroke: Some(frame),
-        class: "data-frame",
-    }));
-    let tick = 5.0 * u;
     let xt = axis_ticks(
         view.x_range[0],
         view.x_range[1],
@@ -51,45 +40,27 @@ pub(crate) fn static_items(
         view.y_range[1],
         (h / (60.0 * u)).clamp(2.0, 10.0) as usize,
     );
-    let mut ticks = Vec::new();
-    let baseline = top + h + tick + 2.0 * u + crate::figure::text::ascent(l.ems.tick);
-    for (v, label) in xt.iter().zip(tick_labels(&xt)) {
-        let [x, _] = to_px(view, rect, [*v, view.y_range[0]]);
-        ticks.push(vec![[x, top + h], [x, top + h + tick]]);
-        out.push(text(
-            &label,
-            [x, baseline],
-            l.ems.tick,
-            ink.text,
-            Anchor::Middle,
-            "tick",
-        ));
-    }
-    for (v, label) in yt.iter().zip(tick_labels(&yt)) {
-        let [_, y] = to_px(view, rect, [view.x_range[0], *v]);
-        ticks.push(vec![[left - tick, y], [left, y]]);
-        let at = [left - tick - 3.0 * u, y + 0.35 * l.ems.tick];
-        out.push(text(&label, at, l.ems.tick, ink.text, Anchor::End, "tick"));
-    }
-    out.push(Drawn::free(Item::Path(PathItem::stroked(
-        "axis", ticks, frame,
-    ))));
-    out.push(text(
-        &format!("feature a   ·   n = {}   ·   {}", view.n, view.formula),
-        [left + 0.5 * w, l.footer_baseline],
-        l.ems.tick,
-        ink.weak,
-        Anchor::Middle,
-        "axis-title",
-    ));
-    out.push(text(
-        "target b",
-        [left, top - 6.0 * u],
-        l.ems.tick,
-        ink.weak,
-        Anchor::Start,
-        "axis-title",
-    ));
+    let xs: Vec<(f64, String)> = xt
+        .iter()
+        .zip(tick_labels(&xt))
+        .map(|(v, label)| (to_px(view, rect, [*v, view.y_range[0]])[0], label))
+        .collect();
+    let ys: Vec<(f64, String)> = yt
+        .iter()
+        .zip(tick_labels(&yt))
+        .map(|(v, label)| (to_px(view, rect, [view.x_range[0], *v])[1], label))
+        .collect();
+    // the plot's own frame, ticks and titles, with the y title over this panel's left edge
+    let frame = Frame {
+        plot: rect,
+        u,
+        ems: l.ems,
+        ink: *ink,
+        footer_baseline: l.footer_baseline,
+        title_left: left,
+    };
+    let x_title = format!("feature a   ·   n = {}   ·   {}", view.n, view.formula);
+    frame.items(out, &xs, &ys, &x_title, "target b");
     let r = 3.0 * u;
     let points = |examples: &[[f64; 2]], fill: Option<Rgba>, out: &mut Vec<Drawn>| {
         for e in examples {
