@@ -468,9 +468,8 @@ pub fn ticks(spec: &MapSpec, projection: &Projection, u: f64) -> Ticks {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::Surface;
-    use crate::engine::map::{DEFAULT_TOLERANCE, compute};
-    use crate::engine::run::{Control, OptimizerSpec, Problem};
+    use crate::engine::map::{compute, quadratic_sweep as sweep};
+    use crate::engine::run::Control;
 
     /// A 64 × 12 sweep of `kind` on the κ = 20 quadratic: lr over `lr` × `y` over `range`.
     fn sweep_of(kind: OptimizerKind, lr: [f64; 2], y: Knob, range: [f64; 2]) -> MapSpec {
@@ -480,26 +479,6 @@ mod tests {
                 y: Axis::new(y, range),
             },
             ..sweep(kind)
-        }
-    }
-
-    /// A 64 × 12 lr × momentum sweep of `kind` on the κ = 20 quadratic.
-    fn sweep(kind: OptimizerKind) -> MapSpec {
-        let surface = Surface::new(SurfaceKind::Quadratic).with_param("kappa", 20.0);
-        MapSpec {
-            kind: MapKind::Sweep {
-                x: Axis::new(Knob::Lr, [1e-3, 1.0]),
-                y: Axis::new(Knob::Momentum, [0.0, 0.9]),
-            },
-            problem: Problem {
-                start: Vec2::new(1.5, 1.5),
-                surface,
-                steps: 500,
-                seed: 0,
-            },
-            optimizer: OptimizerSpec::new(kind),
-            size: [64, 12],
-            tolerance: DEFAULT_TOLERANCE,
         }
     }
 

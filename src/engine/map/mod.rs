@@ -502,5 +502,27 @@ fn cancelled(control: &Control) -> bool {
     control.cancel.load(Ordering::Relaxed)
 }
 
+/// A 64 × 12 lr × momentum sweep of `kind` on the κ = 20 quadratic, 500 steps from
+/// (1.5, 1.5): the map the stability tests (here and in the figure) measure.
+#[cfg(test)]
+pub(crate) fn quadratic_sweep(kind: super::OptimizerKind) -> MapSpec {
+    use super::{Surface, SurfaceKind};
+    MapSpec {
+        kind: MapKind::Sweep {
+            x: Axis::new(Knob::Lr, [1e-3, 1.0]),
+            y: Axis::new(Knob::Momentum, [0.0, 0.9]),
+        },
+        problem: Problem {
+            start: Vec2::new(1.5, 1.5),
+            surface: Surface::new(SurfaceKind::Quadratic).with_param("kappa", 20.0),
+            steps: 500,
+            seed: 0,
+        },
+        optimizer: OptimizerSpec::new(kind),
+        size: [64, 12],
+        tolerance: DEFAULT_TOLERANCE,
+    }
+}
+
 #[cfg(test)]
 mod tests;

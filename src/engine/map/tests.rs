@@ -191,25 +191,12 @@ fn each_camel_minimum_global_or_local_lies_in_its_own_basin() {
 #[test]
 fn quadratic_sweep_boundary_is_where_theory_puts_it() {
     let kappa = 20.0;
-    let surface = Surface::new(SurfaceKind::Quadratic).with_param("kappa", kappa);
-    let lambda_max = surface.hessian_eigenvalues(Vec2::zeros())[1];
+    let map = super::quadratic_sweep(OptimizerKind::Momentum);
+    let lambda_max = map.problem.surface.hessian_eigenvalues(Vec2::zeros())[1];
     assert!((lambda_max - kappa).abs() < 1e-9);
-    let (cols, rows) = (64, 12);
-    let x = Axis::new(Knob::Lr, [1e-3, 1.0]);
-    let map = MapSpec {
-        kind: MapKind::Sweep {
-            x,
-            y: Axis::new(Knob::Momentum, [0.0, 0.9]),
-        },
-        problem: Problem {
-            start: Vec2::new(1.5, 1.5),
-            surface,
-            steps: 500,
-            seed: 0,
-        },
-        optimizer: OptimizerSpec::new(OptimizerKind::Momentum),
-        size: [cols, rows],
-        tolerance: DEFAULT_TOLERANCE,
+    let [cols, rows] = map.size;
+    let MapKind::Sweep { x, .. } = map.kind else {
+        unreachable!()
     };
     let cells = compute(&map, &Control::default()).expect("not cancelled");
     let start_loss = map.problem.surface.value(map.problem.start);
